@@ -1,0 +1,72 @@
+# Gongkai — the project's commands. `make demo` and `make test` do all the set-up themselves.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve test test-fast test-sqlite test-postgres lint format messages \
+	browser-deps bench clean
+
+install: $(STAMP) messages
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+# Translations are compiled by the build; msgfmt comes from GNU gettext.
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || scripts/apt-install gettext
+	cd gongkai && ../$(BIN)/python ../manage.py compilemessages --verbosity 0
+
+# Debian's chromium for the Playwright browser tests (never a downloaded browser build).
+browser-deps:
+	@command -v chromium >/dev/null || scripts/apt-install chromium fonts-noto-cjk
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload
+
+serve: install
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy gongkai
+	$(BIN)/djlint gongkai --lint
+	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+	$(BIN)/python manage.py check
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install browser-deps lint test-sqlite test-postgres
+
+# Everything but the browser tests, on SQLite only: the quick loop while working.
+test-fast: install
+	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+test-sqlite: install
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@if $(BIN)/python scripts/db_reachable.py "$(TEST_DATABASE_URL)"; then \
+		echo "== PostgreSQL answers at $(TEST_DATABASE_URL): running the suite again on it"; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest $(PYTEST_ARGS); \
+	else \
+		echo "== No PostgreSQL at $(TEST_DATABASE_URL): PostgreSQL run skipped"; \
+	fi
+
+bench: install
+	$(BIN)/python bench/workdays.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

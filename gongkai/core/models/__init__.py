@@ -1,0 +1,8 @@
+"""Models every app needs and none owns."""
+
+from gongkai.core.models.audit import AuditEntry
+from gongkai.core.models.calendar import CalendarDay, CalendarYear
+from gongkai.core.models.numbering import SerialCounter
+from gongkai.core.models.users import User
+
+__all__ = ["AuditEntry", "CalendarDay", "CalendarYear", "SerialCounter", "User"]

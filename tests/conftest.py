@@ -1,0 +1,55 @@
+"""Fixtures for the whole suite."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tests.factories import DEFAULT_PASSWORD, AgencyFactory, StaffRoleFactory, UserFactory
+
+
+@pytest.fixture
+def user_factory():
+    return UserFactory
+
+
+@pytest.fixture
+def agency_factory():
+    return AgencyFactory
+
+
+@pytest.fixture
+def staff_role_factory():
+    return StaffRoleFactory
+
+
+@pytest.fixture
+def password() -> str:
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory()
+
+
+@pytest.fixture
+def other_agency(db):
+    return AgencyFactory()
+
+
+def _on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked ``postgres`` when the suite runs on SQLite."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" in engine:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL pass of make test)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
