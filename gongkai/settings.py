@@ -51,7 +51,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("GONGKAI_DEMO must be off when GONGKAI_ENV=production.")
 elif not SECRET_KEY:
     # Development only: never used when GONGKAI_ENV=production (refused above).
-    SECRET_KEY = "dev-insecure-" + "gongkai-development-key-not-for-production-use-0123456789"  # noqa: S105
+    SECRET_KEY = "dev-insecure-" + "gongkai-development-key-not-for-production-use-0123456789"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -172,8 +172,10 @@ AUTH_USER_MODEL = "core.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

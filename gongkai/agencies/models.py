@@ -1,4 +1,4 @@
-"""Disclosure bodies (信息公开主体), their membership over time, staff roles and the site's identity."""
+"""Disclosure bodies (信息公开主体), membership over time, staff roles and the site identity."""
 
 from __future__ import annotations
 
@@ -26,17 +26,25 @@ class Agency(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     slug = models.SlugField(
-        _("web address name"), max_length=50, unique=True,
+        _("web address name"),
+        max_length=50,
+        unique=True,
         help_text=_("Latin letters, digits and hyphens; used in the agency's web addresses."),
     )
     org_code = models.CharField(
-        _("organisation code"), max_length=18, unique=True,
+        _("organisation code"),
+        max_length=18,
+        unique=True,
         help_text=_("Unified social credit code (18 characters) or organisation code (9)."),
     )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent agency"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     sort_order = models.PositiveIntegerField(_("display order"), default=0)
     functions = models.TextField(_("functions"), blank=True)
@@ -84,14 +92,21 @@ class MembershipChange(models.Model):
         LEFT = "left", _("left")
 
     agency = models.ForeignKey(
-        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="membership_changes"
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="membership_changes",
     )
     change = models.CharField(_("change"), max_length=8, choices=Change.choices)
     date = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -127,7 +142,9 @@ class StaffRole(models.Model):
     CROSS_AGENCY_ROLES = frozenset({Role.OFFICE, Role.ADMINISTRATOR})
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
         related_name="staff_roles",
     )
     agency = models.ForeignKey(
@@ -136,8 +153,12 @@ class StaffRole(models.Model):
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -157,7 +178,11 @@ class SiteIdentity(models.Model):
 
     site_name = models.CharField(_("site name"), max_length=100)
     government = models.ForeignKey(
-        Agency, verbose_name=_("government"), null=True, blank=True, on_delete=models.PROTECT,
+        Agency,
+        verbose_name=_("government"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     sponsor = models.CharField(_("sponsoring unit"), max_length=100, blank=True)  # 主办单位
