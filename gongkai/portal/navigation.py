@@ -1,0 +1,66 @@
+"""The portal's main navigation, to which each capability adds its own entry.
+
+An app registers its entry in its ``AppConfig.ready()``::
+
+    from gongkai.portal.navigation import register_nav_entry
+
+    register_nav_entry("catalogue", _("Government information disclosure"),
+                       "catalogue:index", order=20)
+
+Registering a key again replaces the entry, so an app that brings a fuller page for a column
+(the catalogue for 政府信息公开, say) takes the column over from the shell. An entry whose URL
+name does not resolve is left out, so the header never links to a page that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    label: str | Promise
+    url_name: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ResolvedNavEntry:
+    key: str
+    label: str | Promise
+    url: str
+
+
+_entries: dict[str, NavEntry] = {}
+
+
+def register_nav_entry(key: str, label: str | Promise, url_name: str, *, order: int = 100) -> None:
+    """Add (or replace) the main-navigation entry ``key``; lower ``order`` comes first."""
+    _entries[key] = NavEntry(key=key, label=label, url_name=url_name, order=order)
+
+
+def unregister_nav_entry(key: str) -> None:
+    _entries.pop(key, None)
+
+
+def main_navigation() -> list[ResolvedNavEntry]:
+    """The entries whose pages exist, in order."""
+    resolved = []
+    for entry in sorted(_entries.values(), key=lambda e: (e.order, e.key)):
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        resolved.append(ResolvedNavEntry(key=entry.key, label=entry.label, url=url))
+    return resolved
+
+
+# The shell's own entries. The columns 政务动态 (news), 政策解读 (interpretations), 政民互动
+# (interaction) and 依申请公开 (information requests) are registered by their apps.
+register_nav_entry("home", _("Home"), "portal:home", order=0)
+register_nav_entry("disclosure", _("Government information disclosure"), "portal:agency_list", order=20)
