@@ -8,6 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
 .PHONY: install demo serve test test-fast test-sqlite test-postgres lint format messages \
+	messages-update \
 	browser-deps bench clean
 
 install: $(STAMP) messages
@@ -22,9 +23,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 # Translations are compiled by the build; msgfmt comes from GNU gettext.
 messages: $(STAMP)
 	@command -v msgfmt >/dev/null || scripts/apt-install gettext
-	cd gongkai && ../$(BIN)/python ../manage.py compilemessages --verbosity 0
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*' --ignore 'var/*' --verbosity 0
 
 # Debian's chromium for the Playwright browser tests (never a downloaded browser build).
+# After adding or changing interface strings: refresh the catalogue, then translate the new entries.
+messages-update: $(STAMP)
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' \
+		--ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'docs/*'
+
 browser-deps:
 	@command -v chromium >/dev/null || scripts/apt-install chromium fonts-noto-cjk
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -112,10 +113,12 @@ TEMPLATES = [
 SQLITE_PATH = Path(env("GONGKAI_SQLITE_PATH", str(BASE_DIR / "var" / "gongkai.sqlite3")))
 
 
-def _database_from_env() -> dict:
+def _database_from_env() -> dict[str, Any]:
     url = env("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")))
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")))
+        )
         config.setdefault("CONN_HEALTH_CHECKS", True)
         if config["ENGINE"].endswith("sqlite3"):
             config["OPTIONS"] = _sqlite_options()

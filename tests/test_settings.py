@@ -25,7 +25,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
         if not key.startswith(("DJANGO_", "GONGKAI_")) and key != "DATABASE_URL"
     }
     base["GONGKAI_SQLITE_PATH"] = "/tmp/gongkai-settings-test.sqlite3"
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         env={**base, **env},
         capture_output=True,
@@ -100,7 +100,7 @@ def test_redis_url_switches_cache_and_sessions():
         "print(settings.CACHES['default']['BACKEND']); print(settings.SESSION_ENGINE)"
     )
     base = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [sys.executable, "-c", code],
         env={**base, "REDIS_URL": "redis://127.0.0.1:6379/9"},
         capture_output=True,
@@ -120,7 +120,7 @@ def test_database_url_selects_postgresql():
         "from django.conf import settings; d=settings.DATABASES['default'];"
         "print(d['ENGINE'], d['NAME'], d['HOST'])"
     )
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [sys.executable, "-c", code],
         env={**os.environ, "DATABASE_URL": "postgres://gk@db.internal:5432/gongkai"},
         capture_output=True,
