@@ -1,2 +1,4 @@
+from gongkai.api.api import api
+
 app_name = "api"
-urlpatterns: list = []
+urlpatterns = api.urls[0]

@@ -63,4 +63,6 @@ def main_navigation() -> list[ResolvedNavEntry]:
 # The shell's own entries. The columns 政务动态 (news), 政策解读 (interpretations), 政民互动
 # (interaction) and 依申请公开 (information requests) are registered by their apps.
 register_nav_entry("home", _("Home"), "portal:home", order=0)
-register_nav_entry("disclosure", _("Government information disclosure"), "portal:agency_list", order=20)
+register_nav_entry(
+    "disclosure", _("Government information disclosure"), "portal:agency_list", order=20
+)

@@ -68,7 +68,8 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
         agency = None
     if agency is None:
         raise Http404(_("No disclosure body has this address."))
-    return render(request, "portal/agency_detail.html", {"agency": agency})
+    is_member = public_agencies().filter(pk=agency.pk).exists()
+    return render(request, "portal/agency_detail.html", {"agency": agency, "is_member": is_member})
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:

@@ -1,0 +1,52 @@
+"""Template tags for the workbench's shell (header, navigation, agency switcher)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+from django.utils.functional import Promise
+
+from gongkai.agencies.models import Agency
+from gongkai.agencies.selectors import agencies_of
+from gongkai.workbench.navigation import navigation_for
+from gongkai.workbench.session import current_agency
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class ShellLink:
+    label: str | Promise
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Shell:
+    links: list[ShellLink]
+    agency: Agency | None
+    agencies: list[Agency]  # the choices of the switcher; empty when there is nothing to switch
+
+
+@register.simple_tag(takes_context=True)
+def workbench_shell(context: template.Context) -> Shell | None:
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return None
+    path = request.path
+    links = []
+    for link in navigation_for(request.user):
+        links.append(
+            ShellLink(
+                label=link.label,
+                url=link.url,
+                current=(path == link.url) if link.key == "home" else path.startswith(link.url),
+            )
+        )
+    agencies = list(agencies_of(request.user).only("id", "name", "sort_order"))
+    return Shell(
+        links=links,
+        agency=current_agency(request),
+        agencies=agencies if len(agencies) > 1 else [],
+    )

@@ -1,0 +1,123 @@
+"""The staff workbench's shell: sign-in and sign-out, my queue, agency switcher, audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongkai.agencies.models import Agency
+from gongkai.agencies.permissions import (
+    agencies_visible_to,
+    audit_entries_visible_to,
+    can_view_audit_trail,
+    has_role,
+)
+from gongkai.workbench.forms import AgencySwitchForm, AuditFilterForm, SignInForm
+from gongkai.workbench.queue import queue_for
+from gongkai.workbench.selectors import filter_audit_entries, roles_by_agency
+from gongkai.workbench.session import choose_agency, current_agency
+
+AUDIT_PAGE_SIZE = 50
+
+View = Callable[..., HttpResponse]
+
+
+def staff_required(view: View) -> View:
+    """Signed in, and holding a role somewhere (or a superuser); otherwise a clear refusal."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not has_role(request.user, None):
+            return render(request, "workbench/refused.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "workbench/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    """Sign-out by POST only (Django's LogoutView refuses GET)."""
+
+
+@staff_required
+def home(request: HttpRequest) -> HttpResponse:
+    agency = current_agency(request)
+    return render(
+        request,
+        "workbench/home.html",
+        {
+            "queue": queue_for(request.user, agency),  # type: ignore[arg-type]
+            "roles_by_agency": roles_by_agency(request.user),  # type: ignore[arg-type]
+            "current_agency": agency,
+        },
+    )
+
+
+def _safe_next(request: HttpRequest) -> str:
+    candidate = request.POST.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("workbench:home")
+
+
+@require_POST
+@staff_required
+def switch_agency(request: HttpRequest) -> HttpResponse:
+    """Work for another agency; refused (and nothing changed) unless the user may act for it."""
+    form = AgencySwitchForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied
+    agency: Agency | None = (
+        agencies_visible_to(request.user).filter(pk=form.cleaned_data["agency"]).first()
+    )
+    if agency is None:
+        raise PermissionDenied
+    choose_agency(request, agency)
+    messages.success(request, _("You are now working for %(agency)s.") % {"agency": agency.name})
+    return HttpResponseRedirect(_safe_next(request))
+
+
+@staff_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    if not can_view_audit_trail(request.user):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    entries = audit_entries_visible_to(request.user)
+    if form.is_bound and form.is_valid():
+        entries = filter_audit_entries(entries, **form.cleaned_data)
+    elif form.is_bound:
+        entries = entries.none()
+    page = Paginator(entries.order_by("-created_at", "-id"), AUDIT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    agency_ids = {entry.agency_id for entry in page.object_list if entry.agency_id}
+    agency_names = {
+        pk: agency.name for pk, agency in Agency.objects.in_bulk(list(agency_ids)).items()
+    }
+    rows = [(entry, agency_names.get(entry.agency_id or 0, "")) for entry in page.object_list]
+    return render(
+        request,
+        "workbench/audit.html",
+        {"form": form, "page": page, "rows": rows},
+    )
