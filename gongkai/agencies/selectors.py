@@ -2,10 +2,107 @@
 
 from __future__ import annotations
 
-from gongkai.agencies.models import SiteIdentity
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, TypedDict
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from gongkai.agencies.models import Agency, MembershipChange, SiteIdentity
+from gongkai.agencies.permissions import agencies_visible_to
+
+if TYPE_CHECKING:
+    from gongkai.agencies.permissions import UserLike
+
+HUNDREDTH = Decimal("0.01")
 
 
 def site_identity() -> SiteIdentity:
     """The site's identity; an unsaved default when the administrator has not set it yet."""
     identity = SiteIdentity.objects.select_related("government").filter(pk=1).first()
     return identity or SiteIdentity(pk=1, site_name="Gongkai")
+
+
+def members_on(date: datetime.date) -> QuerySet[Agency]:
+    """Agencies that are members of the disclosure system (成员单位) on ``date``.
+
+    An agency is a member when its last membership change on or before the date (the later row
+    wins when two fall on one day) is "joined". Computed in one query with a correlated
+    subquery, so it can be filtered, counted and grouped further in SQL.
+    """
+    last_change = (
+        MembershipChange.objects.filter(agency=OuterRef("pk"), date__lte=date)
+        .order_by("-date", "-id")
+        .values("change")[:1]
+    )
+    return Agency.objects.alias(last_change_on_date=Subquery(last_change)).filter(
+        last_change_on_date=MembershipChange.Change.JOINED
+    )
+
+
+class MembershipShare(TypedDict):
+    date: datetime.date
+    members: int
+    by_kind: dict[str, int]
+    public_institutions: int
+    public_institution_share: Decimal
+
+
+def membership_share(date: datetime.date) -> MembershipShare:
+    """Members on ``date``, counted per kind, and the public institutions' share of them.
+
+    The share (事业单位占成员单位的比例) is a percentage rounded half-up to two places, e.g. 26 of
+    79 members gives ``Decimal("32.91")``; it is zero when there are no members. ``by_kind``
+    names every kind, with zero for kinds that have no member.
+    """
+    by_kind = dict.fromkeys(Agency.Kind.values, 0)
+    rows = members_on(date).order_by().values("kind").annotate(count=Count("id"))
+    for row in rows:
+        by_kind[row["kind"]] = row["count"]
+    members = sum(by_kind.values())
+    public_institutions = by_kind[Agency.Kind.PUBLIC_INSTITUTION]
+    share = (
+        (Decimal(public_institutions) * 100 / Decimal(members)).quantize(
+            HUNDREDTH, rounding=ROUND_HALF_UP
+        )
+        if members
+        else Decimal("0.00")
+    )
+    return {
+        "date": date,
+        "members": members,
+        "by_kind": by_kind,
+        "public_institutions": public_institutions,
+        "public_institution_share": share,
+    }
+
+
+def membership_changes_between(
+    start: datetime.date, end: datetime.date
+) -> QuerySet[MembershipChange]:
+    """Membership changes dated from ``start`` to ``end``, both included, oldest first."""
+    return (
+        MembershipChange.objects.filter(date__gte=start, date__lte=end)
+        .select_related("agency")
+        .order_by("date", "id")
+    )
+
+
+def agencies_of(user: UserLike) -> QuerySet[Agency]:
+    """The agencies where ``user`` acts, in display order (for the agency switcher)."""
+    return agencies_visible_to(user).order_by("sort_order", "id")
+
+
+def public_agencies(*, on: datetime.date | None = None) -> QuerySet[Agency]:
+    """The disclosure bodies shown to the public: members today (or on ``on``), in order."""
+    return members_on(on or timezone.localdate()).order_by("sort_order", "id")
+
+
+def agency_by_slug(slug: str) -> Agency | None:
+    """The agency with this web address name, if it is or ever was a member.
+
+    Former members keep their pages (their past disclosures stay public); a body that never
+    joined the disclosure system has no public page.
+    """
+    return Agency.objects.filter(slug=slug, membership_changes__isnull=False).distinct().first()

@@ -283,7 +283,8 @@ def entries(office, editor, agency):
     [
         ({"action": "grant"}, {"agencies.grant_role"}),
         ({"kind": "read"}, {"personal_data.read"}),
-        ({"object_type": "core.user"}, {"personal_data.read"}),
+        # force_login's sign-in is itself audited against the user who signed in
+        ({"object_type": "core.user"}, {"personal_data.read", "auth.sign_in"}),
         (
             {"date_from": "2020-05-01", "date_to": "2020-05-01"},
             {"agencies.record_membership_change"},
