@@ -61,7 +61,7 @@ test-fast: install
 	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 test-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL GONGKAI_SQLITE_TEST_PATH=var/test-sqlite.sqlite3 $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: install
 	@if $(BIN)/python scripts/db_reachable.py "$(TEST_DATABASE_URL)"; then \

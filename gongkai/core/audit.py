@@ -6,6 +6,7 @@ commits or rolls back with the change. Views that show personal data call :func:
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from django.db import models
@@ -32,11 +33,17 @@ def record(
     personal data of applicants or writers: name the record, not its contents.
     """
     actor_obj = actor if actor is not None and actor.is_authenticated else None
+    raw_address = address if address is not None else request_address.get()
+    client_address = _valid_address(raw_address)
+    if raw_address and client_address is None:
+        # Kept, but not in the typed column: an address PostgreSQL's inet cannot hold would
+        # otherwise abort the transaction of the change being recorded.
+        details = {**(details or {}), "unparsed_address": raw_address[:100]}
     return AuditEntry.objects.create(
         created_at=timezone.now(),
         actor=actor_obj,
         actor_name=actor_obj.get_username() if actor_obj is not None else "",
-        address=address if address is not None else request_address.get(),
+        address=client_address,
         kind=kind,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
@@ -45,6 +52,24 @@ def record(
         agency_id=agency_id,
         details=details or {},
     )
+
+
+def _valid_address(value: str | None) -> str | None:
+    """``value`` as a normalised IP address, or None when it is not one.
+
+    The address comes from REMOTE_ADDR or X-Forwarded-For, which a misconfigured proxy (or,
+    with too high a trusted-proxy count, the client) may fill with anything.
+    """
+    if not value:
+        return None
+    try:
+        parsed = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.scope_id:
+        # A zone (fe80::1%eth0) names the server's interface; databases do not store it.
+        parsed = ipaddress.IPv6Address(parsed.packed)
+    return str(parsed)
 
 
 def record_read(

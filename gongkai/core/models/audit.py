@@ -10,6 +10,14 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):  # type: ignore[no-untyped-def]
         raise AuditImmutableError(_("Audit entries cannot be deleted."))
 
+    def bulk_create(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("update_conflicts"):
+            raise AuditImmutableError(_("Audit entries cannot be changed."))
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AuditImmutableError(_("Audit entries cannot be changed."))
+
 
 class AuditImmutableError(Exception):
     pass
@@ -59,8 +67,10 @@ class AuditEntry(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self.pk is not None and not self._state.adding:
+        # Always an INSERT: an instance carrying an existing pk must not overwrite that row.
+        if not self._state.adding:
             raise AuditImmutableError(_("Audit entries cannot be changed."))
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
