@@ -59,3 +59,14 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hashing(settings):
     """Hashing with PBKDF2 costs ~0.1 s a user; the suite creates hundreds of users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """Each test reads the working-day calendar of its own database, not a table cached by
+    another test (the calendar is cached per process and rebuilt when it changes)."""
+    from gongkai.core.workdays import reload_calendar
+
+    reload_calendar()
+    yield
+    reload_calendar()
