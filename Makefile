@@ -23,7 +23,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 # Translations are compiled by the build; msgfmt comes from GNU gettext.
 messages: $(STAMP)
 	@command -v msgfmt >/dev/null || scripts/apt-install gettext
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*' --ignore 'var/*' --verbosity 0
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*' --ignore 'var/*' --verbosity 0 \
+		--locale zh_Hans
 
 # Debian's chromium for the Playwright browser tests (never a downloaded browser build).
 # After adding or changing interface strings: refresh the catalogue, then translate the new entries.

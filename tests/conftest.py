@@ -70,3 +70,13 @@ def _fresh_calendar():
     reload_calendar()
     yield
     reload_calendar()
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Domain errors are asserted on in English; pages still render in the language the
+    request negotiates (Simplified Chinese by default), since LocaleMiddleware activates it."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

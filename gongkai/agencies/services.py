@@ -42,7 +42,7 @@ class AgencyPermissionDenied(AgencyError, PermissionDenied):
 def _check_actor(actor: User | None, system: bool, allowed: Callable[[], bool]) -> None:
     if system:
         if actor is not None:
-            raise AgencyError(_("A system action has no acting person."))
+            raise AgencyError(_("A system action must not name an acting person."))
         return
     if actor is None or not allowed():
         raise AgencyPermissionDenied(_("You are not allowed to make this change."))

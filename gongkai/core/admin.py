@@ -105,7 +105,7 @@ class CalendarImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12, "cols": 60}),
     )
     notice = forms.CharField(
-        label=_("State Council notice"),
+        label=_("State Council notice number"),
         required=False,
         max_length=200,
         help_text=_("For example 国办发明电〔2025〕7号."),

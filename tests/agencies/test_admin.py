@@ -89,7 +89,7 @@ def test_membership_change_added_through_the_service(admin_client, admin_user, a
     response = admin_client.post(url("membershipchange", "add"), data)
 
     assert response.status_code == 200
-    assert "is already a member on 2014-04-01" in response.content.decode()
+    assert "在2014-04-01已是成员单位" in response.content.decode()  # "is already a member on"
     assert MembershipChange.objects.count() == 1
 
 

@@ -119,7 +119,7 @@ def test_system_creates_without_an_actor():
 
 
 def test_system_action_with_an_actor_is_refused(administrator):
-    with pytest.raises(AgencyError, match="no acting person"):
+    with pytest.raises(AgencyError, match="must not name an acting person"):
         services.create_agency(
             actor=administrator,
             system=True,

@@ -110,7 +110,7 @@ def test_home_without_site_identity_still_renders(client):
     response = client.get(reverse("portal:home"))
 
     assert response.status_code == 200
-    assert "No disclosure body has joined" in response.content.decode()
+    assert "目前尚无信息公开主体加入" in response.content.decode()
 
 
 def test_agency_directory_groups_members(client, site, members):
@@ -317,7 +317,7 @@ def test_former_member_keeps_its_page_with_a_notice(client, site, agency_factory
     response = client.get(reverse("portal:agency_detail", args=[former.slug]))
 
     assert response.status_code == 200
-    assert "not a member of the disclosure system at present" in response.content.decode()
+    assert "该单位目前不是本级政府信息公开体系的成员单位" in response.content.decode()
     assert former.name not in client.get(reverse("portal:agency_list")).content.decode()
 
 

@@ -78,7 +78,7 @@ def test_user_without_roles_is_refused_at_sign_in(client, user_factory, password
 
     assert response.status_code == 200
     assert [e.code for e in response.context["form"].non_field_errors().as_data()] == ["no_role"]
-    assert "holds no role in any agency" in response.content.decode()
+    assert "未被授予角色" in response.content.decode()  # "holds no role in any agency"
     assert "_auth_user_id" not in client.session
 
 
@@ -89,7 +89,7 @@ def test_signed_in_user_without_roles_sees_a_refusal(client, user_factory):
     response = client.get(reverse("workbench:home"))
 
     assert response.status_code == 403
-    assert "holds no role in any agency" in response.content.decode()
+    assert "未被授予角色" in response.content.decode()  # "holds no role in any agency"
 
 
 def test_superuser_without_roles_may_use_the_workbench(client, user_factory):
@@ -128,9 +128,9 @@ def test_home_shows_roles_and_an_honest_empty_queue(
     response = client.get(reverse("workbench:home"))
 
     html = response.content.decode()
-    assert "Nothing is waiting for you" in html
+    assert "暂无待办事项" in html  # "Nothing is waiting for you"
     assert agency.name in html and other_agency.name in html
-    assert "Editor" in html and "Reviewer" in html
+    assert "信息员" in html and "审核人" in html  # editor, reviewer
     assert reverse("admin:index") not in html  # configuration is for administrators only
     assert reverse("workbench:audit") not in html  # the audit trail is for the office
 
@@ -158,7 +158,7 @@ def test_home_lists_items_from_registered_queue_sources(client, editor, agency):
     assert seen == [(editor, agency)]
     assert html.index("已逾期") < html.index("后到期")
     assert 'class="overdue"' in html
-    assert "Nothing is waiting for you" not in html
+    assert "暂无待办事项" not in html
     assert queue_for(editor, agency) == []
 
 
@@ -318,7 +318,7 @@ def test_audit_trail_rejects_a_reversed_date_range(client, office, entries):
     )
 
     assert response.context["rows"] == []
-    assert "The start date is after the end date." in response.content.decode()
+    assert "起始日期晚于截止日期。" in response.content.decode()
 
 
 def test_audit_trail_is_paginated_with_bounded_queries(

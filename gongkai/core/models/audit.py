@@ -46,7 +46,7 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
-    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CHANGE)
     action = models.CharField(_("action"), max_length=100, db_index=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True, db_index=True)

@@ -17,7 +17,7 @@ class CalendarYear(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     notice = models.CharField(
-        _("State Council notice"),
+        _("State Council notice number"),
         max_length=200,
         blank=True,
         help_text=_("For example 国办发明电〔2025〕7号."),
