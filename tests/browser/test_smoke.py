@@ -101,8 +101,8 @@ def test_staff_signs_in_and_out(live_server, page, site, staff_role_factory, pas
     page.locator('form[action$="/sign-in/"] button[type="submit"]').click()
 
     page.wait_for_url(re.compile(r"/workbench/$"))
-    assert page.locator("h1").inner_text() == "My queue"
-    assert page.get_by_text("Nothing is waiting for you").is_visible()
+    assert page.locator("h1").inner_text() == "我的待办"  # "My queue"
+    assert page.get_by_text("暂无待办事项").is_visible()  # "Nothing is waiting for you"
     assert page.get_by_text(site.government.name).first.is_visible()
     screenshot(page, "workbench-home")
 
