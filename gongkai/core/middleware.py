@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from gongkai.core.context import request_address
 
@@ -43,3 +45,19 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             request_address.reset(token)
+
+
+class InterfaceLanguageMiddleware(LocaleMiddleware):
+    """The interface language: the visitor's choice (language cookie), else Simplified Chinese.
+
+    Unlike Django's ``LocaleMiddleware`` the browser's Accept-Language is not consulted: a
+    Chinese government site speaks Chinese unless the visitor switches, whatever language the
+    browser happens to be set to.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
