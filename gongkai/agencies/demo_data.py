@@ -51,7 +51,9 @@ GOVERNMENT_EMAIL = "zddzzw@zibo.gov.cn"
 OFFICE_HOURS = "周一至周五 上午8:30-12:00 下午13:00-17:30（法定节假日除外）"
 
 AGENCIES: list[AgencyRow] = [
-    AgencyRow("zhangdian", "张店区人民政府", "区政府", GOVERNMENT, "经济社会发展和行政管理", parent=""),
+    AgencyRow(
+        "zhangdian", "张店区人民政府", "区政府", GOVERNMENT, "经济社会发展和行政管理", parent=""
+    ),
     AgencyRow("general-office", "张店区人民政府办公室", "区政府办公室", GENERAL_OFFICE, "政务公开"),
     # The 27 departments close to people's livelihood (与民生关系密切的27个政府部门).
     AgencyRow("education", "张店区教育局", "区教育局", DEPARTMENT, "教育"),
