@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from gongkai.agencies.models import Agency, StaffRole
+from gongkai.core.context import request_memo
 from gongkai.core.models import AuditEntry, User
 
 if TYPE_CHECKING:
@@ -35,7 +36,22 @@ def active_user(user: UserLike) -> User | None:
 
 
 def _role_rows(user: User) -> list[tuple[int, str]]:
-    return list(StaffRole.objects.filter(user_id=user.pk).values_list("agency_id", "role"))
+    """The (agency, role) pairs ``user`` holds: one query a request, however many checks."""
+    memo = request_memo.get()
+    key = ("agencies.roles", user.pk)
+    if memo is not None and key in memo:
+        return memo[key]
+    rows = list(StaffRole.objects.filter(user_id=user.pk).values_list("agency_id", "role"))
+    if memo is not None:
+        memo[key] = rows
+    return rows
+
+
+def forget_roles(user: User) -> None:
+    """Drop the request's memo of ``user``'s roles (after granting or revoking one)."""
+    memo = request_memo.get()
+    if memo is not None:
+        memo.pop(("agencies.roles", user.pk), None)
 
 
 def roles_of(user: UserLike, agency: Agency | None = None) -> set[str]:
@@ -70,7 +86,7 @@ def is_office(user: UserLike) -> bool:
     account = active_user(user)
     if account is None:
         return False
-    return StaffRole.objects.filter(user_id=account.pk, role=Role.OFFICE).exists()
+    return any(role == Role.OFFICE for _agency, role in _role_rows(account))
 
 
 def is_administrator(user: UserLike) -> bool:
@@ -80,7 +96,7 @@ def is_administrator(user: UserLike) -> bool:
         return False
     if account.is_superuser:
         return True
-    return StaffRole.objects.filter(user_id=account.pk, role=Role.ADMINISTRATOR).exists()
+    return any(role == Role.ADMINISTRATOR for _agency, role in _role_rows(account))
 
 
 def _is_office_or_administrator(user: UserLike) -> bool:
@@ -94,8 +110,7 @@ def agencies_visible_to(user: UserLike) -> QuerySet[Agency]:
         return Agency.objects.none()
     if _is_office_or_administrator(account):
         return Agency.objects.all()
-    held = StaffRole.objects.filter(user_id=account.pk).values("agency_id")
-    return Agency.objects.filter(pk__in=held)
+    return Agency.objects.filter(pk__in={agency_id for agency_id, _role in _role_rows(account)})
 
 
 def can_manage_agency(user: UserLike, agency: Agency | None = None) -> bool:

@@ -24,6 +24,7 @@ from gongkai.agencies.permissions import (
     can_grant_role,
     can_manage_agency,
     can_record_membership,
+    forget_roles,
 )
 from gongkai.core import audit
 
@@ -237,6 +238,7 @@ def grant_role(
             agency_id=agency.pk,
             details={"user_id": user.pk, "username": user.get_username(), "role": role},
         )
+    forget_roles(user)
     return staff_role
 
 
@@ -269,6 +271,7 @@ def revoke_role(
             details={"user_id": user.pk, "username": user.get_username(), "role": role},
         )
         staff_role.delete()
+    forget_roles(user)
     return staff_role
 
 

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-from gongkai.core.context import request_address
+from gongkai.core.context import request_address, request_memo
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -41,9 +41,11 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = request_address.set(client_address(request))
+        memo_token = request_memo.set({})
         try:
             return self.get_response(request)
         finally:
+            request_memo.reset(memo_token)
             request_address.reset(token)
 
 
