@@ -29,7 +29,7 @@ from gongkai.core.workdays import is_working_day, reload_calendar
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = reverse("admin:core_calendaryear_import")
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN: dict[str, str] = {}  # the English interface comes from the language cookie (fixture)
 
 GOOD_2027 = """date,kind,name
 2027-01-01,holiday,元旦
@@ -46,6 +46,12 @@ BAD_2027 = """date,kind,name
 2027-02-09,rest,unknown kind
 2027-01-01,holiday,twice
 """
+
+
+@pytest.fixture(autouse=True)
+def english_interface(client, settings):
+    """Messages are asserted in English: the visitor chose English with the language switch."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture(autouse=True)
