@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ninja",
     "gongkai.core",
     "gongkai.agencies",
+    "gongkai.catalogue",
     "gongkai.portal",
     "gongkai.workbench",
     "gongkai.api",
@@ -259,3 +260,7 @@ LOGGING = {
 # trusted proxies stand in front (then the address that many hops from the right of
 # X-Forwarded-For). A forged header cannot move the address past the trusted proxies.
 GONGKAI_TRUSTED_PROXY_COUNT = int(env("GONGKAI_TRUSTED_PROXY_COUNT", "0"))
+
+# Largest attachment accepted on a document (bytes).
+GONGKAI_ATTACHMENT_MAX_BYTES = int(env("GONGKAI_ATTACHMENT_MAX_BYTES", str(50 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
