@@ -1,0 +1,147 @@
+"""Public pages of the structured key-area lists: the index of types, each type's list with
+filters, search and pagination, one record's page, and the CSV and XLSX exports.
+
+Everything here starts from the public selectors (published records of active types) and shows
+values through ``present_records(public=True)``, so personal fields are masked on every page and
+in every export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from gongkai.catalogue import list_io
+from gongkai.catalogue.models import RecordField, RecordType
+from gongkai.catalogue.selectors import lists as selectors
+
+PAGE_SIZE = 20
+TABLE_FIELDS = 5  # the list shows the first fields; the record's page shows them all
+Q_MAX_LENGTH = 100
+
+
+def _type_or_404(code: str) -> RecordType:
+    record_type = selectors.public_record_type(code)
+    if record_type is None:
+        raise Http404
+    return record_type
+
+
+def _filters(request: HttpRequest, fields: list[RecordField]) -> dict[str, str]:
+    return {
+        f.key: request.GET.get(f.key, "")[:Q_MAX_LENGTH]
+        for f in selectors.filter_fields(fields)
+        if request.GET.get(f.key)
+    }
+
+
+def _query(request: HttpRequest) -> str:
+    return request.GET.get("q", "").strip()[:Q_MAX_LENGTH]
+
+
+@require_safe
+def list_index(request: HttpRequest) -> HttpResponse:
+    """Every active type with its number of published records, by key-area column."""
+    return render(
+        request,
+        "catalogue/lists/index.html",
+        {"record_types": list(selectors.public_record_types())},
+    )
+
+
+@require_safe
+def list_records(request: HttpRequest, code: str) -> HttpResponse:
+    record_type = _type_or_404(code)
+    fields = selectors.fields_of(record_type)
+    filters = _filters(request, fields)
+    q = _query(request)
+    records = selectors.public_records(record_type, filters, q, fields=fields)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    table_fields = fields[:TABLE_FIELDS]
+    rows = selectors.present_records(page.object_list, table_fields, public=True)
+    export_query = _export_query(filters, q)
+    return render(
+        request,
+        "catalogue/lists/list.html",
+        {
+            "record_type": record_type,
+            "table_fields": table_fields,
+            "rows": rows,
+            "page": page,
+            "filters": selectors.filter_choices(record_type, fields, filters),
+            "q": q,
+            "filtered": bool(filters or q),
+            "export_query": export_query,
+        },
+    )
+
+
+def _export_query(filters: Mapping[str, str], q: str) -> str:
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    for key, value in filters.items():
+        query[key] = value
+    if q:
+        query["q"] = q
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
+@require_safe
+def list_record(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    record_type = _type_or_404(code)
+    record = selectors.public_record(record_type, pk)
+    if record is None:
+        raise Http404
+    fields = selectors.fields_of(record_type)
+    (row,) = selectors.present_records([record], fields, public=True)
+    title = next(
+        (
+            cell.text
+            for cell in row.cells
+            if cell.text and not cell.field.personal and cell.field.type == RecordField.Type.TEXT
+        ),
+        record_type.name,
+    )
+    return render(
+        request,
+        "catalogue/lists/record.html",
+        {"record_type": record_type, "record": record, "row": row, "title": title},
+    )
+
+
+def _export(request: HttpRequest, code: str, extension: str) -> HttpResponse:
+    record_type = _type_or_404(code)
+    fields = selectors.fields_of(record_type)
+    records = selectors.public_records(record_type, _filters(request, fields), _query(request))
+    if extension == "csv":
+        content = list_io.export_csv(record_type, records, public=True)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        content = list_io.export_xlsx(record_type, records, public=True)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{record_type.code}-{stamp}.{extension}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def list_export_csv(request: HttpRequest, code: str) -> HttpResponse:
+    """The (filtered) published records as CSV, personal fields masked."""
+    return _export(request, code, "csv")
+
+
+@require_safe
+def list_export_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    """The (filtered) published records as XLSX, personal fields masked."""
+    return _export(request, code, "xlsx")
