@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -6,11 +5,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("gongkai.api.urls")),
     path("admin/", admin.site.urls),
+    path("workbench/catalogue/lists/", include("gongkai.catalogue.urls_lists_staff")),
+    path("workbench/catalogue/", include("gongkai.catalogue.urls_staff")),
     path("workbench/", include("gongkai.workbench.urls")),
+    path("", include("gongkai.catalogue.urls")),
     path("", include("gongkai.portal.urls")),
 ]
 
-if settings.DEBUG:  # pragma: no cover - development convenience only
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even in development: every download goes
+# through a view that checks the document is public (or the user may see it).

@@ -29,6 +29,8 @@ api = NinjaAPI(
 )
 
 api.add_router("/agencies", "gongkai.api.agencies.router")
+api.add_router("/documents", "gongkai.catalogue.api.router")
+api.add_router("/lists", "gongkai.catalogue.api_lists.router")
 
 _HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 

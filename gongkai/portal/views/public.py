@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_by_slug, public_agencies
+from gongkai.catalogue.selectors.public import home_sections
 from gongkai.portal.context_processors import ELDER_MODE_COOKIE
 
 ELDER_MODE_COOKIE_AGE = 365 * 24 * 60 * 60  # a year: the choice is a lasting preference
@@ -48,7 +49,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {"agency_groups": group_by_kind(agencies), "agency_count": len(agencies)},
+        {
+            "agency_groups": group_by_kind(agencies),
+            "agency_count": len(agencies),
+            "sections": home_sections(),  # the main columns' latest items, the key areas
+        },
     )
 
 

@@ -1,0 +1,794 @@
+"""What anyone may see of the catalogue: published documents that are proactively disclosed.
+
+Every public page, feed, the sitemap and the JSON API reach documents through
+:func:`published_documents` (or a selector built on it) and through nothing else, so that a
+draft, a withdrawn document, or one disclosed only on application (依申请公开) or withheld
+(不予公开) can never slip onto a public page.
+
+The public content of a document is its latest published ``DocumentVersion``: its title,
+summary and body, and the metadata frozen with it (文号, dates, keywords, source — see
+:func:`public_metadata`). The ``Document`` row is the editor's working copy, which may already
+hold an amendment that has not been approved. What the catalogue filters and counts in SQL
+(agency, statutory item, topic, genre, columns, year of publication) and the validity, which
+a later repeal changes at once, are read from the document row.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, ExtractYear, RowNumber
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.agencies.models import Agency
+from gongkai.catalogue.models import (
+    Attachment,
+    Column,
+    Document,
+    DocumentRelation,
+    DocumentVersion,
+    NormativeRegistration,
+    PageVisit,
+    StatutoryItem,
+)
+
+PAGE_SIZE = 20  # documents per page on every public list
+FEED_SIZE = 30  # entries in an Atom feed
+
+# 政府信息公开制度: rules (办法, 规定, 细则) that concern disclosure — their title names 公开, or
+# the agency filed them in a column of the disclosure-work kind (政府信息公开工作情况公示).
+RULE_GENRE_CODES = ("banfa", "guiding", "xize")
+RULE_TITLE_WORD = "公开"
+# 政府信息公开年报: reports (报告) whose title says they are the annual disclosure report.
+ANNUAL_REPORT_GENRE_CODE = "baogao"
+ANNUAL_REPORT_TITLE = "政府信息公开工作年度报告"
+
+# Which REG 21 items apply to which kinds of agency (REG 20 applies to all).
+_REG21_SCOPE_BY_KIND: dict[str, str] = {
+    Agency.Kind.GOVERNMENT: StatutoryItem.Scope.COUNTY,
+    Agency.Kind.GENERAL_OFFICE: StatutoryItem.Scope.COUNTY,
+    Agency.Kind.DEPARTMENT: StatutoryItem.Scope.COUNTY,
+    Agency.Kind.TOWN: StatutoryItem.Scope.TOWN,
+    Agency.Kind.SUBDISTRICT: StatutoryItem.Scope.TOWN,
+}
+
+
+# --------------------------------------------------------------------------- the gate
+
+
+def _public_filter() -> QuerySet[Document]:
+    """Public documents without annotations: the base of aggregates and of ``Exists``."""
+    return Document.objects.filter(
+        state=Document.State.PUBLISHED,
+        manner=Document.Manner.PROACTIVE,
+    ).filter(Exists(DocumentVersion.objects.filter(document=OuterRef("pk"))))
+
+
+def _latest_version(field_name: str, document_ref: str = "pk") -> Subquery:
+    return Subquery(
+        DocumentVersion.objects.filter(document=OuterRef(document_ref))
+        .order_by("-number")
+        .values(field_name)[:1]
+    )
+
+
+def _latest_doc_number() -> Subquery:
+    return Subquery(
+        DocumentVersion.objects.filter(document=OuterRef("pk"))
+        .order_by("-number")
+        .annotate(value=KT("metadata__doc_number"))
+        .values("value")[:1]
+    )
+
+
+def published_documents() -> QuerySet[Document]:
+    """Documents the public may see, newest first: published, proactively disclosed, with a
+    published version.
+
+    Each carries ``public_title``, ``public_summary``, ``public_updated_at`` and
+    ``public_doc_number`` from its latest version, and its issuing agency.
+    """
+    return (
+        _public_filter()
+        .annotate(
+            public_title=_latest_version("title"),
+            public_summary=_latest_version("summary"),
+            public_updated_at=_latest_version("published_at"),
+            public_doc_number=Coalesce(
+                _latest_doc_number(), F("doc_number"), output_field=CharField()
+            ),
+        )
+        .select_related("agency")
+        .order_by("-published_at", "-id")
+    )
+
+
+def _with_detail(queryset: QuerySet[Document]) -> QuerySet[Document]:
+    return queryset.select_related(
+        "statutory_item", "topic", "topic__parent", "genre"
+    ).prefetch_related("co_issuers", "columns")
+
+
+def public_document(pk: int) -> Document | None:
+    """One public document with what its page shows, or None."""
+    return _with_detail(published_documents()).filter(pk=pk).first()
+
+
+def public_document_by_key(key: str, *, detail: bool = False) -> Document | None:
+    """A public document by its index number or, failing that, by its id.
+
+    Index numbers are tried first: an index number made only of digits names that document
+    and not the document with that id. ``detail`` loads what a document page shows.
+    """
+    documents = published_documents()
+    if detail:
+        documents = _with_detail(documents)
+    document = documents.filter(index_number=key).first()
+    if document is None and key.isdigit():
+        document = documents.filter(pk=int(key)).first()
+    return document
+
+
+def public_version(document: Document) -> DocumentVersion | None:
+    """The version the public reads: the latest published one."""
+    return document.versions.order_by("-number").first()
+
+
+# What the version snapshot holds beyond title, summary and body (services._VERSION_METADATA).
+_SNAPSHOT_DATES = ("formation_date", "effective_date")
+_SNAPSHOT_TEXTS = ("doc_number", "keywords", "source")
+
+
+def public_metadata(document: Document, version: DocumentVersion | None) -> dict[str, Any]:
+    """The metadata the public reads: 文号, 成文日期, 生效日期, 主题词 and 信息来源.
+
+    They come from the published version's snapshot, so that an amendment in progress stays
+    private until it is published; a version without a snapshot (an imported one, say) falls
+    back to the document row.
+    """
+    snapshot = version.metadata if version is not None and version.metadata else None
+    values: dict[str, Any] = {}
+    for name in (*_SNAPSHOT_TEXTS, *_SNAPSHOT_DATES):
+        if snapshot is None:
+            values[name] = getattr(document, name)
+            continue
+        value = snapshot.get(name)
+        if name in _SNAPSHOT_DATES:
+            try:
+                value = datetime.date.fromisoformat(value) if value else None
+            except (TypeError, ValueError):
+                value = None
+        values[name] = value if value is not None else ("" if name in _SNAPSHOT_TEXTS else None)
+    return values
+
+
+def _public_attachment_rows() -> QuerySet[Attachment]:
+    """Attachments of public documents as published: not those an amendment is adding."""
+    return Attachment.objects.filter(
+        Exists(_public_filter().filter(pk=OuterRef("document_id")))
+    ).exclude(pending_change=Attachment.PendingChange.ADDED)
+
+
+def public_attachments(document: Document) -> QuerySet[Attachment]:
+    """A public document's attachments in display order (empty for any other document)."""
+    return _public_attachment_rows().filter(document=document).order_by("sort_order", "id")
+
+
+def public_attachment(document_pk: int, attachment_pk: int) -> Attachment | None:
+    """An attachment of a public document, or None (for a draft, withdrawn or withheld one)."""
+    return _public_attachment_rows().filter(pk=attachment_pk, document_id=document_pk).first()
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+FACET_NAMES = ("agency", "statutory_item", "topic", "genre", "year", "validity")
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """The catalogue's filters as the visitor chose them (codes and slugs, not ids)."""
+
+    agency: str = ""  # agency slug
+    statutory_item: str = ""  # StatutoryItem.code
+    topic: str = ""  # Topic.code; a top-level topic includes its sub-topics
+    genre: str = ""  # Genre.code
+    year: int | None = None  # year of publication
+    validity: str = ""  # Document.Validity value
+    column: str = ""  # Column.slug; a column includes its sub-columns
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> CatalogueFilters:
+        """Filters from GET parameters; a malformed value is ignored, not an error."""
+
+        def text(name: str) -> str:
+            value = params.get(name) or ""
+            return str(value).strip()[:80]
+
+        year_text = text("year")
+        year = int(year_text) if year_text.isdigit() and 1900 <= int(year_text) <= 2999 else None
+        validity = text("validity")
+        return cls(
+            agency=text("agency"),
+            statutory_item=text("statutory_item"),
+            topic=text("topic"),
+            genre=text("genre"),
+            year=year,
+            validity=validity if validity in Document.Validity.values else "",
+            column=text("column"),
+        )
+
+    def as_params(self) -> dict[str, str]:
+        """The filters that are set, as GET parameters."""
+        params = {}
+        for name in (*FACET_NAMES, "column"):
+            value = getattr(self, name)
+            if value not in ("", None):
+                params[name] = str(value)
+        return params
+
+    def toggled(self, name: str, value: str) -> CatalogueFilters:
+        """These filters with ``name`` set to ``value``, or cleared when it already is."""
+        current = getattr(self, name)
+        new_value: str | int | None
+        if str(current) == value or value == "":
+            new_value = None if name == "year" else ""
+        else:
+            new_value = int(value) if name == "year" else value
+        changes: dict[str, Any] = {name: new_value}
+        return replace(self, **changes)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_params())
+
+
+def _column_subtree_slugs(slug: str) -> list[str]:
+    """The column's slug and the slugs of every column below it (one query)."""
+    columns = list(Column.objects.values_list("slug", "parent__slug"))
+    children: dict[str | None, list[str]] = {}
+    for child, parent in columns:
+        children.setdefault(parent, []).append(child)
+    found, todo = [], [slug]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def _in_columns(slugs: Iterable[str]) -> Exists:
+    through = Document.columns.through
+    return Exists(through.objects.filter(document_id=OuterRef("pk"), column__slug__in=slugs))
+
+
+def filter_documents(
+    queryset: QuerySet[Document], filters: CatalogueFilters, *, skip: str = ""
+) -> QuerySet[Document]:
+    """``queryset`` narrowed by ``filters`` (all but ``skip``); no filter adds duplicate rows."""
+    if filters.agency and skip != "agency":
+        queryset = queryset.filter(agency__slug=filters.agency)
+    if filters.statutory_item and skip != "statutory_item":
+        queryset = queryset.filter(statutory_item__code=filters.statutory_item)
+    if filters.topic and skip != "topic":
+        queryset = queryset.filter(
+            Q(topic__code=filters.topic) | Q(topic__parent__code=filters.topic)
+        )
+    if filters.genre and skip != "genre":
+        queryset = queryset.filter(genre__code=filters.genre)
+    if filters.year is not None and skip != "year":
+        queryset = queryset.filter(published_at__year=filters.year)
+    if filters.validity and skip != "validity":
+        queryset = queryset.filter(validity=filters.validity)
+    if filters.column and skip != "column":
+        queryset = queryset.filter(_in_columns(_column_subtree_slugs(filters.column)))
+    return queryset
+
+
+def catalogue_documents(filters: CatalogueFilters) -> QuerySet[Document]:
+    """The catalogue's documents under ``filters``, newest first."""
+    return filter_documents(published_documents(), filters)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str | Promise
+    values: list[FacetValue] = field(default_factory=list)
+
+
+def catalogue_facets(filters: CatalogueFilters) -> list[Facet]:
+    """The counts per value of each facet: one aggregate query per facet (six in all).
+
+    Each facet is counted under every filter except its own ("drill sideways"), so that the
+    visitor who chose one agency still sees how many documents the other agencies have.
+    """
+
+    def base(skip: str) -> QuerySet[Document]:
+        return filter_documents(_public_filter(), filters, skip=skip).order_by()
+
+    def selected(name: str, value: object) -> bool:
+        return str(getattr(filters, name) or "") == str(value)
+
+    facets: list[Facet] = []
+
+    agency_rows = (
+        base("agency")
+        .values("agency__slug", "agency__name", "agency__sort_order")
+        .annotate(count=Count("id"))
+        .order_by("agency__sort_order", "agency__name")
+    )
+    facets.append(
+        Facet(
+            "agency",
+            _("Issuing agency"),
+            [
+                FacetValue(
+                    r["agency__slug"],
+                    r["agency__name"],
+                    r["count"],
+                    selected("agency", r["agency__slug"]),
+                )
+                for r in agency_rows
+            ],
+        )
+    )
+
+    item_rows = (
+        base("statutory_item")
+        .filter(statutory_item__isnull=False)
+        .values("statutory_item__code", "statutory_item__name", "statutory_item__sort_order")
+        .annotate(count=Count("id"))
+        .order_by("statutory_item__sort_order", "statutory_item__code")
+    )
+    facets.append(
+        Facet(
+            "statutory_item",
+            _("Statutory item"),
+            [
+                FacetValue(
+                    r["statutory_item__code"],
+                    r["statutory_item__name"],
+                    r["count"],
+                    selected("statutory_item", r["statutory_item__code"]),
+                )
+                for r in item_rows
+            ],
+        )
+    )
+
+    topic_rows = (
+        base("topic")
+        .filter(topic__isnull=False)
+        .annotate(
+            top_code=Coalesce("topic__parent__code", "topic__code"),
+            top_name=Coalesce("topic__parent__name", "topic__name"),
+            top_order=Coalesce("topic__parent__sort_order", "topic__sort_order"),
+        )
+        .values("top_code", "top_name", "top_order")
+        .annotate(count=Count("id"))
+        .order_by("top_order", "top_code")
+    )
+    facets.append(
+        Facet(
+            "topic",
+            _("Topic"),
+            [
+                FacetValue(
+                    r["top_code"], r["top_name"], r["count"], selected("topic", r["top_code"])
+                )
+                for r in topic_rows
+            ],
+        )
+    )
+
+    genre_rows = (
+        base("genre")
+        .filter(genre__isnull=False)
+        .values("genre__code", "genre__name", "genre__sort_order")
+        .annotate(count=Count("id"))
+        .order_by("genre__sort_order", "genre__code")
+    )
+    facets.append(
+        Facet(
+            "genre",
+            _("Genre"),
+            [
+                FacetValue(
+                    r["genre__code"],
+                    r["genre__name"],
+                    r["count"],
+                    selected("genre", r["genre__code"]),
+                )
+                for r in genre_rows
+            ],
+        )
+    )
+
+    year_rows = (
+        base("year")
+        .annotate(year=ExtractYear("published_at"))
+        .values("year")
+        .annotate(count=Count("id"))
+        .order_by("-year")
+    )
+    facets.append(
+        Facet(
+            "year",
+            _("Year"),
+            [
+                FacetValue(str(r["year"]), str(r["year"]), r["count"], selected("year", r["year"]))
+                for r in year_rows
+            ],
+        )
+    )
+
+    counts = {
+        r["validity"]: r["count"]
+        for r in base("validity").values("validity").annotate(count=Count("id"))
+    }
+    facets.append(
+        Facet(
+            "validity",
+            _("Validity"),
+            [
+                FacetValue(value, str(label), counts[value], selected("validity", value))
+                for value, label in Document.Validity.choices
+                if counts.get(value)
+            ],
+        )
+    )
+    return facets
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def column_by_slug(slug: str) -> Column | None:
+    return Column.objects.select_related("parent").filter(slug=slug).first()
+
+
+def first_column_of_kind(kind: str) -> Column | None:
+    """The first top-level column of ``kind`` (政策解读, 重点领域 …) in display order."""
+    return (
+        Column.objects.filter(kind=kind, parent__isnull=True).order_by("sort_order", "id").first()
+    )
+
+
+def documents_in_column(column: Column) -> QuerySet[Document]:
+    """Public documents filed in ``column`` or any column below it, newest first."""
+    return published_documents().filter(_in_columns(_column_subtree_slugs(column.slug)))
+
+
+def sub_columns(column: Column) -> QuerySet[Column]:
+    return column.children.order_by("sort_order", "id")
+
+
+@dataclass(frozen=True)
+class ColumnSection:
+    column: Column
+    documents: list[Document]
+
+
+@dataclass(frozen=True)
+class HomeSections:
+    columns: list[ColumnSection]  # the main columns (on_home_page) with their latest items
+    key_areas: list[Column]  # the areas under the 重点领域 column(s)
+
+
+def home_sections(*, per_column: int = 6) -> HomeSections:
+    """The home page's columns with their latest documents and the key-area entrances.
+
+    Two queries whatever the number of columns and documents: the column tree, and the latest
+    ``per_column`` public documents of every column, numbered per column by a window function
+    (a document filed in two columns comes once per column).
+    A column shows what was filed in it and in the columns below it.
+    """
+    columns = list(Column.objects.order_by("sort_order", "id"))
+    children: dict[int | None, list[Column]] = {}
+    for column in columns:
+        children.setdefault(column.parent_id, []).append(column)
+
+    def subtree(column: Column) -> list[int]:
+        ids, todo = [], [column]
+        while todo:
+            current = todo.pop()
+            if current.pk in ids:
+                continue
+            ids.append(current.pk)
+            todo.extend(children.get(current.pk, []))
+        return ids
+
+    home = [column for column in columns if column.on_home_page]
+    key_areas = [
+        child
+        for column in columns
+        if column.kind == Column.Kind.KEY_AREA and column.parent_id is None
+        for child in children.get(column.pk, [])
+    ]
+    subtrees = {column.pk: subtree(column) for column in home}
+    wanted = {pk for ids in subtrees.values() for pk in ids}
+    if not wanted or per_column <= 0:
+        sections = [ColumnSection(column=column, documents=[]) for column in home]
+        return HomeSections(columns=sections, key_areas=key_areas)
+
+    rows = (
+        published_documents()
+        .filter(columns__in=wanted)
+        .annotate(
+            home_column=F("columns__id"),
+            position=Window(
+                RowNumber(),
+                partition_by=[F("columns__id")],
+                order_by=[F("published_at").desc(), F("id").desc()],
+            ),
+        )
+        .filter(position__lte=per_column)
+    )
+    by_column: dict[int, list[Document]] = {}
+    for document in rows:
+        by_column.setdefault(document.home_column, []).append(document)  # type: ignore[attr-defined]
+
+    sections = []
+    for column in home:
+        unique = {
+            document.pk: document
+            for column_id in subtrees[column.pk]
+            for document in by_column.get(column_id, [])
+        }
+        latest = sorted(unique.values(), key=lambda d: (d.published_at, d.pk), reverse=True)[
+            :per_column
+        ]
+        sections.append(ColumnSection(column=column, documents=latest))
+    return HomeSections(columns=sections, key_areas=key_areas)
+
+
+# --------------------------------------------------------------------------- agencies
+
+
+def agency_documents(agency: Agency) -> QuerySet[Document]:
+    """The public documents ``agency`` issued, newest first."""
+    return published_documents().filter(agency=agency)
+
+
+def disclosure_rules(agency: Agency) -> QuerySet[Document]:
+    """政府信息公开制度: the agency's public rules on disclosure.
+
+    A rule is a document of genre 办法, 规定 or 细则 that either names 公开 in its title or was
+    filed in a disclosure-work column (政府信息公开工作情况公示).
+    """
+    through = Document.columns.through
+    in_work_status = Exists(
+        through.objects.filter(document_id=OuterRef("pk"), column__kind=Column.Kind.WORK_STATUS)
+    )
+    return agency_documents(agency).filter(
+        Q(genre__code__in=RULE_GENRE_CODES)
+        & (Q(public_title__contains=RULE_TITLE_WORD) | in_work_status)  # type: ignore[misc]
+    )
+
+
+def annual_reports(agency: Agency) -> QuerySet[Document]:
+    """政府信息公开年报: the agency's reports titled as annual disclosure reports."""
+    return agency_documents(agency).filter(  # type: ignore[misc]
+        genre__code=ANNUAL_REPORT_GENRE_CODE, public_title__contains=ANNUAL_REPORT_TITLE
+    )
+
+
+@dataclass(frozen=True)
+class StatutoryItemCount:
+    item: StatutoryItem
+    count: int
+
+
+def statutory_item_counts(agency: Agency) -> list[StatutoryItemCount]:
+    """The statutory items that apply to ``agency`` with its public documents under each.
+
+    REG 20's items apply to every agency, REG 21's county items to the government and its
+    departments and its town items to towns and sub-district offices; an item outside the
+    agency's scope is still listed when the agency filed documents under it. Two queries.
+    """
+    counts = {
+        row["statutory_item_id"]: row["count"]
+        for row in _public_filter()
+        .filter(agency=agency, statutory_item__isnull=False)
+        .order_by()
+        .values("statutory_item_id")
+        .annotate(count=Count("id"))
+    }
+    scopes: list[str] = [StatutoryItem.Scope.ALL]
+    if agency.kind in _REG21_SCOPE_BY_KIND:
+        scopes.append(_REG21_SCOPE_BY_KIND[agency.kind])
+    items = StatutoryItem.objects.filter(Q(scope__in=scopes) | Q(pk__in=list(counts))).order_by(
+        "sort_order", "article", "number"
+    )
+    return [StatutoryItemCount(item=item, count=counts.get(item.pk, 0)) for item in items]
+
+
+@dataclass(frozen=True)
+class AgencyDisclosure:
+    """What the agency's 政府信息公开 column shows on its first page."""
+
+    agency: Agency
+    document_count: int
+    rule_count: int
+    report_count: int
+    statutory_items: list[StatutoryItemCount]
+    latest: list[Document]
+
+
+def agency_disclosure(agency: Agency, *, latest: int = 10) -> AgencyDisclosure:
+    """The agency's disclosure column: counts of each sub-column and its latest documents."""
+    return AgencyDisclosure(
+        agency=agency,
+        document_count=_public_filter().filter(agency=agency).count(),
+        rule_count=disclosure_rules(agency).count(),
+        report_count=annual_reports(agency).count(),
+        statutory_items=statutory_item_counts(agency),
+        latest=list(agency_documents(agency)[:latest]),
+    )
+
+
+# --------------------------------------------------------------------------- normative register
+
+
+@dataclass(frozen=True)
+class NormativeYear:
+    year: int
+    made: int  # registered that year
+    valid: int  # of those, valid today
+    repealed: int  # of those, repealed (废止)
+    expired: int  # of those, expired (失效)
+    amended: int  # of those, amended (已修订)
+
+
+def _public_registrations() -> QuerySet[NormativeRegistration]:
+    return NormativeRegistration.objects.filter(
+        Exists(_public_filter().filter(pk=OuterRef("document_id")))
+    )
+
+
+def normative_years() -> list[NormativeYear]:
+    """Per year of registration, newest first: normative documents made and their validity."""
+    validity = Document.Validity
+    rows = (
+        _public_registrations()
+        .order_by()
+        .values("year")
+        .annotate(
+            made=Count("id"),
+            valid=Count("id", filter=Q(document__validity=validity.VALID)),
+            repealed=Count("id", filter=Q(document__validity=validity.REPEALED)),
+            expired=Count("id", filter=Q(document__validity=validity.EXPIRED)),
+            amended=Count("id", filter=Q(document__validity=validity.AMENDED)),
+        )
+        .order_by("-year")
+    )
+    return [NormativeYear(**row) for row in rows]
+
+
+def normative_register(year: int) -> QuerySet[NormativeRegistration]:
+    """The public register of normative documents (行政规范性文件) registered in ``year``.
+
+    Each row carries its document (with the issuing agency), ``public_title`` and
+    ``public_doc_number``.
+    """
+    return (
+        _public_registrations()
+        .filter(year=year)
+        .select_related("document", "document__agency")
+        .annotate(
+            public_title=_latest_version("title", "document_id"),
+            public_doc_number=Coalesce(
+                Subquery(
+                    DocumentVersion.objects.filter(document=OuterRef("document_id"))
+                    .order_by("-number")
+                    .annotate(value=KT("metadata__doc_number"))
+                    .values("value")[:1]
+                ),
+                F("document__doc_number"),
+                output_field=CharField(),
+            ),
+        )
+        .order_by("serial", "id")
+    )
+
+
+# --------------------------------------------------------------------------- relations
+
+
+@dataclass(frozen=True)
+class DocumentRelations:
+    """A document's links to later and earlier documents and to its interpretations."""
+
+    amended_by: list[Document]
+    repealed_by: list[Document]
+    replaced_by: list[Document]
+    amends: list[Document]
+    repeals: list[Document]
+    replaces: list[Document]
+    interpretations: list[Document]  # interpretations of this policy (政策解读)
+    interpreted_policies: list[Document]  # the policies this interpretation explains
+
+    @property
+    def successors(self) -> list[Document]:
+        return [*self.repealed_by, *self.replaced_by, *self.amended_by]
+
+
+def document_relations(document: Document) -> DocumentRelations:
+    """The public documents related to ``document``; a withdrawn one is never linked.
+
+    Four queries: the relation rows both ways, the related public documents, and the
+    interpretations both ways.
+    """
+    relation_rows = list(
+        DocumentRelation.objects.filter(Q(source=document) | Q(target=document)).values_list(
+            "source_id", "target_id", "kind"
+        )
+    )
+    other_ids = {source if target == document.pk else target for source, target, _ in relation_rows}
+    others = {d.pk: d for d in published_documents().filter(pk__in=other_ids)} if other_ids else {}
+    groups: dict[str, list[Document]] = {
+        name: []
+        for name in ("amended_by", "repealed_by", "replaced_by", "amends", "repeals", "replaces")
+    }
+    incoming = {
+        DocumentRelation.Kind.AMENDS: "amended_by",
+        DocumentRelation.Kind.REPEALS: "repealed_by",
+        DocumentRelation.Kind.REPLACES: "replaced_by",
+    }
+    outgoing = {
+        DocumentRelation.Kind.AMENDS: "amends",
+        DocumentRelation.Kind.REPEALS: "repeals",
+        DocumentRelation.Kind.REPLACES: "replaces",
+    }
+    for source, target, kind in relation_rows:
+        if target == document.pk and source in others:
+            groups[incoming[DocumentRelation.Kind(kind)]].append(others[source])
+        elif source == document.pk and target in others:
+            groups[outgoing[DocumentRelation.Kind(kind)]].append(others[target])
+    for documents in groups.values():
+        documents.sort(key=lambda d: (d.published_at, d.pk), reverse=True)
+    return DocumentRelations(
+        **groups,
+        interpretations=list(published_documents().filter(interprets=document)),
+        interpreted_policies=list(published_documents().filter(interpretations=document)),
+    )
+
+
+# --------------------------------------------------------------------------- visits
+
+
+def visit_total(*, year: int, path_prefix: str = "") -> int:
+    """Page views counted in ``year`` (on pages under ``path_prefix``, when given)."""
+    visits = PageVisit.objects.filter(
+        day__gte=datetime.date(year, 1, 1), day__lte=datetime.date(year, 12, 31)
+    )
+    if path_prefix:
+        visits = visits.filter(path__startswith=path_prefix)
+    return visits.aggregate(total=Sum("count"))["total"] or 0
