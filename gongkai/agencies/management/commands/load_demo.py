@@ -20,6 +20,7 @@ from gongkai.agencies.demo import sign_ins
 # Each entry is ``load(stdout)``; a capability adds its loader after those it builds on.
 DEMO_LOADERS = [
     "gongkai.agencies.demo.load",
+    "gongkai.catalogue.demo.load",
 ]
 
 
