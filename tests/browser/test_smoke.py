@@ -82,7 +82,7 @@ def test_portal_home_renders(live_server, page, site):
 def test_visitor_finds_an_agency_through_the_directory(live_server, page, site):
     page.goto(live_server.url + "/")
 
-    page.locator(".main-nav a").nth(1).click()
+    page.locator('a[href="/agencies/"]').first.click()
     page.wait_for_url(re.compile(r"/agencies/$"))
     page.get_by_role("link", name="测试区第3局").click()
 
