@@ -43,13 +43,6 @@ def _page(request: HttpRequest, queryset: QuerySet[Document]) -> Page:
     return paginator.get_page(request.GET.get("page"))
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    """The current GET parameters without ``page``, for the pagination links."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def _agency_or_404(slug: str) -> Agency:
     agency = agency_by_slug(slug)
     if agency is None:
@@ -103,7 +96,6 @@ def catalogue_index(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "facets": _facet_blocks(filters),
             "page_obj": page,
-            "query": _query_without_page(request),
         },
     )
 
@@ -176,7 +168,6 @@ def _column_page(request: HttpRequest, column: Column) -> HttpResponse:
             "column": column,
             "children": list(selectors.sub_columns(column)),
             "page_obj": _page(request, selectors.documents_in_column(column)),
-            "query": _query_without_page(request),
         },
     )
 
@@ -244,7 +235,6 @@ def agency_rules(request: HttpRequest, slug: str) -> HttpResponse:
     agency = _agency_or_404(slug)
     context = _agency_context(agency, "rules")
     context["page_obj"] = _page(request, selectors.disclosure_rules(agency))
-    context["query"] = _query_without_page(request)
     return _render(request, "catalogue/public/agency_rules.html", context)
 
 
@@ -263,7 +253,6 @@ def agency_annual_reports(request: HttpRequest, slug: str) -> HttpResponse:
     agency = _agency_or_404(slug)
     context = _agency_context(agency, "reports")
     context["page_obj"] = _page(request, selectors.annual_reports(agency))
-    context["query"] = _query_without_page(request)
     return _render(request, "catalogue/public/agency_reports.html", context)
 
 
