@@ -8,8 +8,10 @@ and says why; bad input is answered by the form's errors, never by a server erro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -257,6 +259,38 @@ def _service_refusal(
     return None
 
 
+def _form_action(
+    request: HttpRequest,
+    document: Document,
+    form: forms.Form,
+    *,
+    form_name: str,
+    perform: Callable[[dict[str, Any]], Any],
+    success: Callable[[Any], tuple[str, str]],
+) -> HttpResponse:
+    """Run one of the detail page's forms through its service.
+
+    A refused permission is a 403 page; any other domain error is shown on the form, which comes
+    back with the page (400) and nothing changed; success redirects with a message.
+    ``perform`` gets the cleaned data and calls the service; ``success`` gets its result and
+    returns the message and the address to go to.
+    """
+    if form.is_valid():
+        try:
+            result = perform(form.cleaned_data)
+        except CatalogueError as error:
+            refusal = _service_refusal(request, document, error)
+            if refusal is not None:
+                return refusal
+            form.add_error(None, error.message)
+        else:
+            message, url = success(result)
+            messages.success(request, message)
+            return HttpResponseRedirect(url)
+    document.refresh_from_db()
+    return _render_detail(request, document, status=400, **{form_name: form})
+
+
 # --- lists -----------------------------------------------------------------------------------
 
 
@@ -462,24 +496,19 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             _("Attachments can be changed only on a draft, by its editors."),
             document=document,
         )
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachment = services.add_attachment(
-                document, actor=_user(request), uploaded_file=form.cleaned_data["file"]
-            )
-        except CatalogueError as error:
-            refusal = _service_refusal(request, document, error)
-            if refusal is not None:
-                return refusal
-            form.add_error(None, error.message)
-        else:
-            messages.success(
-                request,
-                _("“%(name)s” is attached.") % {"name": attachment.original_name},
-            )
-            return HttpResponseRedirect(_detail_url(document, "attachments"))
-    return _render_detail(request, document, status=400, attachment_form=form)
+    return _form_action(
+        request,
+        document,
+        AttachmentForm(request.POST, request.FILES),
+        form_name="attachment_form",
+        perform=lambda data: services.add_attachment(
+            document, actor=_user(request), uploaded_file=data["file"]
+        ),
+        success=lambda attachment: (
+            _("“%(name)s” is attached.") % {"name": attachment.original_name},
+            _detail_url(document, "attachments"),
+        ),
+    )
 
 
 @require_POST
@@ -576,27 +605,25 @@ def document_approve(request: HttpRequest, pk: int) -> HttpResponse:
     _run, findings = _latest_findings(document)
     reason_needed = [f for f in findings if f.severity == Severity.NEEDS_REASON]
     form = ApproveForm(request.POST, findings=reason_needed)
-    if form.is_valid():
-        try:
-            document = services.approve_document(
-                document,
-                actor=_user(request),
-                accept_reasons=form.accept_reasons(),
-                publish_at=form.cleaned_data.get("publish_at"),
-            )
-        except CatalogueError as error:
-            refusal = _service_refusal(request, document, error)
-            if refusal is not None:
-                return refusal
-            form.add_error(None, error.message)
-        else:
-            if document.state == State.PUBLISHED and not document.amendment_state:
-                messages.success(request, _("The document is approved and published."))
-            else:
-                messages.success(request, _("The document is approved."))
-            return HttpResponseRedirect(_detail_url(document))
-    document.refresh_from_db()
-    return _render_detail(request, document, status=400, approve_form=form)
+
+    def approved(document: Document) -> tuple[str, str]:
+        if document.state == State.PUBLISHED and not document.amendment_state:
+            return _("The document is approved and published."), _detail_url(document)
+        return _("The document is approved."), _detail_url(document)
+
+    return _form_action(
+        request,
+        document,
+        form,
+        form_name="approve_form",
+        perform=lambda data: services.approve_document(
+            document,
+            actor=_user(request),
+            accept_reasons=form.accept_reasons(),
+            publish_at=data.get("publish_at"),
+        ),
+        success=approved,
+    )
 
 
 @require_POST
@@ -606,21 +633,19 @@ def document_reject(request: HttpRequest, pk: int) -> HttpResponse:
     refusal = _review_refusal(request, document)
     if refusal is not None:
         return refusal
-    form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            document = services.reject_document(
-                document, actor=_user(request), comment=form.cleaned_data["comment"]
-            )
-        except CatalogueError as error:
-            refusal = _service_refusal(request, document, error)
-            if refusal is not None:
-                return refusal
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The document is returned to the editor."))
-            return HttpResponseRedirect(reverse("catalogue_staff:review_queue"))
-    return _render_detail(request, document, status=400, reject_form=form)
+    return _form_action(
+        request,
+        document,
+        RejectForm(request.POST),
+        form_name="reject_form",
+        perform=lambda data: services.reject_document(
+            document, actor=_user(request), comment=data["comment"]
+        ),
+        success=lambda _document: (
+            _("The document is returned to the editor."),
+            reverse("catalogue_staff:review_queue"),
+        ),
+    )
 
 
 # --- after publication -----------------------------------------------------------------------
@@ -636,21 +661,19 @@ def document_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             _("Only a reviewer of the agency or the disclosure office may withdraw a document."),
             document=document,
         )
-    form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            services.withdraw_document(
-                document, actor=_user(request), reason=form.cleaned_data["reason"]
-            )
-        except CatalogueError as error:
-            refusal = _service_refusal(request, document, error)
-            if refusal is not None:
-                return refusal
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The document is withdrawn from the public pages."))
-            return HttpResponseRedirect(_detail_url(document))
-    return _render_detail(request, document, status=400, withdraw_form=form)
+    return _form_action(
+        request,
+        document,
+        WithdrawForm(request.POST),
+        form_name="withdraw_form",
+        perform=lambda data: services.withdraw_document(
+            document, actor=_user(request), reason=data["reason"]
+        ),
+        success=lambda _document: (
+            _("The document is withdrawn from the public pages."),
+            _detail_url(document),
+        ),
+    )
 
 
 @require_POST
@@ -687,26 +710,20 @@ def document_validity(request: HttpRequest, pk: int) -> HttpResponse:
             _("Only a reviewer of the agency or the disclosure office may change the validity."),
             document=document,
         )
-    form = ValidityForm(request.POST, successors=_successors(request, document))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.set_validity(
-                document,
-                actor=_user(request),
-                validity=data["validity"],
-                by=data.get("by"),
-                date=data.get("date"),
-            )
-        except CatalogueError as error:
-            refusal = _service_refusal(request, document, error)
-            if refusal is not None:
-                return refusal
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The validity is recorded."))
-            return HttpResponseRedirect(_detail_url(document))
-    return _render_detail(request, document, status=400, validity_form=form)
+    return _form_action(
+        request,
+        document,
+        ValidityForm(request.POST, successors=_successors(request, document)),
+        form_name="validity_form",
+        perform=lambda data: services.set_validity(
+            document,
+            actor=_user(request),
+            validity=data["validity"],
+            by=data.get("by"),
+            date=data.get("date"),
+        ),
+        success=lambda _document: (_("The validity is recorded."), _detail_url(document)),
+    )
 
 
 # --- versions --------------------------------------------------------------------------------
