@@ -31,6 +31,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
@@ -58,6 +59,7 @@ from gongkai.catalogue.models import (
     Topic,
 )
 from gongkai.catalogue.models.documents import attachment_path
+from gongkai.catalogue.signals import documents_imported
 from gongkai.catalogue.workflow import CatalogueError, CataloguePermissionDenied
 from gongkai.core import audit
 from gongkai.core.html import sanitize_html
@@ -955,6 +957,14 @@ def import_catalogue(
                             "attachments": report.attachments,
                             "agencies": len({row.agency.pk for row in rows}),
                         },
+                    )
+                    imported = list(
+                        Document.objects.filter(
+                            index_number__in=[row.index_number for row in rows]
+                        ).values_list("pk", flat=True)
+                    )
+                    transaction.on_commit(
+                        partial(documents_imported.send, sender=Document, document_ids=imported)
                     )
             except BaseException:
                 # Nothing of the import stays: no rows (rolled back) and no files.

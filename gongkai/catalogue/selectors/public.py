@@ -191,6 +191,26 @@ def public_attachments(document: Document) -> QuerySet[Attachment]:
     return _public_attachment_rows().filter(document=document).order_by("sort_order", "id")
 
 
+def public_versions_of(document_ids: Iterable[int]) -> dict[int, DocumentVersion]:
+    """The public version (the latest) of each of many documents, in one query."""
+    latest: dict[int, DocumentVersion] = {}
+    versions = DocumentVersion.objects.filter(document_id__in=list(document_ids)).order_by(
+        "document_id", "number"
+    )
+    for version in versions:
+        latest[version.document_id] = version
+    return latest
+
+
+def public_attachments_of(document_ids: Iterable[int]) -> dict[int, list[Attachment]]:
+    """The public attachments of many documents, in display order, in one query."""
+    found: dict[int, list[Attachment]] = {}
+    rows = _public_attachment_rows().filter(document_id__in=list(document_ids))
+    for attachment in rows.order_by("document_id", "sort_order", "id"):
+        found.setdefault(attachment.document_id, []).append(attachment)
+    return found
+
+
 def public_attachment(document_pk: int, attachment_pk: int) -> Attachment | None:
     """An attachment of a public document, or None (for a draft, withdrawn or withheld one)."""
     return _public_attachment_rows().filter(pk=attachment_pk, document_id=document_pk).first()
