@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "gongkai.core",
     "gongkai.agencies",
     "gongkai.catalogue",
+    "gongkai.search",
     "gongkai.portal",
     "gongkai.workbench",
     "gongkai.api",

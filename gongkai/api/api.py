@@ -31,6 +31,7 @@ api = NinjaAPI(
 api.add_router("/agencies", "gongkai.api.agencies.router")
 api.add_router("/documents", "gongkai.catalogue.api.router")
 api.add_router("/lists", "gongkai.catalogue.api_lists.router")
+api.add_router("/search", "gongkai.search.api.router")
 
 _HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 

@@ -273,13 +273,13 @@ def test_pages_have_landmarks_and_a_skip_link(client, site):
     assert "<header" in html and "<nav" in html and "<footer" in html
 
 
+@pytest.mark.urls("tests.portal.urls_without_search")
 def test_no_search_box_while_there_is_no_search_page(client, site):
     html = client.get(reverse("portal:home")).content.decode()
 
     assert 'role="search"' not in html
 
 
-@pytest.mark.urls("tests.portal.urls_with_search")
 def test_search_box_once_a_search_page_exists(client, site):
     html = client.get("/", {"q": "财政"}).content.decode()
 

@@ -1,0 +1,105 @@
+"""SQLite FTS5 over pre-segmented text, ranked by bm25 (title above metadata above body)."""
+
+# SQL here is built from constants and placeholders only; every value is a parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection
+
+from gongkai.search.backends.base import SearchBackend, Sql
+
+FTS_TABLE = "search_fts"
+# Tokens are already cut and joined by spaces; the tokenizer only splits on separators and keeps
+# inner dots (pm2.5, v1.2), so a token in the index is the token the segmenter made.
+CREATE_SQL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    "title, meta, body, tokenize=\"unicode61 remove_diacritics 0 tokenchars '.'\")"
+)
+DROP_SQL = f"DROP TABLE IF EXISTS {FTS_TABLE}"
+WEIGHTS = (10.0, 4.0, 1.0)  # title, meta, body
+
+
+def match_expression(tokens: Sequence[str]) -> str:
+    """An FTS5 MATCH expression requiring every token: each one a quoted string.
+
+    Inside double quotes FTS5 reads no operator (AND, NEAR, *, ^, :, -); a quote is doubled.
+    """
+    return " ".join('"' + token.replace('"', '""') + '"' for token in tokens)
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
+class SqliteBackend(SearchBackend):
+    name = "sqlite"
+    vendor = "sqlite"
+
+    def write(self, entry_ids: Sequence[int]) -> None:
+        if not entry_ids:
+            return
+        ids = list(entry_ids)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({_placeholders(len(ids))})", ids
+            )
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE} (rowid, title, meta, body) "
+                "SELECT id, title_tokens, meta_tokens, body_tokens FROM search_searchentry "
+                f"WHERE id IN ({_placeholders(len(ids))})",
+                ids,
+            )
+
+    def delete(self, entry_ids: Sequence[int]) -> None:
+        if not entry_ids:
+            return
+        ids = list(entry_ids)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({_placeholders(len(ids))})", ids
+            )
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+
+    def match_sql(self, tokens: Sequence[str]) -> Sql:
+        return (
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+            [match_expression(tokens)],
+        )
+
+    def ranked_ids(
+        self,
+        tokens: Sequence[str],
+        *,
+        within: Sql,
+        exact_key: str | None,
+        exact_index: str | None,
+        limit: int,
+        offset: int,
+    ) -> list[int]:
+        within_sql, within_params = within
+        weights = ", ".join(str(weight) for weight in WEIGHTS)
+        sql = (
+            "SELECT e.id FROM search_searchentry e LEFT JOIN ("
+            f"SELECT rowid AS rid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s) m ON m.rid = e.id "
+            f"WHERE e.id IN ({within_sql}) "
+            "ORDER BY CASE WHEN e.doc_number_key = %s OR e.index_number = %s THEN 0 ELSE 1 END, "
+            "COALESCE(m.score, 0) ASC, e.published_at DESC, e.id DESC LIMIT %s OFFSET %s"
+        )
+        params = [
+            match_expression(tokens),
+            *within_params,
+            exact_key,
+            exact_index,
+            limit,
+            offset,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]

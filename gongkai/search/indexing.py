@@ -1,0 +1,241 @@
+"""Writing the index: one object at a time, read through the public selectors.
+
+What is indexed is exactly what the public may read: a document's latest published version,
+its public metadata and attachments; a list record's ``search_text`` (which never holds a
+personal field). An object that is not public (any more) is removed from the index, so
+re-indexing one object after any change is always right, and a full rebuild gives the same
+rows as the incremental updates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from gongkai.catalogue.docnumbers import doc_number_key
+from gongkai.catalogue.models import Attachment, Document, DocumentVersion, ListRecord
+from gongkai.catalogue.selectors.public import (
+    public_attachments,
+    public_attachments_of,
+    public_metadata,
+    public_version,
+    public_versions_of,
+    published_documents,
+)
+from gongkai.core.html import html_to_text
+from gongkai.core.text import segment_for_index
+from gongkai.search.backends import get_backend
+from gongkai.search.models import SearchEntry
+
+SNIPPET_TEXT_LIMIT = 50_000  # characters of plain text kept for snippets
+
+
+def public_records() -> Any:
+    """Published records of active lists: the records anyone outside may see."""
+    return ListRecord.objects.filter(
+        state=ListRecord.State.PUBLISHED, record_type__active=True
+    ).select_related("record_type", "agency")
+
+
+def _year(moment: Any) -> int | None:
+    return timezone.localtime(moment).year if moment is not None else None
+
+
+def _join(*parts: str) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+def document_values(
+    document: Document, version: DocumentVersion | None, attachments: Iterable[Attachment]
+) -> dict[str, Any]:
+    """The index row of a public document (loaded through ``published_documents``), from its
+    public version and public attachments."""
+    metadata = public_metadata(document, version)
+    title = version.title if version is not None else document.title
+    summary = version.summary if version is not None else ""
+    body = html_to_text(version.body if version is not None else "")
+    attachment_texts = [a.text for a in attachments if a.text]
+    doc_number = metadata.get("doc_number") or ""
+    labels = [
+        document.agency.name,
+        document.statutory_item.name if document.statutory_item else "",
+        document.topic.name if document.topic else "",
+        document.genre.name if document.genre else "",
+    ]
+    meta = _join(
+        summary,
+        doc_number,
+        document.index_number or "",
+        metadata.get("keywords") or "",
+        metadata.get("source") or "",
+        *labels,
+    )
+    return {
+        "kind": document.kind,
+        "agency_id": document.agency_id,
+        "statutory_item_id": document.statutory_item_id,
+        "topic_id": document.topic_id,
+        "genre_id": document.genre_id,
+        "year": _year(document.published_at),
+        "validity": document.validity,
+        "published_at": document.published_at,
+        "url": reverse("catalogue:document", args=[document.pk]),
+        "title": title[:300],
+        "doc_number": doc_number[:64],
+        "doc_number_key": doc_number_key(doc_number)[:64] if doc_number else "",
+        "index_number": (document.index_number or "")[:64],
+        "snippet_text": _join(summary, body, *attachment_texts)[:SNIPPET_TEXT_LIMIT],
+        "title_tokens": segment_for_index(title),
+        "meta_tokens": segment_for_index(meta),
+        "body_tokens": segment_for_index(_join(body, *attachment_texts)),
+    }
+
+
+def record_values(record: ListRecord) -> dict[str, Any]:
+    """The index row of a published list record: its type, agency and ``search_text`` only."""
+    lines = [line for line in record.search_text.split("\n") if line.strip()]
+    detail = lines[1] if len(lines) > 1 else ""
+    title = f"{record.record_type.name}：{detail}" if detail else record.record_type.name
+    return {
+        "kind": SearchEntry.Kind.RECORD,
+        "agency_id": record.agency_id,
+        "statutory_item_id": None,
+        "topic_id": None,
+        "genre_id": None,
+        "year": _year(record.published_at),
+        "validity": "",
+        "published_at": record.published_at,
+        "url": reverse("catalogue:list_record", args=[record.record_type.code, record.pk]),
+        "title": title[:300],
+        "doc_number": "",
+        "doc_number_key": "",
+        "index_number": "",
+        "snippet_text": record.search_text[:SNIPPET_TEXT_LIMIT],
+        "title_tokens": segment_for_index(record.record_type.name),
+        "meta_tokens": segment_for_index(record.agency.name),
+        "body_tokens": segment_for_index(record.search_text),
+    }
+
+
+def _save(source: str, object_id: int, values: dict[str, Any] | None) -> None:
+    backend = get_backend()
+    with transaction.atomic():
+        if values is None:
+            ids = list(
+                SearchEntry.objects.filter(source=source, object_id=object_id).values_list(
+                    "id", flat=True
+                )
+            )
+            backend.delete(ids)
+            SearchEntry.objects.filter(id__in=ids).delete()
+            return
+        entry, _created = SearchEntry.objects.update_or_create(
+            source=source, object_id=object_id, defaults=values
+        )
+        backend.write([entry.pk])
+
+
+def _indexable_documents() -> Any:
+    return published_documents().select_related("statutory_item", "topic", "genre")
+
+
+def index_document(document_id: int) -> None:
+    """Index the document as the public sees it now, or remove it when it is not public."""
+    document = _indexable_documents().filter(pk=document_id).first()
+    values = None
+    if document is not None:
+        values = document_values(document, public_version(document), public_attachments(document))
+    _save(SearchEntry.Source.DOCUMENT, document_id, values)
+
+
+def index_record(record_id: int) -> None:
+    """Index the list record when it is published, or remove it."""
+    record = public_records().filter(pk=record_id).first()
+    _save(SearchEntry.Source.RECORD, record_id, record_values(record) if record else None)
+
+
+def _targets(agency: str | None) -> tuple[list[int], list[int]]:
+    documents = published_documents().order_by("pk")
+    records = public_records().order_by("pk")
+    if agency:
+        documents = documents.filter(agency__slug=agency)
+        records = records.filter(agency__slug=agency)
+    return (
+        list(documents.values_list("pk", flat=True)),
+        list(records.values_list("pk", flat=True)),
+    )
+
+
+REBUILD_BATCH = 500
+
+
+def _insert(source: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """Add many new entries (the index holds none of them) and hand them to the engine."""
+    entries = SearchEntry.objects.bulk_create(
+        [SearchEntry(source=source, object_id=object_id, **values) for object_id, values in rows]
+    )
+    get_backend().write([entry.pk for entry in entries])
+
+
+def _index_documents(document_ids: list[int]) -> None:
+    documents = _indexable_documents().filter(pk__in=document_ids).order_by("pk")
+    versions = public_versions_of(document_ids)
+    attachments = public_attachments_of(document_ids)
+    _insert(
+        SearchEntry.Source.DOCUMENT,
+        [
+            (
+                document.pk,
+                document_values(
+                    document, versions.get(document.pk), attachments.get(document.pk, [])
+                ),
+            )
+            for document in documents
+        ],
+    )
+
+
+def _index_records(record_ids: list[int]) -> None:
+    records = public_records().filter(pk__in=record_ids).order_by("pk")
+    _insert(SearchEntry.Source.RECORD, [(record.pk, record_values(record)) for record in records])
+
+
+def rebuild_index(
+    *, agency: str | None = None, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Empty the index (of ``agency``, by slug, when given) and index everything public again.
+
+    Works in batches (a few queries for each ``REBUILD_BATCH`` objects) with the same row
+    builders as the one-object updates, so both give identical rows. Returns the number of
+    objects indexed.
+    """
+    backend = get_backend()
+    stale = SearchEntry.objects.all()
+    if agency:
+        stale = stale.filter(agency__slug=agency)
+    with transaction.atomic():
+        ids = list(stale.values_list("id", flat=True))
+        for start in range(0, len(ids), REBUILD_BATCH):
+            backend.delete(ids[start : start + REBUILD_BATCH])
+        stale.delete()
+    document_ids, record_ids = _targets(agency)
+    total = len(document_ids) + len(record_ids)
+    work: list[tuple[Callable[[list[int]], None], list[int]]] = [
+        (_index_documents, document_ids[i : i + REBUILD_BATCH])
+        for i in range(0, len(document_ids), REBUILD_BATCH)
+    ] + [
+        (_index_records, record_ids[i : i + REBUILD_BATCH])
+        for i in range(0, len(record_ids), REBUILD_BATCH)
+    ]
+    done = 0
+    for index_batch, batch in work:
+        with transaction.atomic():
+            index_batch(batch)
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+    return total

@@ -1,0 +1,25 @@
+"""Search fixtures: the catalogue's fixtures (documents published through the services) and a
+helper that runs the index updates a commit would run."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.catalogue.conftest import (  # noqa: F401 - fixtures
+    _media_root,
+    document_factory,
+    editor,
+    publish,
+    published_document,
+    reviewer,
+)
+
+
+@pytest.fixture
+def indexed(django_capture_on_commit_callbacks):
+    """A context manager: what happens inside is committed, as far as the index is concerned."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
