@@ -291,6 +291,32 @@ def _form_action(
     return _render_detail(request, document, status=400, **{form_name: form})
 
 
+def _button_action(
+    request: HttpRequest,
+    document: Document,
+    perform: Callable[[], Any],
+    *,
+    success_message: str,
+    success_url: str,
+    failure_url: str,
+) -> HttpResponse:
+    """Run a button's action (a POST without a form) through its service.
+
+    A refused permission is a 403 page; any other domain error comes back as a message on the
+    page the button was pressed on, nothing changed; success goes on with a message.
+    """
+    try:
+        perform()
+    except CatalogueError as error:
+        refusal = _service_refusal(request, document, error)
+        if refusal is not None:
+            return refusal
+        messages.error(request, error.message)
+        return HttpResponseRedirect(failure_url)
+    messages.success(request, success_message)
+    return HttpResponseRedirect(success_url)
+
+
 # --- lists -----------------------------------------------------------------------------------
 
 
@@ -522,16 +548,14 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
             _("Attachments can be changed only on a draft, by its editors."),
             document=document,
         )
-    try:
-        services.remove_attachment(attachment, actor=_user(request))
-    except CatalogueError as error:
-        refusal = _service_refusal(request, document, error)
-        if refusal is not None:
-            return refusal
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("“%(name)s” is removed.") % {"name": attachment.original_name})
-    return HttpResponseRedirect(_detail_url(document, "attachments"))
+    return _button_action(
+        request,
+        document,
+        lambda: services.remove_attachment(attachment, actor=_user(request)),
+        success_message=_("“%(name)s” is removed.") % {"name": attachment.original_name},
+        success_url=_detail_url(document, "attachments"),
+        failure_url=_detail_url(document, "attachments"),
+    )
 
 
 @require_GET
@@ -566,18 +590,16 @@ def document_submit(request: HttpRequest, pk: int) -> HttpResponse:
             _("This document cannot be submitted: only the agency's editors submit a draft."),
             document=document,
         )
-    try:
-        document = services.submit_document(document, actor=_user(request))
-    except CatalogueError as error:
-        refusal = _service_refusal(request, document, error)
-        if refusal is not None:
-            return refusal
-        messages.error(request, error.message)
-        return HttpResponseRedirect(_detail_url(document))
-    messages.success(
-        request, _("The document is submitted for review. The screening result is shown below.")
+    return _button_action(
+        request,
+        document,
+        lambda: services.submit_document(document, actor=_user(request)),
+        success_message=_(
+            "The document is submitted for review. The screening result is shown below."
+        ),
+        success_url=_detail_url(document, "screening"),
+        failure_url=_detail_url(document),
     )
-    return HttpResponseRedirect(_detail_url(document, "screening"))
 
 
 # --- review ----------------------------------------------------------------------------------
@@ -686,18 +708,16 @@ def document_amend(request: HttpRequest, pk: int) -> HttpResponse:
             _("Only an editor of the agency may amend a published document."),
             document=document,
         )
-    try:
-        services.start_amendment(document, actor=_user(request))
-    except CatalogueError as error:
-        refusal = _service_refusal(request, document, error)
-        if refusal is not None:
-            return refusal
-        messages.error(request, error.message)
-        return HttpResponseRedirect(_detail_url(document))
-    messages.success(
-        request, _("The amendment is started; the published version stays public meanwhile.")
+    return _button_action(
+        request,
+        document,
+        lambda: services.start_amendment(document, actor=_user(request)),
+        success_message=_(
+            "The amendment is started; the published version stays public meanwhile."
+        ),
+        success_url=reverse("catalogue_staff:document_edit", args=[document.pk]),
+        failure_url=_detail_url(document),
     )
-    return HttpResponseRedirect(reverse("catalogue_staff:document_edit", args=[document.pk]))
 
 
 @require_POST
