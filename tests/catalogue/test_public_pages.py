@@ -471,6 +471,7 @@ def test_agency_disclosure_column_and_its_sub_columns(client, member, other_memb
     rules = html_of(client.get(reverse("catalogue:agency_rules", args=["finance"])))
     reports = html_of(client.get(reverse("catalogue:agency_annual_reports", args=["finance"])))
     statutory = client.get(reverse("catalogue:agency_statutory_items", args=["finance"]))
+    # REG 12: the guide names the office, its address, hours, phone, fax and online contact.
     guide = html_of(client.get(reverse("catalogue:agency_guide", args=["finance"])))
 
     disclosure = index.context["disclosure"]

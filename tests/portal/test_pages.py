@@ -124,6 +124,7 @@ def test_agency_directory_groups_members(client, site, members):
 
 
 def test_agency_page_shows_the_guide_fields(client, site, agency_factory):
+    """REG 12: an agency publishes its address, office hours, phone, fax and contacts."""
     agency = join(
         agency_factory(
             name="测试区财政局",
