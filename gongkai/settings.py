@@ -265,3 +265,11 @@ GONGKAI_TRUSTED_PROXY_COUNT = int(env("GONGKAI_TRUSTED_PROXY_COUNT", "0"))
 # Largest attachment accepted on a document (bytes).
 GONGKAI_ATTACHMENT_MAX_BYTES = int(env("GONGKAI_ATTACHMENT_MAX_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Search: "tantivy" (embedded engine, the default), or "database" (FTS5 on SQLite, text search
+# on PostgreSQL) for several application servers without a shared disk. The Tantivy index is
+# derived data in its own directory, filled from the database (docs/operators-guide.md).
+GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND", "tantivy")
+GONGKAI_SEARCH_INDEX_DIR = Path(
+    env("GONGKAI_SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index"))
+)

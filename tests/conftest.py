@@ -80,3 +80,14 @@ def _english_outside_requests():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _own_search_index(settings, tmp_path_factory):
+    """Each test has its own (empty) Tantivy index: the database rolls back after a test, an
+    index directory does not."""
+    from gongkai.search.backends.tantivy import forget_indexes
+
+    settings.GONGKAI_SEARCH_INDEX_DIR = tmp_path_factory.mktemp("search-index")
+    yield
+    forget_indexes()

@@ -6,8 +6,9 @@ same SQL against the public selectors — ``published_documents()`` for document
 interpretations, published records of active lists for list records — so that an unpublished,
 withdrawn or personal record never appears, even while the index lags behind.
 
-A bounded number of queries a page: the count, one page of ranked ids, the page's rows, and one
-aggregate per facet over the whole (gated) result set.
+The backend (``gongkai.search.backends``) matches, ranks, counts and computes the facets; this
+module resolves the visitor's filters, labels the facets, checks and loads the page's rows and
+cuts the highlighted snippets: a bounded number of queries a page whatever the backend.
 """
 
 from __future__ import annotations
@@ -19,20 +20,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.agencies.models import Agency
 from gongkai.catalogue.docnumbers import doc_number_key
-from gongkai.catalogue.models import Document
-from gongkai.catalogue.selectors.public import published_documents
+from gongkai.catalogue.models import Document, Genre, StatutoryItem, Topic
 from gongkai.core.text import normalize, segment
 from gongkai.search.backends import get_backend
-from gongkai.search.indexing import public_records
+from gongkai.search.backends.base import EngineRequest, Filters
+from gongkai.search.backends.database import public_gate
 from gongkai.search.models import SearchEntry
 
 PAGE_SIZE = 20
@@ -41,6 +40,7 @@ MAX_TOKENS = 32
 MAX_PAGE = 500
 SORTS = ("relevance", "date")
 FILTER_NAMES = ("agency", "statutory_item", "topic", "genre", "year", "validity", "type")
+AGENCY_FACET_SIZE = 50
 SNIPPET_LENGTH = 160
 _SNIPPET_SCAN = 20_000
 
@@ -201,34 +201,6 @@ def query_tokens(q: str) -> list[str]:
     return tokens
 
 
-def _public_gate() -> Q:
-    documents = published_documents().order_by().values("pk")
-    records = public_records().order_by().values("pk")
-    return Q(source=SearchEntry.Source.DOCUMENT, object_id__in=documents) | Q(
-        source=SearchEntry.Source.RECORD, object_id__in=records
-    )
-
-
-def _filtered(
-    entries: QuerySet[SearchEntry], query: SearchQuery, *, skip: str = ""
-) -> QuerySet[SearchEntry]:
-    if query.agency and skip != "agency":
-        entries = entries.filter(agency__slug=query.agency)
-    if query.statutory_item and skip != "statutory_item":
-        entries = entries.filter(statutory_item__code=query.statutory_item)
-    if query.topic and skip != "topic":
-        entries = entries.filter(Q(topic__code=query.topic) | Q(topic__parent__code=query.topic))
-    if query.genre and skip != "genre":
-        entries = entries.filter(genre__code=query.genre)
-    if query.year is not None and skip != "year":
-        entries = entries.filter(year=query.year)
-    if query.validity and skip != "validity":
-        entries = entries.filter(validity=query.validity)
-    if query.type and skip != "type":
-        entries = entries.filter(kind=query.type)
-    return entries
-
-
 def _fold(text: str) -> str:
     """``text`` folded like ``normalize`` but one character for one, keeping positions."""
     return "".join((unicodedata.normalize("NFKC", char) or char)[0].lower()[0] for char in text)
@@ -289,111 +261,73 @@ def _hit(entry: SearchEntry, pattern: re.Pattern[str] | None, exact: bool) -> Hi
     )
 
 
-def _facets(entries: QuerySet[SearchEntry], query: SearchQuery) -> list[Facet]:
-    """Counts per value of each facet over the whole result set, each under every filter but
-    its own (so a chosen agency still shows the others): one aggregate query a facet."""
+def _resolve(query: SearchQuery) -> Filters | None:
+    """The query's filters as ids; ``None`` when one names nothing that exists."""
+    found: dict[str, Any] = {}
+    lookups: list[tuple[str, Any, str]] = [
+        ("agency", Agency, "slug"),
+        ("statutory_item", StatutoryItem, "code"),
+        ("topic", Topic, "code"),
+        ("genre", Genre, "code"),
+    ]
+    for name, model, key in lookups:
+        value = getattr(query, name)
+        if value:
+            pk = model.objects.filter(**{key: value}).values_list("pk", flat=True).first()
+            if pk is None:
+                return None
+            found[name] = pk
+    return Filters(year=query.year, validity=query.validity, type=query.type, **found)
 
-    def base(name: str) -> QuerySet[SearchEntry]:
-        return _filtered(entries, query, skip=name).order_by()
+
+def _facets(counts: dict[str, dict[object, int]], query: SearchQuery) -> list[Facet]:
+    """The backend's counts (keyed by ids and raw values) as labelled facets, in order."""
 
     def selected(name: str, value: object) -> bool:
         return str(getattr(query, name) or "") == str(value)
 
-    def values(name: str, rows: Any, code: str, label: str) -> Facet:
-        return Facet(
-            name,
-            FACET_LABELS[name],
-            [
-                FacetValue(str(r[code]), str(r[label]), r["count"], selected(name, r[code]))
-                for r in rows
-            ],
-        )
+    def labelled(name: str, rows: Any, counted: dict[object, int]) -> Facet:
+        values = [
+            FacetValue(str(code), str(label), counted[pk], selected(name, code))
+            for pk, code, label in rows
+            if counted.get(pk)
+        ]
+        return Facet(name, FACET_LABELS[name], values)
 
-    facets = [
-        values(
-            "agency",
-            base("agency")
-            .filter(agency__isnull=False)
-            .values("agency__slug", "agency__name")
-            .annotate(count=Count("id"))
-            .order_by("-count", "agency__name")[:50],
-            "agency__slug",
-            "agency__name",
+    agencies = counts.get("agency", {})
+    top_agencies = sorted(agencies, key=lambda pk: -agencies[pk])[:AGENCY_FACET_SIZE]
+    agency_rows = sorted(
+        Agency.objects.filter(pk__in=[_as_int(pk) for pk in top_agencies]).values_list(
+            "pk", "slug", "name"
         ),
-        values(
-            "statutory_item",
-            base("statutory_item")
-            .filter(statutory_item__isnull=False)
-            .values("statutory_item__code", "statutory_item__name", "statutory_item__sort_order")
-            .annotate(count=Count("id"))
-            .order_by("statutory_item__sort_order", "statutory_item__code"),
-            "statutory_item__code",
-            "statutory_item__name",
-        ),
-        values(
-            "topic",
-            base("topic")
-            .filter(topic__isnull=False)
-            .annotate(
-                top_code=Coalesce("topic__parent__code", "topic__code"),
-                top_name=Coalesce("topic__parent__name", "topic__name"),
-                top_order=Coalesce("topic__parent__sort_order", "topic__sort_order"),
-            )
-            .values("top_code", "top_name", "top_order")
-            .annotate(count=Count("id"))
-            .order_by("top_order", "top_code"),
-            "top_code",
-            "top_name",
-        ),
-        values(
-            "genre",
-            base("genre")
-            .filter(genre__isnull=False)
-            .values("genre__code", "genre__name", "genre__sort_order")
-            .annotate(count=Count("id"))
-            .order_by("genre__sort_order", "genre__code"),
-            "genre__code",
-            "genre__name",
-        ),
-        values(
-            "year",
-            base("year")
-            .filter(year__isnull=False)
-            .values("year")
-            .annotate(count=Count("id"))
-            .order_by("-year"),
-            "year",
-            "year",
-        ),
-    ]
-    validity = {
-        r["validity"]: r["n"]
-        for r in base("validity").exclude(validity="").values("validity").annotate(n=Count("id"))
-    }
-    facets.append(
-        Facet(
-            "validity",
-            FACET_LABELS["validity"],
-            [
-                FacetValue(value, str(label), validity[value], selected("validity", value))
-                for value, label in Document.Validity.choices
-                if validity.get(value)
-            ],
-        )
+        key=lambda row: (-agencies[row[0]], row[2]),
     )
-    kinds = {r["kind"]: r["n"] for r in base("type").values("kind").annotate(n=Count("id"))}
-    facets.append(
-        Facet(
-            "type",
-            FACET_LABELS["type"],
-            [
-                FacetValue(value, str(label), kinds[value], selected("type", value))
-                for value, label in SearchEntry.Kind.choices
-                if kinds.get(value)
-            ],
+    facets = [labelled("agency", agency_rows, agencies)]
+    for name, model in (("statutory_item", StatutoryItem), ("topic", Topic), ("genre", Genre)):
+        counted = counts.get(name, {})
+        rows = (
+            model.objects.filter(pk__in=[_as_int(pk) for pk in counted])
+            .order_by("sort_order", "code")
+            .values_list("pk", "code", "name")
         )
+        facets.append(labelled(name, rows, counted))
+    years = counts.get("year", {})
+    facets.append(
+        labelled("year", [(y, y, y) for y in sorted(years, key=_as_int, reverse=True)], years)
     )
+    facets.append(
+        labelled("validity", _choices(Document.Validity.choices), counts.get("validity", {}))
+    )
+    facets.append(labelled("type", _choices(SearchEntry.Kind.choices), counts.get("type", {})))
     return facets
+
+
+def _as_int(value: object) -> int:
+    return int(str(value))
+
+
+def _choices(choices: Sequence[tuple[str, Any]]) -> list[tuple[str, str, Any]]:
+    return [(value, value, label) for value, label in choices]
 
 
 FACET_LABELS: dict[str, str | Promise] = {
@@ -431,85 +365,55 @@ def _suggestions(query: SearchQuery, tokens: list[str]) -> list[Suggestion]:
 # --------------------------------------------------------------------------- search
 
 
-def _exact(exact_key: str, exact_index: str) -> Q:
-    """Entries whose 文号 (any bracket form) or index number is the whole query."""
-    condition = Q(index_number=exact_index) & ~Q(index_number="")
-    if exact_key:
-        condition |= Q(doc_number_key=exact_key) & ~Q(doc_number_key="")
-    return condition
+def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
+    """Search everything public for ``query``; any input gives a result, never an error.
 
-
-def search(query: SearchQuery) -> SearchResult:
-    """Search everything public for ``query``; any input gives a result, never an error."""
+    ``facets=False`` skips the facet counts (for API clients that do not show them).
+    """
     tokens = query_tokens(query.q) if query.q else []
     if not query.q and not query.filters:
         return SearchResult(query=query, searched=False)
-    backend = get_backend()
-    exact_key = doc_number_key(query.q) if query.q else ""
-    exact_index = query.q if query.q else ""
-
-    entries = SearchEntry.objects.filter(_public_gate())
-    if query.q:
-        matched = _exact(exact_key, exact_index)
-        if tokens:
-            match_sql, match_params = backend.match_sql(tokens)
-            matched |= Q(pk__in=RawSQL(match_sql, match_params))  # noqa: S611 - parameters
-        entries = entries.filter(matched)
-    results = _filtered(entries, query)
-
-    total = results.count()
-    num_pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(query.page, num_pages)
-    offset = (page - 1) * PAGE_SIZE
-    if total == 0:
-        ids: list[int] = []
-    elif tokens and query.sort == "relevance":
-        within = results.order_by().values("id").query.sql_with_params()
-        ids = backend.ranked_ids(
-            tokens,
-            within=(within[0], list(within[1])),
-            exact_key=exact_key or None,
-            exact_index=exact_index or None,
-            limit=PAGE_SIZE,
-            offset=offset,
+    filters = _resolve(query)
+    if filters is None:  # a filter that names nothing: nothing matches it
+        return SearchResult(
+            query=replace(query, page=1),
+            searched=True,
+            suggestions=_suggestions(query, tokens),
+            tokens=tokens,
         )
-    else:
-        ordered = results
-        if query.q and query.sort == "relevance":
-            ordered = ordered.annotate(
-                exact=Case(
-                    When(_exact(exact_key, exact_index), then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            ).order_by("exact", "-published_at", "-id")
-        else:
-            ordered = ordered.order_by("-published_at", "-id")
-        ids = list(ordered.values_list("id", flat=True)[offset : offset + PAGE_SIZE])
+    backend = get_backend()
+    page = query.page
+    request = EngineRequest(
+        tokens=tuple(tokens),
+        exact_key=doc_number_key(query.q) if query.q else "",
+        exact_index=query.q[:64] if query.q else "",
+        filters=filters,
+        sort=query.sort,
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        facets=facets,
+    )
+    answer = backend.answer(request)
+    num_pages = max(1, math.ceil(answer.total / PAGE_SIZE))
+    if page > num_pages:  # past the end: show the last page
+        page = num_pages
+        answer = backend.answer(replace(request, offset=(page - 1) * PAGE_SIZE))
 
-    rows = SearchEntry.objects.select_related("agency").in_bulk(ids)
+    # The database disposes: only entries whose object is public now are shown.
+    rows = SearchEntry.objects.filter(public_gate()).select_related("agency").in_bulk(answer.ids)
     pattern = _pattern(tokens)
     hits = [
-        _hit(
-            rows[pk],
-            pattern,
-            exact=bool(query.q)
-            and rows[pk].source == SearchEntry.Source.DOCUMENT
-            and (
-                (bool(exact_key) and rows[pk].doc_number_key == exact_key)
-                or rows[pk].index_number == exact_index
-            ),
-        )
-        for pk in ids
+        _hit(rows[pk], pattern, exact=pk in answer.exact_ids and rows[pk].source == "document")
+        for pk in answer.ids
         if pk in rows
     ]
     return SearchResult(
         query=replace(query, page=page),
         searched=True,
-        total=total,
+        total=answer.total,
         hits=hits,
-        facets=_facets(entries, query),
-        suggestions=_suggestions(query, tokens) if total == 0 else [],
+        facets=_facets(answer.facets, query) if facets else [],
+        suggestions=_suggestions(query, tokens) if answer.total == 0 else [],
         tokens=tokens,
         page=page,
         num_pages=num_pages,

@@ -173,15 +173,17 @@ def _targets(agency: str | None) -> tuple[list[int], list[int]]:
 REBUILD_BATCH = 500
 
 
-def _insert(source: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
-    """Add many new entries (the index holds none of them) and hand them to the engine."""
+def _insert(source: str, rows: list[tuple[int, dict[str, Any]]], *, write: bool = True) -> None:
+    """Add many new entries (the index holds none of them) and hand them to the engine (unless
+    a full rebuild loads the engine once at the end)."""
     entries = SearchEntry.objects.bulk_create(
         [SearchEntry(source=source, object_id=object_id, **values) for object_id, values in rows]
     )
-    get_backend().write([entry.pk for entry in entries])
+    if write:
+        get_backend().write([entry.pk for entry in entries])
 
 
-def _index_documents(document_ids: list[int]) -> None:
+def _index_documents(document_ids: list[int], *, write: bool = True) -> None:
     documents = _indexable_documents().filter(pk__in=document_ids).order_by("pk")
     versions = public_versions_of(document_ids)
     attachments = public_attachments_of(document_ids)
@@ -196,12 +198,28 @@ def _index_documents(document_ids: list[int]) -> None:
             )
             for document in documents
         ],
+        write=write,
     )
 
 
-def _index_records(record_ids: list[int]) -> None:
+def _index_records(record_ids: list[int], *, write: bool = True) -> None:
     records = public_records().filter(pk__in=record_ids).order_by("pk")
-    _insert(SearchEntry.Source.RECORD, [(record.pk, record_values(record)) for record in records])
+    _insert(
+        SearchEntry.Source.RECORD,
+        [(record.pk, record_values(record)) for record in records],
+        write=write,
+    )
+
+
+def reindex_entries(entry_ids: list[int]) -> None:
+    """Index again the objects behind these entries (removing those no longer public)."""
+    for source, object_id in SearchEntry.objects.filter(id__in=entry_ids).values_list(
+        "source", "object_id"
+    ):
+        if source == SearchEntry.Source.DOCUMENT:
+            index_document(object_id)
+        else:
+            index_record(object_id)
 
 
 def rebuild_index(
@@ -210,21 +228,25 @@ def rebuild_index(
     """Empty the index (of ``agency``, by slug, when given) and index everything public again.
 
     Works in batches (a few queries for each ``REBUILD_BATCH`` objects) with the same row
-    builders as the one-object updates, so both give identical rows. Returns the number of
+    builders as the one-object updates, so both give identical rows. A full rebuild hands the
+    entries to the engine once, at the end (``SearchBackend.rebuilt``). Returns the number of
     objects indexed.
     """
     backend = get_backend()
-    stale = SearchEntry.objects.all()
-    if agency:
-        stale = stale.filter(agency__slug=agency)
+    full = not agency
     with transaction.atomic():
-        ids = list(stale.values_list("id", flat=True))
-        for start in range(0, len(ids), REBUILD_BATCH):
-            backend.delete(ids[start : start + REBUILD_BATCH])
-        stale.delete()
+        if full:
+            backend.clear()
+            SearchEntry.objects.all().delete()
+        else:
+            stale = SearchEntry.objects.filter(agency__slug=agency)
+            ids = list(stale.values_list("id", flat=True))
+            for start in range(0, len(ids), REBUILD_BATCH):
+                backend.delete(ids[start : start + REBUILD_BATCH])
+            stale.delete()
     document_ids, record_ids = _targets(agency)
     total = len(document_ids) + len(record_ids)
-    work: list[tuple[Callable[[list[int]], None], list[int]]] = [
+    work: list[tuple[Callable[..., None], list[int]]] = [
         (_index_documents, document_ids[i : i + REBUILD_BATCH])
         for i in range(0, len(document_ids), REBUILD_BATCH)
     ] + [
@@ -234,8 +256,10 @@ def rebuild_index(
     done = 0
     for index_batch, batch in work:
         with transaction.atomic():
-            index_batch(batch)
+            index_batch(batch, write=not full)
         done += len(batch)
         if progress is not None:
             progress(done, total)
+    if full:
+        backend.rebuilt()
     return total

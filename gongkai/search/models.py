@@ -65,3 +65,17 @@ class SearchEntry(models.Model):
         "published_at", "url", "title", "doc_number", "doc_number_key", "index_number",
         "snippet_text", "title_tokens", "meta_tokens", "body_tokens",
     )  # fmt: skip
+
+
+class SearchPending(models.Model):
+    """An entry written or removed since an engine outside the database last looked (the
+    Tantivy backend's queue, written in the same transaction as the entry)."""
+
+    entry_id = models.BigIntegerField()  # not a foreign key: removed entries are queued too
+
+    class Meta:
+        verbose_name = _("queued search entry")
+        verbose_name_plural = _("queued search entries")
+
+    def __str__(self) -> str:
+        return str(self.entry_id)

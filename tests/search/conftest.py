@@ -15,6 +15,14 @@ from tests.catalogue.conftest import (  # noqa: F401 - fixtures
 )
 
 
+@pytest.fixture(autouse=True, params=["tantivy", "database"])
+def search_backend(request, settings):
+    """Every search test runs on the embedded engine and on the database's own full-text
+    search (FTS5 or PostgreSQL, whichever database the suite runs on)."""
+    settings.GONGKAI_SEARCH_BACKEND = request.param
+    return request.param
+
+
 @pytest.fixture
 def indexed(django_capture_on_commit_callbacks):
     """A context manager: what happens inside is committed, as far as the index is concerned."""

@@ -339,9 +339,10 @@ def test_empty_search_page_shows_the_form(client):
     assert 'id="search-q"' in page.content.decode()
 
 
-def test_the_backend_follows_the_database_vendor():
+def test_the_backend_is_chosen_by_configuration(search_backend):
     from django.db import connection
 
     from gongkai.search.backends import get_backend
 
-    assert get_backend().name == {"sqlite": "sqlite", "postgresql": "postgres"}[connection.vendor]
+    expected = {"sqlite": "sqlite", "postgresql": "postgres"}[connection.vendor]
+    assert get_backend().name == ("tantivy" if search_backend == "tantivy" else expected)

@@ -1,52 +1,102 @@
 """The interface every search backend offers to ``gongkai.search``.
 
-A backend owns the full-text structure next to ``SearchEntry`` and the SQL that matches and
-ranks tokens in it. Tokens arrive already segmented by ``gongkai.core.text`` and are passed to
-the database as parameters only: user text never reaches an engine's query language unescaped.
+A backend owns the full-text structure derived from ``SearchEntry`` and answers one request:
+the entries matching the tokens and filters, one page of them in order, the total and the facet
+counts. Tokens arrive already segmented by ``gongkai.core.text`` and never reach an engine's
+query language as text: they are parameters (SQL) or term objects (Tantivy).
+
+Whatever a backend answers, ``gongkai.search.engine`` checks every entry it shows against the
+database's public selectors, so a backend may lag behind publishing but can never leak.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 Sql = tuple[str, list[Any]]
 
+# Facet names as the engine knows them; the counts a backend returns are keyed by raw values:
+# ids for agency, statutory item, topic (the top-level topic) and genre; the value itself for
+# year, validity and kind ("type").
+FACET_NAMES = ("agency", "statutory_item", "topic", "genre", "year", "validity", "type")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The visitor's filters, resolved to ids and raw values (``None`` or ``""``: not set)."""
+
+    agency: int | None = None
+    statutory_item: int | None = None
+    topic: int | None = None  # the topic itself or any of its sub-topics
+    genre: int | None = None
+    year: int | None = None
+    validity: str = ""
+    type: str = ""
+
+    def without(self, name: str) -> Filters:
+        cleared: dict[str, Any] = {name: "" if name in ("validity", "type") else None}
+        return replace(self, **cleared)
+
+    def is_set(self, name: str) -> bool:
+        return getattr(self, name) not in (None, "")
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name in FACET_NAMES if self.is_set(name)]
+
+
+@dataclass(frozen=True)
+class EngineRequest:
+    tokens: tuple[str, ...]  # every one must match; empty: no words (filters only)
+    exact_key: str  # the query as a 文号 key ("" when it is not one)
+    exact_index: str  # the query as an index number ("" when there are no words)
+    filters: Filters
+    sort: str  # "relevance" or "date"
+    offset: int
+    limit: int
+    facets: bool
+
+
+@dataclass
+class EngineAnswer:
+    total: int
+    ids: list[int]  # SearchEntry ids of the page, in order
+    facets: dict[str, dict[object, int]] = field(default_factory=dict)
+    exact_ids: frozenset[int] = frozenset()  # entries matched as the exact 文号 or index number
+    gated: bool = False  # true when total and facets were counted over public entries only
+
 
 class SearchBackend(ABC):
     name: str = ""
-    vendor: str = ""  # the database vendor the backend needs
+    vendors: tuple[str, ...] = ()  # the database vendors the backend works with
 
     @abstractmethod
     def write(self, entry_ids: Sequence[int]) -> None:
-        """Bring the full-text rows of these entries up to date with ``SearchEntry``."""
+        """Bring the full-text rows of these entries up to date with ``SearchEntry`` (called in
+        the transaction that changed them)."""
 
     @abstractmethod
     def delete(self, entry_ids: Sequence[int]) -> None:
-        """Remove the full-text rows of these entries (call before deleting the entries)."""
+        """Remove the full-text rows of these entries (called before deleting the entries)."""
 
     @abstractmethod
     def clear(self) -> None:
         """Remove every full-text row."""
 
     @abstractmethod
-    def match_sql(self, tokens: Sequence[str]) -> Sql:
-        """A ``SELECT`` of the ids of the entries holding every token."""
+    def answer(self, request: EngineRequest) -> EngineAnswer:
+        """Match, count, rank and page ``request``; facet counts when it asks for them."""
 
     @abstractmethod
-    def ranked_ids(
-        self,
-        tokens: Sequence[str],
-        *,
-        within: Sql,
-        exact_key: str | None,
-        exact_index: str | None,
-        limit: int,
-        offset: int,
-    ) -> list[int]:
-        """The ids of the entries of ``within`` in order of relevance, one page.
+    def direct(self, tokens: Sequence[str], *, facets: bool, limit: int = 20) -> int:
+        """The same matching, ranking and counting sent straight to the engine, without the
+        public gate or anything else of our layer: for ``bench/search``. Returns the count."""
 
-        An entry whose 文号 key or index number is the exact one comes first; then the best
-        match (title above metadata above body); then the most recent.
-        """
+    def refresh(self) -> None:  # noqa: B027 - optional hook
+        """Catch up with entries written since the engine last looked (before a search)."""
+
+    def rebuilt(self) -> None:  # noqa: B027 - optional hook
+        """Called after a full rebuild wrote all entries afresh (and ``clear`` emptied it)."""

@@ -1,0 +1,563 @@
+"""The embedded search engine: a Tantivy index in a local directory, derived from ``SearchEntry``.
+
+Why (docs/decisions/0012): at a million documents an in-database engine must score and count
+every match of a common word — seconds on this machine — where Tantivy's inverted index with
+columnar facet fields answers the whole request, counts and facets included, in tens of
+milliseconds.
+
+The database stays the source of truth. ``SearchEntry`` rows are written in the publishing
+transaction as with the other backends; each write also queues the entry in ``SearchPending``,
+in the same transaction. Whoever holds the index's writer lock (one process at a time; the
+others skip) applies queued entries in order and deletes them from the queue only after the
+index has committed, so a crash at any point leaves them queued, and applying one twice does
+no harm. Every search first catches up with the queue, so the index is as fresh as the
+database's ``SearchEntry`` rows. A new, empty index directory queues every entry, so a new
+machine fills its index by itself; ``rebuild_index`` rebuilds it in one pass.
+
+Counting: when the words match few entries (``EXACT_LIMIT``), all of them are checked against
+the public selectors in the database and the total and facets are counted over public entries
+only — a rare word such as a person's name can never be counted while the index lags. When
+they match many, the total and facet counts are the engine's; the hits shown are always checked.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+
+from gongkai.catalogue.models import Document, Topic
+from gongkai.search.backends.base import (
+    FACET_NAMES,
+    EngineAnswer,
+    EngineRequest,
+    Filters,
+    SearchBackend,
+)
+from gongkai.search.models import SearchEntry, SearchPending
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1  # a new number opens a new, empty directory, filled from the queue
+TOKENIZER = "gongkai_whitespace"  # documents and queries are segmented before they get here
+WEIGHTS = (("title", 10.0), ("meta", 4.0), ("body", 1.0))
+EXACT_LIMIT = 1_000  # up to this many matches, totals and facets are counted in the database
+SLACK = 20  # extra hits read beyond the page, to fill it when the gate drops lagging ones
+SYNC_BATCH = 2_000
+SYNC_HEAP = 32_000_000
+REBUILD_HEAP = 256_000_000
+KIND_CODES = {value: number for number, value in enumerate(SearchEntry.Kind.values, start=1)}
+VALIDITY_CODES = {value: number for number, value in enumerate(Document.Validity.values, start=1)}
+U64_FIELDS = (
+    "entry", "agency", "statutory_item", "topic", "topic_top", "genre", "year", "validity", "kind",
+)  # fmt: skip
+FACET_FIELDS = {
+    "agency": "agency",
+    "statutory_item": "statutory_item",
+    "topic": "topic_top",
+    "genre": "genre",
+    "year": "year",
+    "validity": "validity",
+    "type": "kind",
+}
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in U64_FIELDS:
+        builder.add_unsigned_field(name, indexed=True, fast=True)
+    builder.add_integer_field("published", fast=True)
+    for name, _weight in WEIGHTS:
+        builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="freq")
+    builder.add_text_field("doc_key", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("index_number", tokenizer_name="raw", index_option="basic")
+    return builder.build()
+
+
+SCHEMA = _schema()
+_indexes: dict[str, tantivy.Index] = {}
+_lock = threading.Lock()
+
+
+def index_path() -> Path:
+    root = getattr(settings, "GONGKAI_SEARCH_INDEX_DIR", None) or (
+        Path(settings.BASE_DIR) / "var" / "search-index"
+    )
+    return Path(root) / f"v{SCHEMA_VERSION}"
+
+
+def _open() -> tantivy.Index:
+    path = index_path()
+    key = str(path)
+    with _lock:
+        index = _indexes.get(key)
+        if index is None:
+            path.mkdir(parents=True, exist_ok=True)
+            fresh = not tantivy.Index.exists(key)
+            index = tantivy.Index(SCHEMA, path=key, reuse=True)
+            index.register_tokenizer(
+                TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+            )
+            _indexes[key] = index
+            if fresh:
+                _queue_everything()
+    return index
+
+
+def _queue_everything() -> None:
+    """A new index directory: queue every entry so that the next catch-up fills it."""
+    table = SearchPending._meta.db_table
+    entries = SearchEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (entry_id) SELECT id FROM {entries}")  # noqa: S608
+
+
+def _topic_tops() -> dict[int, int]:
+    return {pk: parent or pk for pk, parent in Topic.objects.values_list("pk", "parent_id")}
+
+
+def _seconds(moment: datetime.datetime | None) -> int:
+    return int(moment.timestamp()) if moment is not None else 0
+
+
+ENTRY_COLUMNS = (
+    "id", "kind", "agency_id", "statutory_item_id", "topic_id", "genre_id", "year",
+    "validity", "published_at", "doc_number_key", "index_number", "title_tokens",
+    "meta_tokens", "body_tokens",
+)  # fmt: skip
+
+
+def _document(row: Sequence[Any], tops: dict[int, int]) -> tantivy.Document:
+    (pk, kind, agency, item, topic, genre, year, validity, published, key, index_number,
+     title, meta, body) = row  # fmt: skip
+    values: dict[str, Any] = {
+        "entry": pk,
+        "agency": agency or 0,
+        "statutory_item": item or 0,
+        "topic": topic or 0,
+        "topic_top": tops.get(topic, topic) if topic else 0,
+        "genre": genre or 0,
+        "year": year or 0,
+        "validity": VALIDITY_CODES.get(validity, 0),
+        "kind": KIND_CODES.get(kind, 0),
+        "published": _seconds(published),
+        "title": title,
+        "meta": meta,
+        "body": body,
+    }
+    if key:
+        values["doc_key"] = key
+    if index_number:
+        values["index_number"] = index_number
+    return tantivy.Document.from_dict(values, SCHEMA)
+
+
+def _entry_set(ids: Iterable[int]) -> tantivy.Query:
+    return tantivy.Query.term_set_query(SCHEMA, "entry", list(ids))
+
+
+class _Writer:
+    """The index's single writer, or ``None`` when another process (or thread) holds it."""
+
+    def __init__(self, index: tantivy.Index, heap: int, threads: int = 1) -> None:
+        self.index = index
+        try:
+            self.writer: Any = index.writer(heap, threads)
+        except ValueError:  # LockBusy: someone else is writing and will catch up
+            self.writer = None
+
+    def __enter__(self) -> Any:
+        return self.writer
+
+    def __exit__(self, *exc: object) -> None:
+        if self.writer is not None:
+            self.writer.wait_merging_threads()  # releases the lock
+            self.writer = None
+            self.index.reload()
+
+
+def catch_up(limit: int | None = None) -> int:
+    """Apply queued entries to the index; returns how many were applied (0 when another
+    process holds the writer). ``limit`` caps the work done in one call."""
+    if not SearchPending.objects.exists():
+        return 0
+    index = _open()
+    applied = 0
+    with _Writer(index, SYNC_HEAP) as writer:
+        if writer is None:
+            return 0
+        tops = _topic_tops()
+        while limit is None or applied < limit:
+            queued = list(
+                SearchPending.objects.order_by("id").values_list("id", "entry_id")[:SYNC_BATCH]
+            )
+            if not queued:
+                break
+            entry_ids = sorted({entry_id for _pk, entry_id in queued})
+            writer.delete_documents_by_query(_entry_set(entry_ids))
+            rows = SearchEntry.objects.filter(id__in=entry_ids).values_list(*ENTRY_COLUMNS)
+            for row in rows:
+                writer.add_document(_document(row, tops))
+            writer.commit()
+            SearchPending.objects.filter(id__in=[pk for pk, _entry in queued]).delete()
+            applied += len(queued)
+    return applied
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def _count(found: Any) -> int:
+    """The number of matches a search counted (``SearchResult.count``, missing from the stubs)."""
+    return int(found.count)
+
+
+def _term(field: str, value: Any) -> tantivy.Query:
+    return tantivy.Query.term_query(SCHEMA, field, value)
+
+
+def _words(tokens: Sequence[str]) -> tantivy.Query:
+    """Every token, each in the title, the metadata or the body (weighted)."""
+    should = tantivy.Occur.Should
+    must = tantivy.Occur.Must
+    clauses = []
+    for token in tokens:
+        fields = [
+            (should, tantivy.Query.boost_query(_term(name, token), weight))
+            for name, weight in WEIGHTS
+        ]
+        clauses.append((must, tantivy.Query.boolean_query(fields)))
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _exact(request: EngineRequest) -> tantivy.Query | None:
+    clauses = []
+    if request.exact_key:
+        clauses.append((tantivy.Occur.Should, _term("doc_key", request.exact_key)))
+    if request.exact_index:
+        clauses.append((tantivy.Occur.Should, _term("index_number", request.exact_index)))
+    return tantivy.Query.boolean_query(clauses) if clauses else None
+
+
+def _match(request: EngineRequest) -> tantivy.Query | None:
+    """The words or the exact 文号/index number; ``None`` for a search by filters alone."""
+    exact = _exact(request)
+    if not request.tokens:
+        return exact
+    words = _words(request.tokens)
+    if exact is None:
+        return words
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, words), (tantivy.Occur.Should, exact)]
+    )
+
+
+def _filter_clauses(filters: Filters) -> list[tuple[Any, tantivy.Query]]:
+    terms: list[tantivy.Query] = []
+    for name in ("agency", "statutory_item", "genre", "year"):
+        value = getattr(filters, name)
+        if value is not None:
+            terms.append(_term(name, value))
+    if filters.topic is not None:
+        terms.append(
+            tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Should, _term("topic", filters.topic)),
+                    (tantivy.Occur.Should, _term("topic_top", filters.topic)),
+                ]
+            )
+        )
+    if filters.validity:
+        terms.append(_term("validity", VALIDITY_CODES.get(filters.validity, 0)))
+    if filters.type:
+        terms.append(_term("kind", KIND_CODES.get(filters.type, 0)))
+    # Filters narrow, they do not score.
+    return [(tantivy.Occur.Must, tantivy.Query.const_score_query(term, 0.0)) for term in terms]
+
+
+def _combined(match: tantivy.Query | None, filters: Filters) -> tantivy.Query:
+    clauses = _filter_clauses(filters)
+    if match is None and not clauses:
+        return tantivy.Query.all_query()
+    if match is not None:
+        clauses.insert(0, (tantivy.Occur.Must, match))
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _terms(name: str, size: int = 1_000) -> dict[str, Any]:
+    return {"terms": {"field": FACET_FIELDS[name], "size": size}}
+
+
+def _decode(name: str, key: Any) -> object:
+    value = int(key)
+    if name == "type":
+        return SearchEntry.Kind.values[value - 1] if 0 < value <= len(KIND_CODES) else None
+    if name == "validity":
+        values = Document.Validity.values
+        return values[value - 1] if 0 < value <= len(values) else None
+    return value or None
+
+
+def _buckets(name: str, answer: dict[str, Any]) -> dict[object, int]:
+    counts: dict[object, int] = {}
+    for bucket in answer.get(name, {}).get("buckets", []):
+        value = _decode(name, bucket["key"])
+        if value is not None:
+            counts[value] = int(bucket["doc_count"])
+    return counts
+
+
+class TantivyBackend(SearchBackend):
+    name = "tantivy"
+    vendors = ("sqlite", "postgresql")
+
+    # Writes go to the queue in the caller's transaction; the index follows after the commit.
+    def write(self, entry_ids: Sequence[int]) -> None:
+        self._queue(entry_ids)
+
+    def delete(self, entry_ids: Sequence[int]) -> None:
+        self._queue(entry_ids)
+
+    def _queue(self, entry_ids: Sequence[int]) -> None:
+        if not entry_ids:
+            return
+        SearchPending.objects.bulk_create([SearchPending(entry_id=pk) for pk in entry_ids])
+        transaction.on_commit(self.refresh)
+
+    def clear(self) -> None:
+        index = _open()
+        SearchPending.objects.all().delete()
+        with _Writer(index, SYNC_HEAP) as writer:
+            if writer is None:
+                raise RuntimeError("The search index is being written by another process.")
+            writer.delete_all_documents()
+            writer.commit()
+
+    def rebuilt(self) -> None:
+        """Load every entry in one pass (after ``clear`` and the entries' rewrite)."""
+        index = _open()
+        tops = _topic_tops()
+        with _Writer(index, REBUILD_HEAP, threads=0) as writer:
+            if writer is None:
+                raise RuntimeError("The search index is being written by another process.")
+            last = SearchPending.objects.order_by("-id").values_list("id", flat=True).first()
+            writer.delete_all_documents()
+            rows = SearchEntry.objects.order_by("id").values_list(*ENTRY_COLUMNS)
+            for row in rows.iterator(chunk_size=2_000):
+                writer.add_document(_document(row, tops))
+            writer.commit()
+            if last is not None:  # what was queued before the load is in it now
+                SearchPending.objects.filter(id__lte=last).delete()
+
+    def refresh(self) -> None:
+        try:
+            catch_up(limit=SYNC_BATCH * 5)
+        except Exception:  # the queue keeps the entries; the next search or job retries
+            logger.exception("search index catch-up failed")
+
+    # ----------------------------------------------------------------------- answering
+
+    def _searcher(self) -> tantivy.Searcher:
+        index = _open()
+        index.reload()
+        return index.searcher()
+
+    def answer(self, request: EngineRequest) -> EngineAnswer:
+        self.refresh()
+        searcher = self._searcher()
+        match = _match(request)
+        if match is not None:
+            found = searcher.search(match, EXACT_LIMIT + 1, count=True)
+            if _count(found) <= EXACT_LIMIT:
+                return self._answer_few(searcher, request, found)
+        return self._answer_many(searcher, request, match)
+
+    def _answer_few(self, searcher: Any, request: EngineRequest, found: Any) -> EngineAnswer:
+        """All matches are known: check each against the database, then filter, count and
+        order them here."""
+        from gongkai.search.backends.database import exact_condition, public_gate
+
+        addresses = [address for _score, address in found.hits]
+        entry_ids = searcher.fast_field_values("entry", addresses)
+        scores = dict(zip(entry_ids, (score for score, _a in found.hits), strict=True))
+        rows: list[dict[str, Any]] = [
+            dict(row)
+            for row in SearchEntry.objects.filter(public_gate(), id__in=entry_ids)
+            .annotate(topic_parent=F("topic__parent_id"))
+            .values(
+                "id", "agency_id", "statutory_item_id", "topic_id", "topic_parent", "genre_id",
+                "year", "validity", "kind", "published_at",
+            )
+        ]  # fmt: skip
+        exact_ids = set()
+        if request.exact_index:
+            exact_ids = set(
+                SearchEntry.objects.filter(
+                    exact_condition(request.exact_key, request.exact_index),
+                    id__in=[row["id"] for row in rows],
+                ).values_list("id", flat=True)
+            )
+        values = {name: _row_value(name) for name in FACET_NAMES}
+
+        def passes(row: dict[str, Any], filters: Filters) -> bool:
+            return all(_row_matches(row, name, getattr(filters, name)) for name in filters.names)
+
+        chosen = [row for row in rows if passes(row, request.filters)]
+        facets: dict[str, dict[object, int]] = {}
+        if request.facets:
+            for name in FACET_NAMES:
+                counts: dict[object, int] = {}
+                scope = request.filters.without(name)
+                for row in rows:
+                    value = values[name](row)
+                    if value not in (None, "") and passes(row, scope):
+                        counts[value] = counts.get(value, 0) + 1
+                facets[name] = counts
+
+        def newest(row: dict[str, Any]) -> tuple[float, int]:
+            return (_seconds(row["published_at"]), row["id"])
+
+        if request.sort == "relevance" and request.tokens:
+            chosen.sort(
+                key=lambda row: (
+                    row["id"] not in exact_ids,
+                    -round(scores.get(row["id"], 0.0), 5),
+                    *(-part for part in newest(row)),
+                )
+            )
+        elif request.sort == "relevance":
+            chosen.sort(key=lambda row: (row["id"] not in exact_ids, *(-p for p in newest(row))))
+        else:
+            chosen.sort(key=newest, reverse=True)
+        page = [row["id"] for row in chosen[request.offset : request.offset + request.limit]]
+        return EngineAnswer(
+            total=len(chosen),
+            ids=page,
+            facets=facets,
+            exact_ids=frozenset(exact_ids & set(page)),
+            gated=True,
+        )
+
+    def _answer_many(
+        self, searcher: Any, request: EngineRequest, match: tantivy.Query | None
+    ) -> EngineAnswer:
+        """Many matches: the engine counts and ranks; the page's hits are checked."""
+        from gongkai.search.backends.database import public_gate
+
+        query = _combined(match, request.filters)
+        window = request.offset + request.limit + SLACK
+        exact_ids: list[int] = []
+        exact = _exact(request)
+        if exact is not None and request.sort == "relevance":
+            exact_found = searcher.search(_combined(exact, request.filters), 10, count=False)
+            addresses = [address for _score, address in exact_found.hits]
+            newest_first = sorted(
+                zip(
+                    searcher.fast_field_values("published", addresses),
+                    searcher.fast_field_values("entry", addresses),
+                    strict=True,
+                ),
+                reverse=True,
+            )
+            exact_ids = [entry for _published, entry in newest_first]
+        if request.sort == "relevance" and request.tokens:
+            found = searcher.search(query, window, count=True)
+            addresses = [address for _score, address in found.hits]
+            published = searcher.fast_field_values("published", addresses)
+            entries = searcher.fast_field_values("entry", addresses)
+            ranked = sorted(
+                zip(
+                    (round(score, 5) for score, _a in found.hits),
+                    published,
+                    entries,
+                    strict=True,
+                ),
+                reverse=True,
+            )
+            order = [entry for _score, _published, entry in ranked]
+        else:
+            found = searcher.search(query, window, count=True, order_by_field="published")
+            addresses = [address for _key, address in found.hits]
+            order = list(searcher.fast_field_values("entry", addresses))
+        order = exact_ids + [entry for entry in order if entry not in exact_ids]
+        candidates = order[request.offset :]
+        public = set(
+            SearchEntry.objects.filter(public_gate(), id__in=candidates).values_list(
+                "id", flat=True
+            )
+        )
+        lagging = [entry for entry in candidates if entry not in public]
+        page = [entry for entry in candidates if entry in public][: request.limit]
+        facets: dict[str, dict[object, int]] = {}
+        if request.facets:
+            shared = [name for name in FACET_NAMES if not request.filters.is_set(name)]
+            answer = searcher.aggregate(query, {name: _terms(name) for name in shared})
+            for name in shared:
+                facets[name] = _buckets(name, answer)
+            for name in request.filters.names:
+                own = searcher.aggregate(
+                    _combined(match, request.filters.without(name)), {name: _terms(name)}
+                )
+                facets[name] = _buckets(name, own)
+        if lagging:
+            _repair(lagging)
+        return EngineAnswer(
+            total=max(_count(found) - len(lagging), len(page)),
+            ids=page,
+            facets=facets,
+            exact_ids=frozenset(exact_ids) & frozenset(page),
+            gated=False,
+        )
+
+    def direct(self, tokens: Sequence[str], *, facets: bool, limit: int = 20) -> int:
+        searcher = self._searcher()
+        query = _words(tokens)
+        found = searcher.search(query, limit, count=True)
+        if facets:
+            searcher.aggregate(query, {name: _terms(name) for name in FACET_NAMES})
+        return _count(found)
+
+
+def _row_value(name: str) -> Any:
+    if name == "topic":
+        return lambda row: row["topic_parent"] or row["topic_id"]
+    column = {
+        "agency": "agency_id",
+        "statutory_item": "statutory_item_id",
+        "genre": "genre_id",
+        "year": "year",
+        "validity": "validity",
+        "type": "kind",
+    }[name]
+    return lambda row: row[column]
+
+
+def _row_matches(row: dict[str, Any], name: str, wanted: Any) -> bool:
+    if name == "topic":
+        return wanted in (row["topic_id"], row["topic_parent"])
+    return bool(_row_value(name)(row) == wanted)
+
+
+def _repair(entry_ids: list[int]) -> None:
+    """Entries the index offered that the public may no longer see: index their objects again
+    (which removes them), so the next search counts right."""
+    from gongkai.search.indexing import reindex_entries
+
+    try:
+        reindex_entries(entry_ids)
+    except Exception:  # a read must not fail for a repair; the rebuild job heals it too
+        logger.exception("search index repair failed")
+
+
+def forget_indexes() -> None:
+    """Close the indexes this process opened (tests give each test its own directory)."""
+    with _lock:
+        _indexes.clear()
