@@ -24,6 +24,7 @@ class SearchParams(Schema):
     type: str = ""
     sort: str = "relevance"
     page: str = "1"
+    facets: str = "1"  # "0" or "false": no facet counts (faster)
 
 
 class HitOut(Schema):
@@ -61,6 +62,7 @@ class SearchOut(Schema):
     q: str
     tokens: list[str]
     total: int
+    relaxed: bool
     page: int
     num_pages: int
     hits: list[HitOut]
@@ -75,14 +77,17 @@ def search_view(request: HttpRequest, params: Query[SearchParams]) -> dict[str, 
     Parameters: ``q`` (words, a 文号 or an index number), the filters ``agency`` (slug),
     ``statutory_item``, ``topic``, ``genre`` (codes), ``year``, ``validity``, ``type``
     (document, news, interpretation, record), ``sort`` (relevance or date) and ``page``
-    (20 hits a page). Any input gives an answer; a malformed value is ignored.
+    (20 hits a page); ``facets=0`` leaves out the facet counts. Any input gives an answer; a
+    malformed value is ignored. When nothing holds every word, the hits hold some of them and
+    ``relaxed`` is true.
     """
     query = SearchQuery.from_params(params.dict())
-    result = search(query)
+    result = search(query, facets=params.facets.strip().lower() not in ("0", "false", "no"))
     return {
         "q": result.query.q,
         "tokens": result.tokens,
         "total": result.total,
+        "relaxed": result.relaxed,
         "page": result.page,
         "num_pages": result.num_pages,
         "hits": [

@@ -175,6 +175,7 @@ class SearchResult:
     facets: list[Facet] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
+    relaxed: bool = False  # nothing held every word: these hits hold some of them
     page: int = 1
     num_pages: int = 1
 
@@ -394,6 +395,11 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
         facets=facets,
     )
     answer = backend.answer(request)
+    relaxed = False
+    if answer.total == 0 and len(tokens) > 1:  # nothing holds every word: any of them
+        relaxed_answer = backend.answer(replace(request, any_word=True))
+        if relaxed_answer.total:
+            request, answer, relaxed = replace(request, any_word=True), relaxed_answer, True
     num_pages = max(1, math.ceil(answer.total / PAGE_SIZE))
     if page > num_pages:  # past the end: show the last page
         page = num_pages
@@ -413,8 +419,9 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
         total=answer.total,
         hits=hits,
         facets=_facets(answer.facets, query) if facets else [],
-        suggestions=_suggestions(query, tokens) if answer.total == 0 else [],
+        suggestions=_suggestions(query, tokens) if answer.total == 0 or relaxed else [],
         tokens=tokens,
+        relaxed=relaxed,
         page=page,
         num_pages=num_pages,
     )

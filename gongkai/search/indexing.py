@@ -9,7 +9,9 @@ rows as the incremental updates.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -50,15 +52,48 @@ def _join(*parts: str) -> str:
 
 
 def document_values(
-    document: Document, version: DocumentVersion | None, attachments: Iterable[Attachment]
+    document: Document,
+    version: DocumentVersion | None,
+    attachments: Iterable[Attachment],
+    interprets: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The index row of a public document (loaded through ``published_documents``), from its
-    public version and public attachments."""
+    public version and public attachments; for an interpretation, ``interprets`` holds the
+    titles and 文号 of the public policies it explains, so a search for a policy finds its
+    interpretation too."""
+    fields, texts = document_parts(document, version, attachments, interprets)
+    return {**fields, **text_values(texts)}
+
+
+# What ``text_values`` needs: the title, the metadata text, the summary, the body's HTML and
+# the attachments' texts. Plain strings, so that a worker process can cut them.
+Texts = tuple[str, str, str, str, tuple[str, ...]]
+
+
+def text_values(texts: Texts) -> dict[str, Any]:
+    """The costly half of an index row: the snippet text and the three segmented fields."""
+    title, meta, summary, body_html, attachment_texts = texts
+    body = html_to_text(body_html)
+    return {
+        "snippet_text": _join(summary, body, *attachment_texts)[:SNIPPET_TEXT_LIMIT],
+        "title_tokens": segment_for_index(title),
+        "meta_tokens": segment_for_index(meta),
+        "body_tokens": segment_for_index(_join(body, *attachment_texts)),
+    }
+
+
+def document_parts(
+    document: Document,
+    version: DocumentVersion | None,
+    attachments: Iterable[Attachment],
+    interprets: Sequence[str] = (),
+) -> tuple[dict[str, Any], Texts]:
+    """The cheap half of a document's index row (facets, numbers, address) and its texts."""
     metadata = public_metadata(document, version)
     title = version.title if version is not None else document.title
     summary = version.summary if version is not None else ""
-    body = html_to_text(version.body if version is not None else "")
-    attachment_texts = [a.text for a in attachments if a.text]
+    body_html = version.body if version is not None else ""
+    attachment_texts = tuple(a.text for a in attachments if a.text)
     doc_number = metadata.get("doc_number") or ""
     labels = [
         document.agency.name,
@@ -73,8 +108,9 @@ def document_values(
         metadata.get("keywords") or "",
         metadata.get("source") or "",
         *labels,
+        *interprets,
     )
-    return {
+    fields = {
         "kind": document.kind,
         "agency_id": document.agency_id,
         "statutory_item_id": document.statutory_item_id,
@@ -88,11 +124,8 @@ def document_values(
         "doc_number": doc_number[:64],
         "doc_number_key": doc_number_key(doc_number)[:64] if doc_number else "",
         "index_number": (document.index_number or "")[:64],
-        "snippet_text": _join(summary, body, *attachment_texts)[:SNIPPET_TEXT_LIMIT],
-        "title_tokens": segment_for_index(title),
-        "meta_tokens": segment_for_index(meta),
-        "body_tokens": segment_for_index(_join(body, *attachment_texts)),
     }
+    return fields, (title, meta, summary, body_html, attachment_texts)
 
 
 def record_values(record: ListRecord) -> dict[str, Any]:
@@ -143,13 +176,49 @@ def _indexable_documents() -> Any:
     return published_documents().select_related("statutory_item", "topic", "genre")
 
 
+def interpreted_policies(document_ids: Sequence[int]) -> dict[int, list[str]]:
+    """For each of these documents, the public title and 文号 of each public policy it
+    interprets (三同步), in one or two queries."""
+    through = Document.interprets.through
+    links = list(
+        through.objects.filter(from_document_id__in=list(document_ids)).values_list(
+            "from_document_id", "to_document_id"
+        )
+    )
+    if not links:
+        return {}
+    policies = {
+        policy.pk: [getattr(policy, "public_title", ""), getattr(policy, "public_doc_number", "")]
+        for policy in published_documents().filter(pk__in={target for _s, target in links})
+    }
+    found: dict[int, list[str]] = {}
+    for source, target in links:
+        if target in policies:
+            found.setdefault(source, []).extend(policies[target])
+    return found
+
+
 def index_document(document_id: int) -> None:
     """Index the document as the public sees it now, or remove it when it is not public."""
     document = _indexable_documents().filter(pk=document_id).first()
     values = None
     if document is not None:
-        values = document_values(document, public_version(document), public_attachments(document))
+        values = document_values(
+            document,
+            public_version(document),
+            public_attachments(document),
+            interpreted_policies([document_id]).get(document_id, ()),
+        )
     _save(SearchEntry.Source.DOCUMENT, document_id, values)
+
+
+def index_document_and_interpretations(document_id: int) -> None:
+    """Index the document and the interpretations of it (whose rows hold its title)."""
+    index_document(document_id)
+    for interpretation_id in Document.objects.filter(interprets=document_id).values_list(
+        "pk", flat=True
+    ):
+        index_document(interpretation_id)
 
 
 def index_record(record_id: int) -> None:
@@ -171,6 +240,36 @@ def _targets(agency: str | None) -> tuple[list[int], list[int]]:
 
 
 REBUILD_BATCH = 500
+PARALLEL_FROM = 20_000  # documents; below this a rebuild takes seconds in one process
+
+
+def _parallel_documents(
+    document_ids: list[int], *, workers: int, write: bool, step: Callable[[int], None]
+) -> None:
+    """Read and write in this process, segment in ``workers`` forked processes, overlapping:
+    while the workers cut one batch, this process reads the next and writes the previous."""
+    batches = [
+        document_ids[i : i + REBUILD_BATCH] for i in range(0, len(document_ids), REBUILD_BATCH)
+    ]
+    context = multiprocessing.get_context("fork")  # the workers touch no database
+    with context.Pool(workers) as pool:
+        pending: Any = None
+        for batch in [*batches, None]:
+            submitted = None
+            if batch is not None:
+                parts = _document_batch(batch)
+                texts = [texts for _pk, _fields, texts in parts]
+                submitted = (len(batch), parts, pool.map_async(text_values, texts, chunksize=25))
+            if pending is not None:
+                count, previous_parts, result = pending
+                rows = [
+                    (pk, {**fields, **extra})
+                    for (pk, fields, _t), extra in zip(previous_parts, result.get(), strict=True)
+                ]
+                with transaction.atomic():
+                    _insert(SearchEntry.Source.DOCUMENT, rows, write=write)
+                step(count)
+            pending = submitted
 
 
 def _insert(source: str, rows: list[tuple[int, dict[str, Any]]], *, write: bool = True) -> None:
@@ -183,23 +282,32 @@ def _insert(source: str, rows: list[tuple[int, dict[str, Any]]], *, write: bool 
         get_backend().write([entry.pk for entry in entries])
 
 
-def _index_documents(document_ids: list[int], *, write: bool = True) -> None:
+def _document_batch(document_ids: list[int]) -> list[tuple[int, dict[str, Any], Texts]]:
+    """The cheap halves of many documents' rows, in a few queries."""
     documents = _indexable_documents().filter(pk__in=document_ids).order_by("pk")
     versions = public_versions_of(document_ids)
     attachments = public_attachments_of(document_ids)
-    _insert(
-        SearchEntry.Source.DOCUMENT,
-        [
-            (
-                document.pk,
-                document_values(
-                    document, versions.get(document.pk), attachments.get(document.pk, [])
-                ),
-            )
-            for document in documents
-        ],
-        write=write,
-    )
+    interprets = interpreted_policies(document_ids)
+    return [
+        (
+            document.pk,
+            *document_parts(
+                document,
+                versions.get(document.pk),
+                attachments.get(document.pk, []),
+                interprets.get(document.pk, ()),
+            ),
+        )
+        for document in documents
+    ]
+
+
+def _cut(parts: list[tuple[int, dict[str, Any], Texts]]) -> list[tuple[int, dict[str, Any]]]:
+    return [(pk, {**fields, **text_values(texts)}) for pk, fields, texts in parts]
+
+
+def _index_documents(document_ids: list[int], *, write: bool = True) -> None:
+    _insert(SearchEntry.Source.DOCUMENT, _cut(_document_batch(document_ids)), write=write)
 
 
 def _index_records(record_ids: list[int], *, write: bool = True) -> None:
@@ -223,14 +331,19 @@ def reindex_entries(entry_ids: list[int]) -> None:
 
 
 def rebuild_index(
-    *, agency: str | None = None, progress: Callable[[int, int], None] | None = None
+    *,
+    agency: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> int:
     """Empty the index (of ``agency``, by slug, when given) and index everything public again.
 
     Works in batches (a few queries for each ``REBUILD_BATCH`` objects) with the same row
     builders as the one-object updates, so both give identical rows. A full rebuild hands the
-    entries to the engine once, at the end (``SearchBackend.rebuilt``). Returns the number of
-    objects indexed.
+    entries to the engine once, at the end (``SearchBackend.rebuilt``). With ``workers``
+    (default: one per processor for large rebuilds) the text is segmented in that many worker
+    processes while this one reads and writes the database. Returns the number of objects
+    indexed.
     """
     backend = get_backend()
     full = not agency
@@ -253,13 +366,23 @@ def rebuild_index(
         (_index_records, record_ids[i : i + REBUILD_BATCH])
         for i in range(0, len(record_ids), REBUILD_BATCH)
     ]
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(document_ids) >= PARALLEL_FROM else 0
     done = 0
+
+    def step(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(done, total)
+
+    if workers > 1 and document_ids:
+        _parallel_documents(document_ids, workers=workers, write=not full, step=step)
+        work = [(function, batch) for function, batch in work if function is _index_records]
     for index_batch, batch in work:
         with transaction.atomic():
             index_batch(batch, write=not full)
-        done += len(batch)
-        if progress is not None:
-            progress(done, total)
+        step(len(batch))
     if full:
         backend.rebuilt()
     return total

@@ -1,7 +1,8 @@
 """The index follows publishing: after a commit that saved or deleted a document, one of its
-versions or a list record, that one object is indexed again (or removed when it is no longer
-public). A decoupled side concern, so a signal (STYLE.md); the engine never trusts the index
-alone anyway — every hit is checked against the public selectors.
+versions or attachments, an interpretation link or a list record, the objects whose index rows
+show it are indexed again (or removed when no longer public). A decoupled side concern, so a
+signal (STYLE.md); the engine never trusts the index alone anyway — every hit is checked
+against the public selectors.
 """
 
 from __future__ import annotations
@@ -10,24 +11,49 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from gongkai.catalogue.models import Document, DocumentVersion, ListRecord
+from gongkai.catalogue.models import Attachment, Document, DocumentVersion, ListRecord
 from gongkai.catalogue.signals import documents_imported
 
 _UID = "gongkai.search"
 
 
 def _document_changed(sender: Any, instance: Document, **kwargs: Any) -> None:
+    from gongkai.search.indexing import index_document_and_interpretations
+
+    transaction.on_commit(partial(index_document_and_interpretations, instance.pk))
+
+
+def _part_changed(sender: Any, instance: DocumentVersion | Attachment, **kwargs: Any) -> None:
+    """A version or an attachment (its file or its extracted text) of a document."""
+    from gongkai.search.indexing import index_document_and_interpretations
+
+    transaction.on_commit(partial(index_document_and_interpretations, instance.document_id))
+
+
+def _interpretation_linked(
+    sender: Any,
+    instance: Document,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    **kwargs: Any,
+) -> None:
+    """An interpretation linked to or unlinked from a policy: the interpretation's row lists
+    the policies it explains."""
     from gongkai.search.indexing import index_document
 
-    transaction.on_commit(partial(index_document, instance.pk))
-
-
-def _version_changed(sender: Any, instance: DocumentVersion, **kwargs: Any) -> None:
-    from gongkai.search.indexing import index_document
-
-    transaction.on_commit(partial(index_document, instance.document_id))
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if not reverse:
+        targets = {instance.pk}
+    elif action == "pre_clear":  # policy.interpretations.clear(): those linked until now
+        targets = set(instance.interpretations.values_list("pk", flat=True))
+    else:  # policy.interpretations changed: the interpretations are in pk_set
+        targets = set(pk_set or ())
+    for document_id in sorted(targets):
+        transaction.on_commit(partial(index_document, document_id))
 
 
 def _record_changed(sender: Any, instance: ListRecord, **kwargs: Any) -> None:
@@ -47,7 +73,11 @@ def _documents_imported(sender: Any, document_ids: list[int], **kwargs: Any) -> 
 
 def connect() -> None:
     documents_imported.connect(_documents_imported, dispatch_uid=f"{_UID}.imported")
+    m2m_changed.connect(
+        _interpretation_linked, sender=Document.interprets.through, dispatch_uid=f"{_UID}.links"
+    )
     for signal in (post_save, post_delete):
         signal.connect(_document_changed, sender=Document, dispatch_uid=f"{_UID}.document")
-        signal.connect(_version_changed, sender=DocumentVersion, dispatch_uid=f"{_UID}.version")
+        signal.connect(_part_changed, sender=DocumentVersion, dispatch_uid=f"{_UID}.version")
+        signal.connect(_part_changed, sender=Attachment, dispatch_uid=f"{_UID}.attachment")
         signal.connect(_record_changed, sender=ListRecord, dispatch_uid=f"{_UID}.record")

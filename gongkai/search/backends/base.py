@@ -58,6 +58,7 @@ class EngineRequest:
     offset: int
     limit: int
     facets: bool
+    any_word: bool = False  # match entries holding any of the tokens (the fallback)
 
 
 @dataclass

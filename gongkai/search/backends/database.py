@@ -94,8 +94,8 @@ class DatabaseBackend(SearchBackend):
     """A backend whose full-text structure lives in the database next to ``SearchEntry``."""
 
     @abstractmethod
-    def match_sql(self, tokens: Sequence[str]) -> Sql:
-        """A ``SELECT`` of the ids of the entries holding every token."""
+    def match_sql(self, tokens: Sequence[str], *, any_word: bool = False) -> Sql:
+        """A ``SELECT`` of the ids of the entries holding every token (or any of them)."""
 
     @abstractmethod
     def ranked_ids(
@@ -107,6 +107,7 @@ class DatabaseBackend(SearchBackend):
         exact_index: str | None,
         limit: int,
         offset: int,
+        any_word: bool = False,
     ) -> list[int]:
         """The ids of the entries of ``within`` in order of relevance, one page.
 
@@ -120,7 +121,7 @@ class DatabaseBackend(SearchBackend):
         if request.tokens or request.exact_index:
             matched = exact
             if request.tokens:
-                match_sql, match_params = self.match_sql(request.tokens)
+                match_sql, match_params = self.match_sql(request.tokens, any_word=request.any_word)
                 matched |= Q(pk__in=RawSQL(match_sql, match_params))  # noqa: S611 - parameters
             entries = entries.filter(matched)
         results = filtered(entries, request.filters)
@@ -137,6 +138,7 @@ class DatabaseBackend(SearchBackend):
                 exact_index=request.exact_index or None,
                 limit=request.limit,
                 offset=request.offset,
+                any_word=request.any_word,
             )
         else:
             ordered = results

@@ -34,10 +34,11 @@ DROP_SQL = [
 ]
 
 
-def tsquery_sql(tokens: Sequence[str]) -> Sql:
-    """A tsquery requiring every token, with the tokens as parameters."""
+def tsquery_sql(tokens: Sequence[str], *, any_word: bool = False) -> Sql:
+    """A tsquery requiring every token (or any, with ``any_word``), tokens as parameters."""
     parts = ["phraseto_tsquery('simple'::regconfig, %s)"] * len(tokens)
-    return "(" + " && ".join(parts) + ")", list(tokens)
+    operator = " || " if any_word else " && "
+    return "(" + operator.join(parts) + ")", list(tokens)
 
 
 class PostgresBackend(DatabaseBackend):
@@ -64,8 +65,8 @@ class PostgresBackend(DatabaseBackend):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(CREATE_INDEX_SQL)
 
-    def match_sql(self, tokens: Sequence[str]) -> Sql:
-        query, params = tsquery_sql(tokens)
+    def match_sql(self, tokens: Sequence[str], *, any_word: bool = False) -> Sql:
+        query, params = tsquery_sql(tokens, any_word=any_word)
         return f"SELECT id FROM search_searchentry WHERE vector @@ {query}", params
 
     def ranked_ids(
@@ -77,9 +78,10 @@ class PostgresBackend(DatabaseBackend):
         exact_index: str | None,
         limit: int,
         offset: int,
+        any_word: bool = False,
     ) -> list[int]:
         within_sql, within_params = within
-        query, query_params = tsquery_sql(tokens)
+        query, query_params = tsquery_sql(tokens, any_word=any_word)
         sql = (
             f"SELECT e.id FROM search_searchentry e WHERE e.id IN ({within_sql}) "
             "ORDER BY CASE WHEN e.doc_number_key = %s OR e.index_number = %s THEN 0 ELSE 1 END, "

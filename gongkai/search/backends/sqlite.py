@@ -23,12 +23,14 @@ DROP_SQL = f"DROP TABLE IF EXISTS {FTS_TABLE}"
 WEIGHTS = (10.0, 4.0, 1.0)  # title, meta, body
 
 
-def match_expression(tokens: Sequence[str]) -> str:
-    """An FTS5 MATCH expression requiring every token: each one a quoted string.
+def match_expression(tokens: Sequence[str], *, any_word: bool = False) -> str:
+    """An FTS5 MATCH expression requiring every token (or any, with ``any_word``): each one a
+    quoted string.
 
     Inside double quotes FTS5 reads no operator (AND, NEAR, *, ^, :, -); a quote is doubled.
     """
-    return " ".join('"' + token.replace('"', '""') + '"' for token in tokens)
+    joiner = " OR " if any_word else " "
+    return joiner.join('"' + token.replace('"', '""') + '"' for token in tokens)
 
 
 def _placeholders(count: int) -> str:
@@ -75,10 +77,10 @@ class SqliteBackend(DatabaseBackend):
                 "SELECT id, title_tokens, meta_tokens, body_tokens FROM search_searchentry"
             )
 
-    def match_sql(self, tokens: Sequence[str]) -> Sql:
+    def match_sql(self, tokens: Sequence[str], *, any_word: bool = False) -> Sql:
         return (
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
-            [match_expression(tokens)],
+            [match_expression(tokens, any_word=any_word)],
         )
 
     def ranked_ids(
@@ -90,6 +92,7 @@ class SqliteBackend(DatabaseBackend):
         exact_index: str | None,
         limit: int,
         offset: int,
+        any_word: bool = False,
     ) -> list[int]:
         within_sql, within_params = within
         weights = ", ".join(str(weight) for weight in WEIGHTS)
@@ -102,7 +105,7 @@ class SqliteBackend(DatabaseBackend):
             "COALESCE(m.score, 0) ASC, e.published_at DESC, e.id DESC LIMIT %s OFFSET %s"
         )
         params = [
-            match_expression(tokens),
+            match_expression(tokens, any_word=any_word),
             *within_params,
             exact_key,
             exact_index,

@@ -187,9 +187,9 @@ class _Writer:
 def catch_up(limit: int | None = None) -> int:
     """Apply queued entries to the index; returns how many were applied (0 when another
     process holds the writer). ``limit`` caps the work done in one call."""
+    index = _open()  # a new directory queues every entry first
     if not SearchPending.objects.exists():
         return 0
-    index = _open()
     applied = 0
     with _Writer(index, SYNC_HEAP) as writer:
         if writer is None:
@@ -224,10 +224,11 @@ def _term(field: str, value: Any) -> tantivy.Query:
     return tantivy.Query.term_query(SCHEMA, field, value)
 
 
-def _words(tokens: Sequence[str]) -> tantivy.Query:
-    """Every token, each in the title, the metadata or the body (weighted)."""
+def _words(tokens: Sequence[str], *, any_word: bool = False) -> tantivy.Query:
+    """Every token (or any, with ``any_word``), each in the title, the metadata or the body
+    (weighted)."""
     should = tantivy.Occur.Should
-    must = tantivy.Occur.Must
+    must = should if any_word else tantivy.Occur.Must
     clauses = []
     for token in tokens:
         fields = [
@@ -252,7 +253,7 @@ def _match(request: EngineRequest) -> tantivy.Query | None:
     exact = _exact(request)
     if not request.tokens:
         return exact
-    words = _words(request.tokens)
+    words = _words(request.tokens, any_word=request.any_word)
     if exact is None:
         return words
     return tantivy.Query.boolean_query(

@@ -16,18 +16,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--agency", help="only this agency's objects (its slug)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            help="processes that segment the text (default: one per processor for large "
+            "rebuilds; 0 or 1: none)",
+        )
 
-    def handle(self, *args: Any, agency: str | None = None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, agency: str | None = None, workers: int | None = None, **options: Any
+    ) -> None:
         stream = self.stderr
 
         def progress(done: int, total: int) -> None:
-            if total and (done == total or done % 50 == 0):
+            if total and (done == total or done % 500 == 0 or total < 5_000):
                 filled = BAR_WIDTH * done // total
                 bar = "#" * filled + "-" * (BAR_WIDTH - filled)
                 stream.write(f"\r[{bar}] {done}/{total}", ending="")
                 stream.flush()
 
-        total = rebuild_index(agency=agency, progress=progress)
+        total = rebuild_index(agency=agency, progress=progress, workers=workers)
         if total:
             stream.write("")
         self.stdout.write(f"Indexed {total} objects.")
