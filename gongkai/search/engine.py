@@ -41,6 +41,9 @@ MAX_PAGE = 500
 SORTS = ("relevance", "date")
 FILTER_NAMES = ("agency", "statutory_item", "topic", "genre", "year", "validity", "type")
 AGENCY_FACET_SIZE = 50
+# The any-word fallback leaves out one-character tokens (的, 和, 及 …): alone they match nearly
+# everything and say nothing.
+FALLBACK_MIN_LENGTH = 2
 SNIPPET_LENGTH = 160
 _SNIPPET_SCAN = 20_000
 
@@ -396,10 +399,15 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
     )
     answer = backend.answer(request)
     relaxed = False
-    if answer.total == 0 and len(tokens) > 1:  # nothing holds every word: any of them
-        relaxed_answer = backend.answer(replace(request, any_word=True))
+    words = tuple(token for token in tokens if len(token) >= FALLBACK_MIN_LENGTH)
+    if answer.total == 0 and len(tokens) > 1 and words:  # nothing holds every word: any
+        relaxed_answer = backend.answer(replace(request, tokens=words, any_word=True))
         if relaxed_answer.total:
-            request, answer, relaxed = replace(request, any_word=True), relaxed_answer, True
+            request, answer, relaxed = (
+                replace(request, tokens=words, any_word=True),
+                relaxed_answer,
+                True,
+            )
     num_pages = max(1, math.ceil(answer.total / PAGE_SIZE))
     if page > num_pages:  # past the end: show the last page
         page = num_pages
@@ -407,7 +415,7 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
 
     # The database disposes: only entries whose object is public now are shown.
     rows = SearchEntry.objects.filter(public_gate()).select_related("agency").in_bulk(answer.ids)
-    pattern = _pattern(tokens)
+    pattern = _pattern(request.tokens)
     hits = [
         _hit(rows[pk], pattern, exact=pk in answer.exact_ids and rows[pk].source == "document")
         for pk in answer.ids

@@ -12,7 +12,18 @@ from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -25,10 +36,12 @@ def public_gate() -> Q:
     from gongkai.catalogue.selectors.public import published_documents
     from gongkai.search.indexing import public_records
 
-    documents = published_documents().order_by().values("pk")
-    records = public_records().order_by().values("pk")
-    return Q(source=SearchEntry.Source.DOCUMENT, object_id__in=documents) | Q(
-        source=SearchEntry.Source.RECORD, object_id__in=records
+    # Correlated (EXISTS), so that checking a page of twenty entries looks up twenty objects
+    # by key instead of listing every public document.
+    documents = published_documents().filter(pk=OuterRef("object_id"))
+    records = public_records().filter(pk=OuterRef("object_id"))
+    return (Q(source=SearchEntry.Source.DOCUMENT) & Q(Exists(documents))) | (
+        Q(source=SearchEntry.Source.RECORD) & Q(Exists(records))
     )
 
 
