@@ -15,11 +15,15 @@ from tests.catalogue.conftest import (  # noqa: F401 - fixtures
 )
 
 
-@pytest.fixture(autouse=True, params=["tantivy", "database"])
-def search_backend(request, settings):
+@pytest.fixture(autouse=True, params=["tantivy", "tantivy-counting", "database"])
+def search_backend(request, settings, monkeypatch):
     """Every search test runs on the embedded engine and on the database's own full-text
-    search (FTS5 or PostgreSQL, whichever database the suite runs on)."""
-    settings.GONGKAI_SEARCH_BACKEND = request.param
+    search (FTS5 or PostgreSQL, whichever database the suite runs on). ``tantivy-counting``
+    is the embedded engine as it answers a common word: the engine counts the matches and the
+    facets, the database checks the page's hits."""
+    if request.param == "tantivy-counting":
+        monkeypatch.setattr("gongkai.search.backends.tantivy.EXACT_LIMIT", 0)
+    settings.GONGKAI_SEARCH_BACKEND = request.param.removesuffix("-counting")
     return request.param
 
 

@@ -372,14 +372,26 @@ class TantivyBackend(SearchBackend):
         return index.searcher()
 
     def answer(self, request: EngineRequest) -> EngineAnswer:
+        answer, lagging = self._answer(request)
+        if lagging:
+            # The index offered entries the public may no longer see (an update was lost):
+            # index their objects again, which removes them, and answer afresh.
+            _repair(lagging)
+            answer, _lagging = self._answer(request)
+        return answer
+
+    def _answer(self, request: EngineRequest) -> tuple[EngineAnswer, list[int]]:
         self.refresh()
         searcher = self._searcher()
         match = _match(request)
+        found = None
         if match is not None:
             found = searcher.search(match, EXACT_LIMIT + 1, count=True)
             if _count(found) <= EXACT_LIMIT:
-                return self._answer_few(searcher, request, found)
-        return self._answer_many(searcher, request, match)
+                return self._answer_few(searcher, request, found), []
+        # Without filters, the matches ranked above are the answer's: no second pass.
+        reuse = found if request.filters.names == [] and request.sort == "relevance" else None
+        return self._answer_many(searcher, request, match, reuse)
 
     def _answer_few(self, searcher: Any, request: EngineRequest, found: Any) -> EngineAnswer:
         """All matches are known: check each against the database, then filter, count and
@@ -448,8 +460,12 @@ class TantivyBackend(SearchBackend):
         )
 
     def _answer_many(
-        self, searcher: Any, request: EngineRequest, match: tantivy.Query | None
-    ) -> EngineAnswer:
+        self,
+        searcher: Any,
+        request: EngineRequest,
+        match: tantivy.Query | None,
+        ranked: Any = None,
+    ) -> tuple[EngineAnswer, list[int]]:
         """Many matches: the engine counts and ranks; the page's hits are checked."""
         from gongkai.search.backends.database import public_gate
 
@@ -470,13 +486,14 @@ class TantivyBackend(SearchBackend):
             )
             exact_ids = [entry for _published, entry in newest_first]
         if request.sort == "relevance" and request.tokens:
-            found = searcher.search(query, window, count=True)
-            addresses = [address for _score, address in found.hits]
+            enough = ranked is not None and window <= EXACT_LIMIT + 1
+            found = ranked if enough else searcher.search(query, window, count=True)
+            addresses = [address for _score, address in found.hits[:window]]
             published = searcher.fast_field_values("published", addresses)
             entries = searcher.fast_field_values("entry", addresses)
             ranked = sorted(
                 zip(
-                    (round(score, 5) for score, _a in found.hits),
+                    (round(score, 5) for score, _a in found.hits[:window]),
                     published,
                     entries,
                     strict=True,
@@ -508,15 +525,14 @@ class TantivyBackend(SearchBackend):
                     _combined(match, request.filters.without(name)), {name: _terms(name)}
                 )
                 facets[name] = _buckets(name, own)
-        if lagging:
-            _repair(lagging)
-        return EngineAnswer(
+        answer = EngineAnswer(
             total=max(_count(found) - len(lagging), len(page)),
             ids=page,
             facets=facets,
             exact_ids=frozenset(exact_ids) & frozenset(page),
             gated=False,
         )
+        return answer, lagging
 
     def direct(self, tokens: Sequence[str], *, facets: bool, limit: int = 20) -> int:
         searcher = self._searcher()
@@ -549,7 +565,7 @@ def _row_matches(row: dict[str, Any], name: str, wanted: Any) -> bool:
 
 def _repair(entry_ids: list[int]) -> None:
     """Entries the index offered that the public may no longer see: index their objects again
-    (which removes them), so the next search counts right."""
+    (which removes them and queues the change for the engine)."""
     from gongkai.search.indexing import reindex_entries
 
     try:
