@@ -12,10 +12,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
-from django.urls import reverse
+from django.db import connection, connections, transaction
+from django.db.models import Field
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from gongkai.catalogue.docnumbers import doc_number_key
@@ -41,6 +43,20 @@ def public_records() -> Any:
     return ListRecord.objects.filter(
         state=ListRecord.State.PUBLISHED, record_type__active=True
     ).select_related("record_type", "agency")
+
+
+_URL_SENTINEL = 987654321
+
+
+@lru_cache(maxsize=8)
+def _document_url_pattern(prefix: str, urlconf: str | None) -> str:
+    return reverse("catalogue:document", args=[_URL_SENTINEL]).replace(str(_URL_SENTINEL), "{}")
+
+
+def _document_url(pk: int) -> str:
+    """``reverse("catalogue:document", args=[pk])``, without resolving the pattern a million
+    times in a rebuild."""
+    return _document_url_pattern(get_script_prefix(), get_urlconf()).format(pk)
 
 
 def _year(moment: Any) -> int | None:
@@ -119,7 +135,7 @@ def document_parts(
         "year": _year(document.published_at),
         "validity": document.validity,
         "published_at": document.published_at,
-        "url": reverse("catalogue:document", args=[document.pk]),
+        "url": _document_url(document.pk),
         "title": title[:300],
         "doc_number": doc_number[:64],
         "doc_number_key": doc_number_key(doc_number)[:64] if doc_number else "",
@@ -243,43 +259,63 @@ REBUILD_BATCH = 500
 PARALLEL_FROM = 20_000  # documents; below this a rebuild takes seconds in one process
 
 
+def _built_batch(document_ids: list[int]) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
+    """A worker's part: read a batch and build its rows (the worker's own connection)."""
+    return len(document_ids), _cut(_document_batch(document_ids))
+
+
 def _parallel_documents(
     document_ids: list[int], *, workers: int, write: bool, step: Callable[[int], None]
 ) -> None:
-    """Read and write in this process, segment in ``workers`` forked processes, overlapping:
-    while the workers cut one batch, this process reads the next and writes the previous."""
+    """Read and segment in ``workers`` forked processes, each with its own database
+    connection; write here, in order, as the batches come back."""
     batches = [
         document_ids[i : i + REBUILD_BATCH] for i in range(0, len(document_ids), REBUILD_BATCH)
     ]
-    context = multiprocessing.get_context("fork")  # the workers touch no database
-    with context.Pool(workers) as pool:
-        pending: Any = None
-        for batch in [*batches, None]:
-            submitted = None
-            if batch is not None:
-                parts = _document_batch(batch)
-                texts = [texts for _pk, _fields, texts in parts]
-                submitted = (len(batch), parts, pool.map_async(text_values, texts, chunksize=25))
-            if pending is not None:
-                count, previous_parts, result = pending
-                rows = [
-                    (pk, {**fields, **extra})
-                    for (pk, fields, _t), extra in zip(previous_parts, result.get(), strict=True)
-                ]
-                with transaction.atomic():
-                    _insert(SearchEntry.Source.DOCUMENT, rows, write=write)
-                step(count)
-            pending = submitted
+    connections.close_all()  # a forked child must not share this process's connections
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, maxtasksperchild=200) as pool:
+        for count, rows in pool.imap(_built_batch, batches):
+            with transaction.atomic():
+                _insert(SearchEntry.Source.DOCUMENT, rows, write=write)
+            step(count)
+
+
+def _field(name: str) -> Field[Any, Any]:
+    names = {field.attname: field for field in SearchEntry._meta.concrete_fields}
+    field = names[name]
+    if not isinstance(field, Field):  # pragma: no cover - the names are the model's own
+        raise TypeError(name)
+    return field
 
 
 def _insert(source: str, rows: list[tuple[int, dict[str, Any]]], *, write: bool = True) -> None:
     """Add many new entries (the index holds none of them) and hand them to the engine (unless
-    a full rebuild loads the engine once at the end)."""
-    entries = SearchEntry.objects.bulk_create(
-        [SearchEntry(source=source, object_id=object_id, **values) for object_id, values in rows]
-    )
+    a full rebuild loads the engine once at the end: then one plain multi-row insert, without
+    the ORM's per-object work)."""
     if write:
+        entries = SearchEntry.objects.bulk_create(
+            [SearchEntry(source=source, object_id=pk, **values) for pk, values in rows]
+        )
         get_backend().write([entry.pk for entry in entries])
+        return
+    fields = [_field(name) for name in ("source", "object_id", *SearchEntry.INDEXED_FIELDS)]
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    params = [
+        [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(
+                fields,
+                (source, pk, *(values[name] for name in SearchEntry.INDEXED_FIELDS)),
+                strict=True,
+            )
+        ]
+        for pk, values in rows
+    ]
+    table = SearchEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", params)  # noqa: S608
 
 
 def _document_batch(document_ids: list[int]) -> list[tuple[int, dict[str, Any], Texts]]:
@@ -376,7 +412,9 @@ def rebuild_index(
         if progress is not None:
             progress(done, total)
 
-    if workers > 1 and document_ids:
+    # Workers read on their own connections: only when this process holds no transaction
+    # they could not see (always, outside tests).
+    if workers > 1 and document_ids and not connection.in_atomic_block:
         _parallel_documents(document_ids, workers=workers, write=not full, step=step)
         work = [(function, batch) for function, batch in work if function is _index_records]
     for index_batch, batch in work:

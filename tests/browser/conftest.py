@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.seeds import reseed
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -52,11 +54,6 @@ def page(browser):
 
 # The data migrations that seed a new installation: the working-day calendar, the catalogue's
 # taxonomies and its list types. Each is idempotent.
-SEED_MIGRATIONS = [
-    "gongkai.core.migrations.0003_seed_calendar",
-    "gongkai.catalogue.migrations.0002_seed_taxonomies",
-    "gongkai.catalogue.migrations.0006_seed_record_types",
-]
 
 
 @pytest.fixture(autouse=True)
@@ -65,12 +62,4 @@ def seeded_reference_data(transactional_db):
     what the data migrations seeded. Run those seeds again before each test, whatever ran
     before (``serialized_rollback`` does not help once the live server holds other
     connections)."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from gongkai.core.workdays import reload_calendar
-
-    for module in SEED_MIGRATIONS:
-        import_module(module).seed(apps, None)
-    reload_calendar()
+    reseed()
