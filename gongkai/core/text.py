@@ -64,6 +64,13 @@ def _fold_case(text: str) -> str:
     return text.translate(_CASE_FOLD)
 
 
+def fold_for_matching(text: str) -> str:
+    """``text`` with full-width ASCII folded to ASCII and Latin capitals to small letters, one
+    character for one: positions in the result are positions in ``text`` (for highlighting
+    the tokens of :func:`segment` in the text as given)."""
+    return text.translate(_CASE_FOLD)
+
+
 # --- Segmentation --------------------------------------------------------------------------
 
 # rjieba's default segmenter (built when rjieba is imported) is used, not a second instance:

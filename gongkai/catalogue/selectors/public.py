@@ -81,6 +81,12 @@ def _public_filter() -> QuerySet[Document]:
     ).filter(Exists(DocumentVersion.objects.filter(document=OuterRef("pk"))))
 
 
+def public_document_rows() -> QuerySet[Document]:
+    """The documents of ``published_documents()`` without its annotations: for ``Exists``
+    checks, which need the condition and nothing else (the search engine's public gate)."""
+    return _public_filter()
+
+
 def _latest_version(field_name: str, document_ref: str = "pk") -> Subquery:
     return Subquery(
         DocumentVersion.objects.filter(document=OuterRef(document_ref))

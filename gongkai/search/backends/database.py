@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 
 from gongkai.search.backends.base import EngineAnswer, EngineRequest, Filters, SearchBackend, Sql
 from gongkai.search.models import SearchEntry
@@ -33,16 +34,19 @@ from gongkai.search.models import SearchEntry
 
 def public_gate() -> Q:
     """Entries whose object the public may see now, checked against the public selectors."""
-    from gongkai.catalogue.selectors.public import published_documents
+    from gongkai.catalogue.selectors.public import public_document_rows
     from gongkai.search.indexing import public_records
 
     # Correlated (EXISTS), so that checking a page of twenty entries looks up twenty objects
-    # by key instead of listing every public document.
-    documents = published_documents().filter(pk=OuterRef("object_id"))
-    records = public_records().filter(pk=OuterRef("object_id"))
-    return (Q(source=SearchEntry.Source.DOCUMENT) & Q(Exists(documents))) | (
-        Q(source=SearchEntry.Source.RECORD) & Q(Exists(records))
+    # by key instead of listing every public document; the source is compared inside the
+    # subqueries, so that no index on ``source`` tempts the planner away from the entries' ids.
+    documents = public_document_rows().filter(
+        Exact(OuterRef("source"), SearchEntry.Source.DOCUMENT.value), pk=OuterRef("object_id")
     )
+    records = public_records().filter(
+        Exact(OuterRef("source"), SearchEntry.Source.RECORD.value), pk=OuterRef("object_id")
+    )
+    return Q(Exists(documents)) | Q(Exists(records))
 
 
 def filtered(entries: QuerySet[SearchEntry], filters: Filters) -> QuerySet[SearchEntry]:
