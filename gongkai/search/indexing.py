@@ -423,4 +423,6 @@ def rebuild_index(
         step(len(batch))
     if full:
         backend.rebuilt()
+        with connection.cursor() as cursor:  # fresh statistics for the planner
+            cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
     return total
