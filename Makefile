@@ -75,5 +75,11 @@ test-postgres: install
 bench: install
 	$(BIN)/python bench/workdays.py
 
+# Search on a generated catalogue of 100,000 documents (made once in var/bench, then reused);
+# the other sizes, databases and engines: bench/search/README.md.
+.PHONY: bench-search
+bench-search: install
+	$(BIN)/python bench/search/run.py --docs 100000 --db sqlite --engine tantivy
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
