@@ -105,6 +105,16 @@ def normalize_doc_number(value: str, *, today: datetime.date | None = None) -> s
     return str(parse_doc_number(value, today=today))
 
 
+def is_doc_number(value: str) -> bool:
+    """Whether ``value`` reads as a whole 文号 (any bracket form), as typed in a search box."""
+    text = _clean(value)
+    try:
+        parse_doc_number(text, today=datetime.date(9998, 1, 1))
+    except DocumentNumberError:
+        return False
+    return bool(text)
+
+
 def doc_number_key(value: str) -> str:
     """The lookup key of a 文号 as typed in a search box: never raises.
 

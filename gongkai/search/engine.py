@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
-from gongkai.catalogue.docnumbers import doc_number_key
+from gongkai.catalogue.docnumbers import doc_number_key, is_doc_number
 from gongkai.catalogue.models import Document, Genre, StatutoryItem, Topic
 from gongkai.core.text import fold_for_matching, normalize, segment
 from gongkai.search.backends import get_backend
@@ -369,6 +369,13 @@ def _suggestions(query: SearchQuery, tokens: list[str]) -> list[Suggestion]:
 # --------------------------------------------------------------------------- search
 
 
+_INDEX_NUMBER_RE = re.compile(r"^[0-9a-z]{6,}/\d{4}-\d+$", re.IGNORECASE)
+
+
+def _is_a_number(q: str) -> bool:
+    return is_doc_number(q) or bool(_INDEX_NUMBER_RE.match(q.strip()))
+
+
 def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
     """Search everything public for ``query``; any input gives a result, never an error.
 
@@ -400,7 +407,9 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
     answer = backend.answer(request)
     relaxed = False
     words = tuple(token for token in tokens if len(token) >= FALLBACK_MIN_LENGTH)
-    if answer.total == 0 and len(tokens) > 1 and words:  # nothing holds every word: any
+    if answer.total == 0 and len(tokens) > 1 and words and not _is_a_number(query.q):
+        # Nothing holds every word: what holds any of them (not for a 文号 or an index
+        # number that matches nothing: its pieces, 2019 say, would match at random).
         relaxed_answer = backend.answer(replace(request, tokens=words, any_word=True))
         if relaxed_answer.total:
             request, answer, relaxed = (
