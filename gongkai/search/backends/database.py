@@ -8,6 +8,7 @@ counts, not only the hits, count public objects only.
 
 from __future__ import annotations
 
+import logging
 from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any
@@ -30,6 +31,19 @@ from django.db.models.lookups import Exact
 
 from gongkai.search.backends.base import EngineAnswer, EngineRequest, Filters, SearchBackend, Sql
 from gongkai.search.models import SearchEntry
+
+logger = logging.getLogger(__name__)
+
+
+def repair(entry_ids: list[int]) -> None:
+    """Entries the index offered that the public may no longer see: index their objects again
+    (which removes them, and queues the change for an engine outside the database)."""
+    from gongkai.search.indexing import reindex_entries
+
+    try:
+        reindex_entries(entry_ids)
+    except Exception:  # a read must not fail for a repair; the rebuild job heals it too
+        logger.exception("search index repair failed")
 
 
 def public_gate() -> Q:
@@ -107,6 +121,11 @@ def facet_counts(entries: QuerySet[SearchEntry], filters: Filters) -> dict[str, 
     return counts
 
 
+# Up to this many matches, totals and facets are counted over entries checked one by one
+# against the public selectors; beyond, over the index (the page is always checked).
+EXACT_LIMIT = 500
+
+
 class DatabaseBackend(SearchBackend):
     """A backend whose full-text structure lives in the database next to ``SearchEntry``."""
 
@@ -133,14 +152,46 @@ class DatabaseBackend(SearchBackend):
         """
 
     def answer(self, request: EngineRequest) -> EngineAnswer:
-        entries = SearchEntry.objects.filter(public_gate())
+        """As the embedded engine does: up to ``EXACT_LIMIT`` matches, every count is over
+        entries checked against the public selectors; beyond, the counts are the index's and
+        the page's entries are checked — one found lagging is re-indexed and the whole answer
+        computed again."""
+        answer, lagging = self._answer(request)
+        if lagging:
+            repair(lagging)
+            answer, _lagging = self._answer(request)
+        return answer
+
+    def _matched_sql(self, request: EngineRequest) -> Sql:
+        """One ``SELECT`` of the ids matching the words or the exact 文号/index number: a
+        union the database can start from (an OR beside it would scan every entry)."""
+        parts: list[str] = []
+        params: list[Any] = []
+        if request.tokens:
+            match_sql, match_params = self.match_sql(request.tokens, any_word=request.any_word)
+            parts.append(match_sql)
+            params.extend(match_params)
+        table = SearchEntry._meta.db_table
+        for column, value in (
+            ("index_number", request.exact_index),
+            ("doc_number_key", request.exact_key),
+        ):
+            if value:
+                parts.append(f"SELECT id FROM {table} WHERE {column} = %s")  # noqa: S608
+                params.append(value)
+        return " UNION ".join(parts), params
+
+    def _answer(self, request: EngineRequest) -> tuple[EngineAnswer, list[int]]:
+        entries = SearchEntry.objects.all()
         exact = exact_condition(request.exact_key, request.exact_index)
         if request.tokens or request.exact_index:
-            matched = exact
-            if request.tokens:
-                match_sql, match_params = self.match_sql(request.tokens, any_word=request.any_word)
-                matched |= Q(pk__in=RawSQL(match_sql, match_params))  # noqa: S611 - parameters
-            entries = entries.filter(matched)
+            matched_sql, matched_params = self._matched_sql(request)
+            entries = entries.filter(pk__in=RawSQL(matched_sql, matched_params))  # noqa: S611
+        # Few matches: check each against the public selectors, by key, and count only those.
+        first = list(entries.order_by().values_list("id", flat=True)[: EXACT_LIMIT + 1])
+        gated = len(first) <= EXACT_LIMIT
+        if gated:
+            entries = SearchEntry.objects.filter(public_gate(), pk__in=first)
         results = filtered(entries, request.filters)
 
         total = results.count()
@@ -174,13 +225,20 @@ class DatabaseBackend(SearchBackend):
             if request.exact_index and ids
             else ()
         )
-        return EngineAnswer(
+        lagging: list[int] = []
+        if not gated and ids:
+            public = set(
+                SearchEntry.objects.filter(public_gate(), pk__in=ids).values_list("id", flat=True)
+            )
+            lagging = [pk for pk in ids if pk not in public]
+        answer = EngineAnswer(
             total=total,
             ids=ids,
             facets=facet_counts(entries, request.filters) if request.facets else {},
             exact_ids=exact_ids,
-            gated=True,
+            gated=gated,
         )
+        return answer, lagging
 
     def direct(self, tokens: Sequence[str], *, facets: bool, limit: int = 20) -> int:
         """The match, a count, the ranked first page and (with ``facets``) one aggregate a

@@ -26,6 +26,7 @@ import datetime
 import logging
 import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -376,7 +377,9 @@ class TantivyBackend(SearchBackend):
         if lagging:
             # The index offered entries the public may no longer see (an update was lost):
             # index their objects again, which removes them, and answer afresh.
-            _repair(lagging)
+            from gongkai.search.backends.database import repair
+
+            repair(lagging)
             answer, _lagging = self._answer(request)
         return answer
 
@@ -384,6 +387,9 @@ class TantivyBackend(SearchBackend):
         self.refresh()
         searcher = self._searcher()
         match = _match(request)
+        # Tantivy releases the GIL: the facet counts are computed in another thread while
+        # this one ranks (for a few matches they are ignored: the database counts those).
+        facets = _executor().submit(_facet_counts, searcher, request, match)
         found = None
         if match is not None:
             found = searcher.search(match, EXACT_LIMIT + 1, count=True)
@@ -391,7 +397,7 @@ class TantivyBackend(SearchBackend):
                 return self._answer_few(searcher, request, found), []
         # Without filters, the matches ranked above are the answer's: no second pass.
         reuse = found if request.filters.names == [] and request.sort == "relevance" else None
-        return self._answer_many(searcher, request, match, reuse)
+        return self._answer_many(searcher, request, match, reuse, facets)
 
     def _answer_few(self, searcher: Any, request: EngineRequest, found: Any) -> EngineAnswer:
         """All matches are known: check each against the database, then filter, count and
@@ -464,7 +470,8 @@ class TantivyBackend(SearchBackend):
         searcher: Any,
         request: EngineRequest,
         match: tantivy.Query | None,
-        ranked: Any = None,
+        ranked: Any,
+        facets: Future[dict[str, dict[object, int]]],
     ) -> tuple[EngineAnswer, list[int]]:
         """Many matches: the engine counts and ranks; the page's hits are checked."""
         from gongkai.search.backends.database import public_gate
@@ -514,33 +521,61 @@ class TantivyBackend(SearchBackend):
         )
         lagging = [entry for entry in candidates if entry not in public]
         page = [entry for entry in candidates if entry in public][: request.limit]
-        facets: dict[str, dict[object, int]] = {}
-        if request.facets:
-            shared = [name for name in FACET_NAMES if not request.filters.is_set(name)]
-            answer = searcher.aggregate(query, {name: _terms(name) for name in shared})
-            for name in shared:
-                facets[name] = _buckets(name, answer)
-            for name in request.filters.names:
-                own = searcher.aggregate(
-                    _combined(match, request.filters.without(name)), {name: _terms(name)}
-                )
-                facets[name] = _buckets(name, own)
         answer = EngineAnswer(
             total=max(_count(found) - len(lagging), len(page)),
             ids=page,
-            facets=facets,
+            facets=facets.result(),
             exact_ids=frozenset(exact_ids) & frozenset(page),
             gated=False,
         )
         return answer, lagging
 
     def direct(self, tokens: Sequence[str], *, facets: bool, limit: int = 20) -> int:
+        """Rank and count, and aggregate the facets beside (in another thread, as ``answer``
+        does)."""
         searcher = self._searcher()
         query = _words(tokens)
-        found = searcher.search(query, limit, count=True)
+        aggregated = None
         if facets:
-            searcher.aggregate(query, {name: _terms(name) for name in FACET_NAMES})
+            aggregated = _executor().submit(
+                searcher.aggregate, query, {name: _terms(name) for name in FACET_NAMES}
+            )
+        found = searcher.search(query, limit, count=True)
+        if aggregated is not None:
+            aggregated.result()
         return _count(found)
+
+
+_pool: ThreadPoolExecutor | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gongkai-search")
+    return _pool
+
+
+def _facet_counts(
+    searcher: Any, request: EngineRequest, match: tantivy.Query | None
+) -> dict[str, dict[object, int]]:
+    """The engine's facet counts: each facet under every filter but its own (one aggregation
+    for the facets without a filter, one more for each facet with one)."""
+    facets: dict[str, dict[object, int]] = {}
+    if not request.facets:
+        return facets
+    shared = [name for name in FACET_NAMES if not request.filters.is_set(name)]
+    query = _combined(match, request.filters)
+    answer = searcher.aggregate(query, {name: _terms(name) for name in shared})
+    for name in shared:
+        facets[name] = _buckets(name, answer)
+    for name in request.filters.names:
+        own = searcher.aggregate(
+            _combined(match, request.filters.without(name)), {name: _terms(name)}
+        )
+        facets[name] = _buckets(name, own)
+    return facets
 
 
 def _row_value(name: str) -> Any:
@@ -561,17 +596,6 @@ def _row_matches(row: dict[str, Any], name: str, wanted: Any) -> bool:
     if name == "topic":
         return wanted in (row["topic_id"], row["topic_parent"])
     return bool(_row_value(name)(row) == wanted)
-
-
-def _repair(entry_ids: list[int]) -> None:
-    """Entries the index offered that the public may no longer see: index their objects again
-    (which removes them and queues the change for the engine)."""
-    from gongkai.search.indexing import reindex_entries
-
-    try:
-        reindex_entries(entry_ids)
-    except Exception:  # a read must not fail for a repair; the rebuild job heals it too
-        logger.exception("search index repair failed")
 
 
 def forget_indexes() -> None:
