@@ -337,6 +337,12 @@ class TantivyBackend(SearchBackend):
     def clear(self) -> None:
         index = _open()
         SearchPending.objects.all().delete()
+        if connection.vendor == "postgresql":
+            # The database engine's GIN index would be updated for every entry written by the
+            # rebuild, for nothing: drop it (the database engine's own rebuild makes it again).
+            from gongkai.search.backends.postgres import PostgresBackend
+
+            PostgresBackend().clear()
         with _Writer(index, SYNC_HEAP) as writer:
             if writer is None:
                 raise RuntimeError("The search index is being written by another process.")
