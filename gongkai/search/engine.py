@@ -30,7 +30,7 @@ from gongkai.catalogue.models import Document, Genre, StatutoryItem, Topic
 from gongkai.core.text import fold_for_matching, normalize, segment
 from gongkai.search.backends import get_backend
 from gongkai.search.backends.base import EngineRequest, Filters
-from gongkai.search.backends.database import public_gate
+from gongkai.search.backends.database import public_entry_ids
 from gongkai.search.models import SearchEntry
 
 PAGE_SIZE = 20
@@ -424,7 +424,7 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
 
     # The database disposes: only entries whose object is public now are shown.
     rows = (
-        SearchEntry.objects.filter(public_gate())
+        SearchEntry.objects.filter(pk__in=public_entry_ids(answer.ids))
         .select_related("agency")
         .defer("title_tokens", "meta_tokens", "body_tokens")
         .in_bulk(answer.ids)

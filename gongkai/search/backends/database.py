@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import (
@@ -27,7 +27,6 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import Exact
 
 from gongkai.search.backends.base import EngineAnswer, EngineRequest, Filters, SearchBackend, Sql
 from gongkai.search.models import SearchEntry
@@ -46,21 +45,27 @@ def repair(entry_ids: list[int]) -> None:
         logger.exception("search index repair failed")
 
 
-def public_gate() -> Q:
-    """Entries whose object the public may see now, checked against the public selectors."""
+def public_entry_ids(entry_ids: Iterable[int]) -> set[int]:
+    """Of these entries, those whose object the public may see now, checked against the
+    public selectors by key: one query for documents, one for list records (an OR of the two
+    would make PostgreSQL hash every public document first)."""
     from gongkai.catalogue.selectors.public import public_document_rows
     from gongkai.search.indexing import public_records
 
-    # Correlated (EXISTS), so that checking a page of twenty entries looks up twenty objects
-    # by key instead of listing every public document; the source is compared inside the
-    # subqueries, so that no index on ``source`` tempts the planner away from the entries' ids.
-    documents = public_document_rows().filter(
-        Exact(OuterRef("source"), SearchEntry.Source.DOCUMENT.value), pk=OuterRef("object_id")
+    ids = list(entry_ids)
+    if not ids:
+        return set()
+    documents = SearchEntry.objects.filter(
+        Exists(public_document_rows().filter(pk=OuterRef("object_id"))),
+        pk__in=ids,
+        source=SearchEntry.Source.DOCUMENT,
     )
-    records = public_records().filter(
-        Exact(OuterRef("source"), SearchEntry.Source.RECORD.value), pk=OuterRef("object_id")
+    records = SearchEntry.objects.filter(
+        Exists(public_records().filter(pk=OuterRef("object_id"))),
+        pk__in=ids,
+        source=SearchEntry.Source.RECORD,
     )
-    return Q(Exists(documents)) | Q(Exists(records))
+    return set(documents.values_list("id", flat=True)) | set(records.values_list("id", flat=True))
 
 
 def filtered(entries: QuerySet[SearchEntry], filters: Filters) -> QuerySet[SearchEntry]:
@@ -191,7 +196,7 @@ class DatabaseBackend(SearchBackend):
         first = list(entries.order_by().values_list("id", flat=True)[: EXACT_LIMIT + 1])
         gated = len(first) <= EXACT_LIMIT
         if gated:
-            entries = SearchEntry.objects.filter(public_gate(), pk__in=first)
+            entries = SearchEntry.objects.filter(pk__in=public_entry_ids(first))
         results = filtered(entries, request.filters)
 
         total = results.count()
@@ -227,9 +232,7 @@ class DatabaseBackend(SearchBackend):
         )
         lagging: list[int] = []
         if not gated and ids:
-            public = set(
-                SearchEntry.objects.filter(public_gate(), pk__in=ids).values_list("id", flat=True)
-            )
+            public = public_entry_ids(ids)
             lagging = [pk for pk in ids if pk not in public]
         answer = EngineAnswer(
             total=total,

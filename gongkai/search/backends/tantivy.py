@@ -408,14 +408,14 @@ class TantivyBackend(SearchBackend):
     def _answer_few(self, searcher: Any, request: EngineRequest, found: Any) -> EngineAnswer:
         """All matches are known: check each against the database, then filter, count and
         order them here."""
-        from gongkai.search.backends.database import exact_condition, public_gate
+        from gongkai.search.backends.database import exact_condition, public_entry_ids
 
         addresses = [address for _score, address in found.hits]
         entry_ids = searcher.fast_field_values("entry", addresses)
         scores = dict(zip(entry_ids, (score for score, _a in found.hits), strict=True))
         rows: list[dict[str, Any]] = [
             dict(row)
-            for row in SearchEntry.objects.filter(public_gate(), id__in=entry_ids)
+            for row in SearchEntry.objects.filter(id__in=public_entry_ids(entry_ids))
             .annotate(topic_parent=F("topic__parent_id"))
             .values(
                 "id", "agency_id", "statutory_item_id", "topic_id", "topic_parent", "genre_id",
@@ -480,7 +480,7 @@ class TantivyBackend(SearchBackend):
         facets: Future[dict[str, dict[object, int]]],
     ) -> tuple[EngineAnswer, list[int]]:
         """Many matches: the engine counts and ranks; the page's hits are checked."""
-        from gongkai.search.backends.database import public_gate
+        from gongkai.search.backends.database import public_entry_ids
 
         query = _combined(match, request.filters)
         window = request.offset + request.limit + SLACK
@@ -520,11 +520,7 @@ class TantivyBackend(SearchBackend):
             order = list(searcher.fast_field_values("entry", addresses))
         order = exact_ids + [entry for entry in order if entry not in exact_ids]
         candidates = order[request.offset :]
-        public = set(
-            SearchEntry.objects.filter(public_gate(), id__in=candidates).values_list(
-                "id", flat=True
-            )
-        )
+        public = public_entry_ids(candidates)
         lagging = [entry for entry in candidates if entry not in public]
         page = [entry for entry in candidates if entry in public][: request.limit]
         answer = EngineAnswer(
