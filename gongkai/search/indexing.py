@@ -9,13 +9,11 @@ rows as the incremental updates.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Field
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -256,29 +254,6 @@ def _targets(agency: str | None) -> tuple[list[int], list[int]]:
 
 
 REBUILD_BATCH = 500
-PARALLEL_FROM = 20_000  # documents; below this a rebuild takes seconds in one process
-
-
-def _built_batch(document_ids: list[int]) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
-    """A worker's part: read a batch and build its rows (the worker's own connection)."""
-    return len(document_ids), _cut(_document_batch(document_ids))
-
-
-def _parallel_documents(
-    document_ids: list[int], *, workers: int, write: bool, step: Callable[[int], None]
-) -> None:
-    """Read and segment in ``workers`` forked processes, each with its own database
-    connection; write here, in order, as the batches come back."""
-    batches = [
-        document_ids[i : i + REBUILD_BATCH] for i in range(0, len(document_ids), REBUILD_BATCH)
-    ]
-    connections.close_all()  # a forked child must not share this process's connections
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, maxtasksperchild=200) as pool:
-        for count, rows in pool.imap(_built_batch, batches):
-            with transaction.atomic():
-                _insert(SearchEntry.Source.DOCUMENT, rows, write=write)
-            step(count)
 
 
 def _field(name: str) -> Field[Any, Any]:
@@ -370,16 +345,13 @@ def rebuild_index(
     *,
     agency: str | None = None,
     progress: Callable[[int, int], None] | None = None,
-    workers: int | None = None,
 ) -> int:
     """Empty the index (of ``agency``, by slug, when given) and index everything public again.
 
     Works in batches (a few queries for each ``REBUILD_BATCH`` objects) with the same row
     builders as the one-object updates, so both give identical rows. A full rebuild hands the
-    entries to the engine once, at the end (``SearchBackend.rebuilt``). With ``workers``
-    (default: one per processor for large rebuilds) the text is segmented in that many worker
-    processes while this one reads and writes the database. Returns the number of objects
-    indexed.
+    entries to the engine once, at the end (``SearchBackend.rebuilt``). Returns the number of
+    objects indexed.
     """
     backend = get_backend()
     full = not agency
@@ -402,8 +374,6 @@ def rebuild_index(
         (_index_records, record_ids[i : i + REBUILD_BATCH])
         for i in range(0, len(record_ids), REBUILD_BATCH)
     ]
-    if workers is None:
-        workers = (os.cpu_count() or 1) if len(document_ids) >= PARALLEL_FROM else 0
     done = 0
 
     def step(count: int) -> None:
@@ -412,11 +382,6 @@ def rebuild_index(
         if progress is not None:
             progress(done, total)
 
-    # Workers read on their own connections: only when this process holds no transaction
-    # they could not see (always, outside tests).
-    if workers > 1 and document_ids and not connection.in_atomic_block:
-        _parallel_documents(document_ids, workers=workers, write=not full, step=step)
-        work = [(function, batch) for function, batch in work if function is _index_records]
     for index_batch, batch in work:
         with transaction.atomic():
             index_batch(batch, write=not full)

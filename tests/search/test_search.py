@@ -310,11 +310,6 @@ def test_incremental_updates_and_a_full_rebuild_give_identical_rows(
     call_command("rebuild_index", agency=agency.slug)
     assert snapshot() == incremental
 
-    # Segmenting in worker processes gives the same rows and answers.
-    call_command("rebuild_index", workers=2, stderr=io.StringIO())
-    assert snapshot() == incremental
-    assert answers() == incremental_answers
-
 
 def test_page_and_api_show_the_same_hits_and_the_api_is_in_the_schema(
     published_document, indexed, client

@@ -16,16 +16,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--agency", help="only this agency's objects (its slug)")
-        parser.add_argument(
-            "--workers",
-            type=int,
-            help="processes that segment the text (default: one per processor for large "
-            "rebuilds; 0 or 1: none)",
-        )
 
-    def handle(
-        self, *args: Any, agency: str | None = None, workers: int | None = None, **options: Any
-    ) -> None:
+    def handle(self, *args: Any, agency: str | None = None, **options: Any) -> None:
         stream = self.stderr
 
         def progress(done: int, total: int) -> None:
@@ -35,7 +27,7 @@ class Command(BaseCommand):
                 stream.write(f"\r[{bar}] {done}/{total}", ending="")
                 stream.flush()
 
-        total = rebuild_index(agency=agency, progress=progress, workers=workers)
+        total = rebuild_index(agency=agency, progress=progress)
         if total:
             stream.write("")
         self.stdout.write(f"Indexed {total} objects.")
