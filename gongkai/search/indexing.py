@@ -9,7 +9,11 @@ rows as the incremental updates.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -28,12 +32,11 @@ from gongkai.catalogue.selectors.public import (
     public_versions_of,
     published_documents,
 )
-from gongkai.core.html import html_to_text
 from gongkai.core.text import segment_for_index
 from gongkai.search.backends import get_backend
+from gongkai.search.cutting import SNIPPET_TEXT_LIMIT, Texts, cut_many, text_values
+from gongkai.search.cutting import join_lines as _join
 from gongkai.search.models import SearchEntry
-
-SNIPPET_TEXT_LIMIT = 50_000  # characters of plain text kept for snippets
 
 
 def public_records() -> Any:
@@ -61,10 +64,6 @@ def _year(moment: Any) -> int | None:
     return timezone.localtime(moment).year if moment is not None else None
 
 
-def _join(*parts: str) -> str:
-    return "\n".join(part for part in parts if part)
-
-
 def document_values(
     document: Document,
     version: DocumentVersion | None,
@@ -77,23 +76,6 @@ def document_values(
     interpretation too."""
     fields, texts = document_parts(document, version, attachments, interprets)
     return {**fields, **text_values(texts)}
-
-
-# What ``text_values`` needs: the title, the metadata text, the summary, the body's HTML and
-# the attachments' texts. Plain strings, so that a worker process can cut them.
-Texts = tuple[str, str, str, str, tuple[str, ...]]
-
-
-def text_values(texts: Texts) -> dict[str, Any]:
-    """The costly half of an index row: the snippet text and the three segmented fields."""
-    title, meta, summary, body_html, attachment_texts = texts
-    body = html_to_text(body_html)
-    return {
-        "snippet_text": _join(summary, body, *attachment_texts)[:SNIPPET_TEXT_LIMIT],
-        "title_tokens": segment_for_index(title),
-        "meta_tokens": segment_for_index(meta),
-        "body_tokens": segment_for_index(_join(body, *attachment_texts)),
-    }
 
 
 def document_parts(
@@ -341,17 +323,69 @@ def reindex_entries(entry_ids: list[int]) -> None:
             index_record(object_id)
 
 
+# A full rebuild of at least this many documents cuts their text in worker processes.
+POOL_THRESHOLD = 20_000
+
+
+def default_workers() -> int:
+    """Worker processes for a large rebuild: one per CPU (the main process reads the database
+    and writes the entries between their turns)."""
+    return max(1, os.cpu_count() or 1)
+
+
+def _cut_in_pool(
+    document_ids: list[int], workers: int
+) -> Iterator[tuple[int, list[tuple[int, dict[str, Any]]]]]:
+    """The documents' rows, batch by batch, their text cut by ``workers`` processes while this
+    one reads the next batch and the caller writes the previous one.
+
+    The workers are started by *spawn*: fresh interpreters that import only
+    ``gongkai.search.cutting`` and receive plain strings, so they hold no database connection
+    and inherit no thread of this process (a forked copy of a process with threads is not safe).
+    Yields (number of ids in the batch, rows).
+    """
+    context = multiprocessing.get_context("spawn")
+    in_flight: deque[tuple[int, list[tuple[int, dict[str, Any], Texts]], list[Future[Any]]]]
+    in_flight = deque()
+
+    def rows_of(
+        item: tuple[int, list[tuple[int, dict[str, Any], Texts]], list[Future[Any]]],
+    ) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
+        size, parts, futures = item
+        values = [value for future in futures for value in future.result()]
+        return size, [
+            (pk, {**fields, **cut}) for (pk, fields, _texts), cut in zip(parts, values, strict=True)
+        ]
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for start in range(0, len(document_ids), REBUILD_BATCH):
+            batch = document_ids[start : start + REBUILD_BATCH]
+            parts = _document_batch(batch)
+            step = -(-len(parts) // workers) or 1
+            futures = [
+                pool.submit(cut_many, [texts for _pk, _fields, texts in parts[i : i + step]])
+                for i in range(0, len(parts), step)
+            ]
+            in_flight.append((len(batch), parts, futures))
+            if len(in_flight) > workers:
+                yield rows_of(in_flight.popleft())
+        while in_flight:
+            yield rows_of(in_flight.popleft())
+
+
 def rebuild_index(
     *,
     agency: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> int:
     """Empty the index (of ``agency``, by slug, when given) and index everything public again.
 
     Works in batches (a few queries for each ``REBUILD_BATCH`` objects) with the same row
     builders as the one-object updates, so both give identical rows. A full rebuild hands the
-    entries to the engine once, at the end (``SearchBackend.rebuilt``). Returns the number of
-    objects indexed.
+    entries to the engine once, at the end (``SearchBackend.rebuilt``), and, from
+    ``POOL_THRESHOLD`` documents, cuts their text in ``workers`` processes (default: one per
+    CPU; 1 keeps everything in this process). Returns the number of objects indexed.
     """
     backend = get_backend()
     full = not agency
@@ -367,13 +401,8 @@ def rebuild_index(
             stale.delete()
     document_ids, record_ids = _targets(agency)
     total = len(document_ids) + len(record_ids)
-    work: list[tuple[Callable[..., None], list[int]]] = [
-        (_index_documents, document_ids[i : i + REBUILD_BATCH])
-        for i in range(0, len(document_ids), REBUILD_BATCH)
-    ] + [
-        (_index_records, record_ids[i : i + REBUILD_BATCH])
-        for i in range(0, len(record_ids), REBUILD_BATCH)
-    ]
+    workers = default_workers() if workers is None else max(1, workers)
+    pooled = full and workers > 1 and len(document_ids) >= POOL_THRESHOLD
     done = 0
 
     def step(count: int) -> None:
@@ -382,6 +411,19 @@ def rebuild_index(
         if progress is not None:
             progress(done, total)
 
+    if pooled:
+        for size, rows in _cut_in_pool(document_ids, workers):
+            with transaction.atomic():
+                _insert(SearchEntry.Source.DOCUMENT, rows, write=False)
+            step(size)
+        document_ids = []
+    work: list[tuple[Callable[..., None], list[int]]] = [
+        (_index_documents, document_ids[i : i + REBUILD_BATCH])
+        for i in range(0, len(document_ids), REBUILD_BATCH)
+    ] + [
+        (_index_records, record_ids[i : i + REBUILD_BATCH])
+        for i in range(0, len(record_ids), REBUILD_BATCH)
+    ]
     for index_batch, batch in work:
         with transaction.atomic():
             index_batch(batch, write=not full)

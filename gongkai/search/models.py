@@ -2,7 +2,7 @@
 
 The rows are derived data, rebuilt from the database at any time (``manage.py rebuild_index``).
 The full-text structure itself is the backend's: an FTS5 table on SQLite (rowid = entry id), a
-generated ``tsvector`` column with a GIN index on PostgreSQL (see the migrations).
+``tsvector`` column with a GIN index on PostgreSQL (see the migrations).
 """
 
 from __future__ import annotations

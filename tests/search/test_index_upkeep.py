@@ -70,3 +70,29 @@ def test_when_no_document_holds_every_word_the_hits_hold_some(published_document
     # (2014, 50) would match at random.
     for number in ("安政办发〔2014〕50号", "11370303MB2800028Q/2014-00050"):
         assert search(SearchQuery(q=f"{number}")).total == 0, number
+
+
+def test_only_the_postgresql_engine_computes_the_tsvector(
+    published_document, indexed, search_backend
+):
+    """``search_searchentry.vector`` is a plain column on PostgreSQL (migration 0004): the
+    database engine fills it for each entry it writes and after a rebuild; Tantivy leaves it
+    empty, so that its rebuild does not pay for a ``tsvector`` it never reads."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the tsvector column is PostgreSQL's")
+
+    def filled() -> list[bool]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT vector IS NOT NULL FROM search_searchentry ORDER BY id")
+            return [row[0] for row in cursor.fetchall()]
+
+    with indexed():
+        published_document(title="城乡低保标准")
+    database_engine = search_backend == "database"
+    assert filled() == [database_engine]
+    call_command("rebuild_index")
+    assert filled() == [database_engine]
+    assert titles("低保") == ["城乡低保标准"]

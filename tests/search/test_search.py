@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from gongkai.catalogue import services
 from gongkai.catalogue.models import Document, ScreeningFinding
+from gongkai.search import indexing
 from gongkai.search.engine import PAGE_SIZE, SearchQuery, search
 from gongkai.search.models import SearchEntry
 from tests.catalogue.lists_support import SENTINEL_ID, SENTINEL_NAME, housing_values, make_record
@@ -271,7 +272,7 @@ def test_index_follows_publishing_amendment_and_withdrawal(
 
 
 def test_incremental_updates_and_a_full_rebuild_give_identical_rows(
-    published_document, document_factory, indexed, agency, editor, reviewer, capsys
+    published_document, document_factory, indexed, agency, editor, reviewer, capsys, monkeypatch
 ):
     with indexed():
         published_document(title="低保标准通知", doc_number="张政办发〔2014〕50号")
@@ -309,6 +310,13 @@ def test_incremental_updates_and_a_full_rebuild_give_identical_rows(
 
     call_command("rebuild_index", agency=agency.slug)
     assert snapshot() == incremental
+
+    # The large-rebuild path: text cut in two spawned worker processes.
+    monkeypatch.setattr(indexing, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(indexing, "REBUILD_BATCH", 1)
+    call_command("rebuild_index", workers=2)
+    assert snapshot() == incremental
+    assert answers() == incremental_answers
 
 
 def test_page_and_api_show_the_same_hits_and_the_api_is_in_the_schema(

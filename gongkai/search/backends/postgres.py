@@ -1,7 +1,10 @@
 """PostgreSQL full-text search over pre-segmented text with the ``simple`` configuration.
 
-``search_searchentry.vector`` is a generated column (title A, metadata B, body C) with a GIN
-index (migration 0002). Each query token becomes ``phraseto_tsquery('simple', token)``: the
+``search_searchentry.vector`` (title A, metadata B, body C) has a GIN index (migrations 0002
+and 0004). It is a plain column that only this engine fills, when it writes an entry or after a
+full rebuild: with another engine in use, PostgreSQL computes no ``tsvector`` at all (as a
+generated column it cost the Tantivy rebuild three quarters of its time). Each query token
+becomes ``phraseto_tsquery('simple', token)``: the
 token goes in as a parameter and is parsed the same way as the document text, so ``pm2.5``
 and ``2014年`` match themselves and no character of the query is an operator.
 """
@@ -18,15 +21,25 @@ from django.db import connection
 from gongkai.search.backends.base import Sql
 from gongkai.search.backends.database import DatabaseBackend
 
+VECTOR_SQL = (
+    "setweight(to_tsvector('simple'::regconfig, coalesce(title_tokens, '')), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, coalesce(meta_tokens, '')), 'B') || "
+    "setweight(to_tsvector('simple'::regconfig, coalesce(body_tokens, '')), 'C')"
+)
 CREATE_INDEX_SQL = (
     "CREATE INDEX IF NOT EXISTS search_entry_vector ON search_searchentry USING gin (vector)"
 )
+# Migration 0002 made the column generated; 0004 turns it into a plain one (keeping its values).
 ADD_SQL = [
     "ALTER TABLE search_searchentry ADD COLUMN IF NOT EXISTS vector tsvector GENERATED ALWAYS AS ("
-    "setweight(to_tsvector('simple'::regconfig, coalesce(title_tokens, '')), 'A') || "
-    "setweight(to_tsvector('simple'::regconfig, coalesce(meta_tokens, '')), 'B') || "
-    "setweight(to_tsvector('simple'::regconfig, coalesce(body_tokens, '')), 'C')) STORED",
+    f"{VECTOR_SQL}) STORED",
     CREATE_INDEX_SQL,
+]
+PLAIN_SQL = "ALTER TABLE search_searchentry ALTER COLUMN vector DROP EXPRESSION IF EXISTS"
+GENERATED_SQL = [
+    "DROP INDEX IF EXISTS search_entry_vector",
+    "ALTER TABLE search_searchentry DROP COLUMN IF EXISTS vector",
+    *ADD_SQL,
 ]
 DROP_SQL = [
     "DROP INDEX IF EXISTS search_entry_vector",
@@ -45,12 +58,18 @@ class PostgresBackend(DatabaseBackend):
     name = "postgres"
     vendors = ("postgresql",)
 
-    # The vector is a generated column: writing the entry is writing the index.
     def write(self, entry_ids: Sequence[int]) -> None:
-        return None
+        """Compute the vector of these (new or rewritten) entries."""
+        if not entry_ids:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE search_searchentry SET vector = {VECTOR_SQL} WHERE id = ANY(%s)",
+                [list(entry_ids)],
+            )
 
     def delete(self, entry_ids: Sequence[int]) -> None:
-        return None
+        return None  # the vector goes with its row
 
     def clear(self) -> None:
         """Before a full rebuild: drop the GIN index (building it once at the end is much
@@ -63,6 +82,7 @@ class PostgresBackend(DatabaseBackend):
             # Inside an outer transaction, the entries' deferred foreign-key checks must run
             # before PostgreSQL builds an index on their table.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"UPDATE search_searchentry SET vector = {VECTOR_SQL}")
             cursor.execute(CREATE_INDEX_SQL)
 
     def match_sql(self, tokens: Sequence[str], *, any_word: bool = False) -> Sql:

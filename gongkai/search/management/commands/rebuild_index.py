@@ -16,8 +16,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--agency", help="only this agency's objects (its slug)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            help="processes cutting text in a large full rebuild (default: one per CPU)",
+        )
 
-    def handle(self, *args: Any, agency: str | None = None, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        agency: str | None = None,
+        workers: int | None = None,
+        **options: Any,
+    ) -> None:
         stream = self.stderr
 
         def progress(done: int, total: int) -> None:
@@ -27,7 +38,7 @@ class Command(BaseCommand):
                 stream.write(f"\r[{bar}] {done}/{total}", ending="")
                 stream.flush()
 
-        total = rebuild_index(agency=agency, progress=progress)
+        total = rebuild_index(agency=agency, progress=progress, workers=workers)
         if total:
             stream.write("")
         self.stdout.write(f"Indexed {total} objects.")
