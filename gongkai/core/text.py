@@ -44,8 +44,21 @@ def normalize(text: str) -> str:
     NFKC folds full-width letters, digits and punctuation to their ordinary forms, so that
     ``ＰＭ２．５`` and ``PM2.5`` are the same word in the index and in a query.
     """
-    text = unicodedata.normalize("NFKC", text)
+    # Full-width forms are NFKC's only change to most Chinese text, and NFKC itself is slow on
+    # it (a million characters a second here): fold them first, and call it only when some
+    # other character still needs it. NFKC maps them to the same ASCII, so the result is equal.
+    text = _FULL_WIDTH_RE.sub(_fold_full_width, text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     return _CONTROL_RE.sub("", text).lower()
+
+
+_FULL_WIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _fold_full_width(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return " " if code == 0x3000 else chr(code - 0xFEE0)
 
 
 # A one-to-one fold (full-width ASCII to ASCII, ideographic space to space, Latin capitals to

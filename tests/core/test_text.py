@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+import unicodedata
 
 import pytest
 
+from gongkai.core import text as text_module
 from gongkai.core.text import (
     USER_DICTIONARY,
     Finding,
@@ -488,3 +490,18 @@ def test_snippet_puts_the_hit_on_one_line():
     text = "第一行\n\n  电话0533-2869813\t第二行"
 
     assert snippet(text, 9, 21, width=4) == "…电话0533-2869813 第二行"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "关于做好ＰＭ２．５监测工作的通知（试行）：第１条　全文",
+        "ａ\u0301 Ｃａｆé ﬁ ① ㈱ ㍻ ｶﾞ ＜ｓｃｒｉｐｔ＞",  # combining mark, ligature, circled, kana
+        "〔2014〕《条例》、“公开”。\ufe35全角空格\u3000止",
+        "",
+    ],
+)
+def test_normalize_is_nfkc_with_the_full_width_fast_path(text):
+    """The fast path (folding full-width forms before NFKC) gives exactly what NFKC gives."""
+    expected = text_module._CONTROL_RE.sub("", unicodedata.normalize("NFKC", text)).lower()
+    assert normalize(text) == expected
