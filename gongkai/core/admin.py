@@ -1,7 +1,9 @@
-"""Administration of what ``core`` owns: users, the working-day calendar and the audit trail.
+"""Administration of what ``core`` owns: users, the working-day calendar, the audit trail and
+the outbox.
 
 Calendar changes made here go through the services of :mod:`gongkai.core.calendar` (permission,
-audit entry, refreshed working-day table); the audit trail and serial counters are read-only.
+audit entry, refreshed working-day table); the audit trail and serial counters are read-only, and
+so is the outbox apart from its "send again" action (:func:`gongkai.core.mail.retry_mail`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,15 @@ from gongkai.core.calendar import (
     set_calendar_day,
     set_calendar_year_notice,
 )
-from gongkai.core.models import AuditEntry, CalendarDay, CalendarYear, SerialCounter, User
+from gongkai.core.mail import can_retry_mail, retry_mail
+from gongkai.core.models import (
+    AuditEntry,
+    CalendarDay,
+    CalendarYear,
+    OutgoingMail,
+    SerialCounter,
+    User,
+)
 
 
 def _actor(request: HttpRequest) -> User:
@@ -349,3 +359,65 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 class SerialCounterAdmin(ReadOnlyAdmin):
     list_display = ("scope", "last_value")
     search_fields = ("scope",)
+
+
+# --- Outbox -----------------------------------------------------------------------------------
+
+
+class OutgoingMailStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("waiting", _("waiting")),
+            ("sent", _("sent")),
+            ("given_up", _("given up")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value == "waiting":
+            return queryset.filter(sent_at__isnull=True, failed_at__isnull=True)
+        if value == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        if value == "given_up":
+            return queryset.filter(failed_at__isnull=False)
+        return queryset
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(ReadOnlyAdmin):
+    """The outbox, without recipients, subjects or bodies (personal data operators do not need
+    to tell a stuck mail server from a working one)."""
+
+    list_display = ("id", "topic", "created_at", "sent_at", "attempts", "failed_at")
+    list_filter = (OutgoingMailStateFilter, "topic")
+    fields = (
+        "id",
+        "topic",
+        "created_at",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "failed_at",
+        "last_error",
+    )
+    readonly_fields = fields
+    actions = ["retry_now"]
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return can_retry_mail(request.user)
+
+    @admin.action(description=_("Send the selected mails again now"), permissions=["retry"])
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[OutgoingMail]) -> None:
+        count = retry_mail(queryset, actor=_actor(request))
+        self.message_user(
+            request,
+            ngettext(
+                "{count} mail will be sent at the next run of the mail queue.",
+                "{count} mails will be sent at the next run of the mail queue.",
+                count,
+            ).format(count=count),
+            messages.SUCCESS,
+        )
