@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "gongkai.agencies",
     "gongkai.catalogue",
     "gongkai.search",
+    "gongkai.info_requests",
     "gongkai.portal",
     "gongkai.workbench",
     "gongkai.api",

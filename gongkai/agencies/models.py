@@ -136,6 +136,7 @@ class StaffRole(models.Model):
         REVIEWER = "reviewer", _("reviewer")  # 审核人 (confidentiality review)
         HANDLER = "handler", _("case handler")  # 承办人
         LEGAL_REVIEWER = "legal_reviewer", _("legal reviewer")  # 法制审核
+        HEAD = "head", _("head")  # 机关负责人: approves replies where the agency requires it
         OFFICE = "office", _("disclosure office")  # 公开办, cross-agency
         ADMINISTRATOR = "administrator", _("administrator")
 

@@ -311,6 +311,7 @@ def test_apps_add_navigation_entries_that_resolve():
         "disclosure",
         "interpretations",
         "key_areas",
+        "info_requests",  # registered by its app
         "interaction",
     ]  # no link to a page that is not there
 

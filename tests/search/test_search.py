@@ -108,6 +108,20 @@ def test_personal_data_in_drafts_withdrawn_documents_and_personal_fields_is_neve
     document_factory, published_document, indexed, agency, editor, reviewer, client
 ):
     sentinel = f"<p>申请人{SENTINEL_NAME}，身份证号{SENTINEL_ID}。</p>"
+    # An application (依申请公开) by the same person: never indexed, whatever happens to it.
+    from gongkai.info_requests import services as request_services
+    from tests.info_requests.conftest import application_data
+
+    with indexed():
+        request_services.submit_request(
+            application_data(
+                name=SENTINEL_NAME,
+                id_number=SENTINEL_ID,
+                description=f"申请公开草稿 待撤回 {SENTINEL_NAME} 的低保材料",
+            ),
+            agency=agency,
+            submission_key="search-sentinel",
+        )
     with indexed():
         document_factory(title=f"草稿 {SENTINEL_NAME}", body=sentinel)
         draft = document_factory(title=f"待撤回 {SENTINEL_NAME}", body=sentinel)

@@ -1,0 +1,98 @@
+"""Queries the pages, the jobs and (later) the annual report share."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import F, Q, QuerySet
+
+from gongkai.info_requests.models import Consultation, InfoRequest, RequestEvent
+from gongkai.info_requests.permissions import requests_visible_to
+from gongkai.info_requests.workflow import OPEN_STATES
+
+State = InfoRequest.State
+
+
+def open_requests() -> QuerySet[InfoRequest]:
+    """Applications whose reply clock has not stopped."""
+    return InfoRequest.objects.filter(state__in=OPEN_STATES)
+
+
+def queue_for(user, *, state: str = "", agency_id: int | None = None) -> QuerySet[InfoRequest]:  # type: ignore[no-untyped-def]
+    """The open applications ``user`` may see, the most urgent first (no due date last)."""
+    rows = requests_visible_to(user).filter(state__in=OPEN_STATES)
+    if state:
+        rows = rows.filter(state=state)
+    if agency_id:
+        rows = rows.filter(handling_agency_id=agency_id)
+    return rows.select_related("agency", "handling_agency").order_by(
+        F("due_on").asc(nulls_last=True), "received_on", "id"
+    )
+
+
+def answered_for(user, *, state: str = "", agency_id: int | None = None) -> QuerySet[InfoRequest]:  # type: ignore[no-untyped-def]
+    """The replied, delivered and closed applications ``user`` may see, the latest first."""
+    rows = requests_visible_to(user).exclude(state__in=OPEN_STATES)
+    if state:
+        rows = rows.filter(state=state)
+    if agency_id:
+        rows = rows.filter(handling_agency_id=agency_id)
+    return rows.select_related("agency", "handling_agency").order_by("-received_on", "-id")
+
+
+# Which open states wait for which role (my queue): the office receives, the handler handles,
+# the legal reviewer reviews, the head approves.
+WAITING_FOR = {
+    "office": (State.RECEIVED, State.ACCEPTED, State.CORRECTION),
+    "handler": (State.HANDLING, State.CONSULTING, State.AWAITING_FEE),
+    "legal_reviewer": (State.LEGAL_REVIEW,),
+    "head": (State.HEAD_APPROVAL,),
+}
+
+
+def overdue_requests(*, today: datetime.date) -> QuerySet[InfoRequest]:
+    return open_requests().filter(due_on__lt=today)
+
+
+def corrections_lapsed(*, today: datetime.date) -> QuerySet[InfoRequest]:
+    """Awaiting a correction whose deadline has passed (REG 30): to close as 其他处理-1."""
+    return InfoRequest.objects.filter(state=State.CORRECTION, correction_due_on__lt=today)
+
+
+def fees_lapsed(*, today: datetime.date) -> QuerySet[InfoRequest]:
+    """Awaiting a fee whose 20 working days have passed: to close as 其他处理-2."""
+    return InfoRequest.objects.filter(
+        state=State.AWAITING_FEE, fees__settlement="", fees__due_on__lt=today
+    ).distinct()
+
+
+def consultations_lapsed(*, today: datetime.date) -> QuerySet[Consultation]:
+    """Consultations still open after their 15 working days."""
+    return Consultation.objects.filter(answered_on__isnull=True, due_on__lt=today)
+
+
+def history_of(request: InfoRequest) -> QuerySet[RequestEvent]:
+    return request.events.select_related("actor").order_by("on", "at", "id")
+
+
+def find_by_number(number: str) -> InfoRequest | None:
+    number = number.strip()
+    if not number or len(number) > 64:
+        return None
+    return InfoRequest.objects.select_related("agency").filter(number__iexact=number).first()
+
+
+def requests_of_applicant(user) -> QuerySet[InfoRequest]:  # type: ignore[no-untyped-def]
+    """The applications a signed-in applicant made with their account."""
+    if user is None or not user.is_authenticated:
+        return InfoRequest.objects.none()
+    return InfoRequest.objects.filter(user=user).select_related("agency")
+
+
+def search_requests(rows: QuerySet[InfoRequest], text: str) -> QuerySet[InfoRequest]:
+    """Staff search by number or words of the description (never by the applicant's data for
+    staff outside the office: the rows come from ``requests_visible_to``)."""
+    text = text.strip()
+    if not text:
+        return rows
+    return rows.filter(Q(number__icontains=text) | Q(description__icontains=text))

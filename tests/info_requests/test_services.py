@@ -1,0 +1,174 @@
+"""The services walk an application from receipt to closing; each rule names its article."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from gongkai.core.models import AuditEntry
+from gongkai.info_requests import services
+from gongkai.info_requests.clocks import read_clock
+from gongkai.info_requests.models import InfoRequest, RequestEvent
+from gongkai.info_requests.outcomes import Exemption, Outcome
+from gongkai.info_requests.workflow import InfoRequestError, InfoRequestPermissionDenied
+from tests.info_requests.conftest import APPLICANT_NAME, VALID_ID, application_data, at
+
+pytestmark = pytest.mark.django_db
+State = InfoRequest.State
+D = datetime.date
+
+
+def test_a_partial_disclosure_from_receipt_to_closing(
+    assigned, handler, legal_reviewer, mailoutbox
+):
+    request = assigned(D(2025, 9, 1))
+    assert request.state == State.HANDLING
+    assert request.rule_set == "2019"
+    with at(D(2025, 9, 10)):
+        services.draft_reply(
+            request,
+            actor=handler,
+            outcome=Outcome.PARTLY_DISCLOSED,
+            reply_text="经审查，部分公开。",
+            withheld=[services.Withheld("受助人身份证号码", Exemption.THIRD_PARTY, "个人隐私")],
+        )
+        services.submit_for_review(request, actor=handler)
+        request = services.review_request(request, actor=legal_reviewer, approve=True)
+    assert request.state == State.REPLIED
+    assert request.replied_on == D(2025, 9, 10)
+    reading = read_clock(request, today=D(2025, 12, 1))
+    assert reading.on_time is True
+    # 20 working days after 1 September: the 20th is Sunday 28 September, a swapped working day.
+    assert reading.due_date == D(2025, 9, 28)
+    with at(D(2025, 9, 11)):
+        services.deliver_request(request, actor=handler, how="电子邮件")
+        request = services.close_request(request, actor=handler)
+    assert request.state == State.CLOSED
+    assert request.withheld.get().exemption == Exemption.THIRD_PARTY
+    codes = list(request.events.values_list("code", flat=True))
+    assert codes[0] == RequestEvent.Code.SUBMITTED
+    assert codes[-1] == RequestEvent.Code.CLOSED
+    # No event, audit entry or number carries the applicant's data.
+    for event in request.events.all():
+        assert APPLICANT_NAME not in str(event.data) + event.comment
+    for entry in AuditEntry.objects.all():
+        assert APPLICANT_NAME not in str(entry.details) + entry.object_repr
+        assert VALID_ID not in str(entry.details) + entry.object_repr
+
+
+def test_the_legal_reviewer_is_not_the_drafter(
+    assigned, handler, handling_agency, staff_role_factory
+):
+    from gongkai.agencies.models import StaffRole
+
+    staff_role_factory(agency=handling_agency, role=StaffRole.Role.LEGAL_REVIEWER, user=handler)
+    request = assigned(D(2025, 9, 1))
+    services.draft_reply(
+        request, actor=handler, outcome=Outcome.NOT_HELD, reply_text="经检索，不存在。"
+    )
+    services.submit_for_review(request, actor=handler)
+    with pytest.raises(InfoRequestPermissionDenied):
+        services.review_request(request, actor=handler, approve=True)
+    request.refresh_from_db()
+    assert request.state == State.LEGAL_REVIEW
+
+
+def test_a_second_submission_of_the_same_form_makes_one_application(agency):
+    data = application_data()
+    first, code = services.submit_request(data, agency=agency, submission_key="same-key")
+    again, no_code = services.submit_request(data, agency=agency, submission_key="same-key")
+    assert again.pk == first.pk and code and no_code is None
+    assert InfoRequest.objects.count() == 1
+    assert services.check_query_code(first, code)
+    assert not services.check_query_code(first, "WRONG123")
+
+
+def test_bad_input_changes_nothing(agency):
+    with pytest.raises(InfoRequestError) as error:
+        services.submit_request(
+            application_data(id_number="110105194912310021"), agency=agency, submission_key="k"
+        )
+    assert error.value.field == "id_number"
+    assert InfoRequest.objects.count() == 0
+
+
+def _replied(assigned, handler, legal_reviewer, day, outcome=Outcome.DISCLOSED):
+    request = assigned(day)
+    with at(day):
+        services.draft_reply(request, actor=handler, outcome=outcome, reply_text="予以公开。")
+        services.submit_for_review(request, actor=handler)
+        return services.review_request(request, actor=legal_reviewer, approve=True)
+
+
+def test_reconsideration_then_litigation_feed_table_four(assigned, handler, legal_reviewer, office):
+    """REG 51: reconsideration, litigation directly or after reconsideration, with results."""
+    from gongkai.info_requests.models import Remedy
+
+    request = _replied(assigned, handler, legal_reviewer, D(2025, 9, 1))
+    with pytest.raises(InfoRequestError) as error:
+        services.record_remedy(
+            request, actor=office, kind=Remedy.Kind.LITIGATION_AFTER, body="某区人民法院",
+            filed_on=D(2025, 10, 9),
+        )  # fmt: skip
+    assert error.value.field == "kind"
+    with pytest.raises(InfoRequestError):
+        services.record_remedy(
+            request, actor=office, kind=Remedy.Kind.RECONSIDERATION, body="区人民政府",
+            filed_on=D(2025, 8, 1),
+        )  # fmt: skip
+    first = services.record_remedy(
+        request, actor=office, kind=Remedy.Kind.RECONSIDERATION, body="区人民政府",
+        filed_on=D(2025, 10, 9),
+    )  # fmt: skip
+    services.decide_remedy(
+        first, actor=office, result=Remedy.Result.UPHELD, decided_on=D(2025, 12, 1)
+    )
+    second = services.record_remedy(
+        request, actor=office, kind=Remedy.Kind.LITIGATION_AFTER, body="某区人民法院",
+        filed_on=D(2025, 12, 10),
+    )  # fmt: skip
+    assert second.result == ""  # 尚未审结
+    with pytest.raises(InfoRequestPermissionDenied):
+        services.record_remedy(
+            request, actor=handler, kind=Remedy.Kind.LITIGATION, body="法院",
+            filed_on=D(2025, 12, 10),
+        )  # fmt: skip
+    assert Remedy.objects.count() == 2
+
+
+def test_released_information_is_proposed_for_proactive_disclosure(
+    assigned, handler, legal_reviewer, handling_agency, staff_role_factory
+):
+    """REG 44: the released copy becomes a catalogue draft of the handling agency."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongkai.agencies.models import StaffRole
+    from gongkai.catalogue.models import Document
+    from gongkai.info_requests.models import RequestFile
+
+    staff_role_factory(agency=handling_agency, role=StaffRole.Role.EDITOR, user=handler)
+    request = assigned(D(2025, 9, 1))
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, format="PNG")
+    png = buffer.getvalue()
+    with pytest.raises(InfoRequestError):
+        services.propose_for_disclosure(request, actor=handler)  # not replied yet
+    with at(D(2025, 9, 1)):
+        services.add_request_file(
+            request, actor=handler, kind=RequestFile.Kind.RELEASED,
+            uploaded_file=SimpleUploadedFile("明细.png", png, content_type="image/png"),
+        )  # fmt: skip
+    with at(D(2025, 9, 2)):
+        services.draft_reply(request, actor=handler, outcome=Outcome.DISCLOSED, reply_text="公开")
+        services.submit_for_review(request, actor=handler)
+        request = services.review_request(request, actor=legal_reviewer, approve=True)
+    document = services.propose_for_disclosure(request, actor=handler)
+    assert document.state == Document.State.DRAFT
+    assert document.agency == handling_agency
+    assert [a.original_name for a in document.attachments.all()] == ["明细.png"]
+    assert APPLICANT_NAME not in document.title + document.summary
