@@ -67,7 +67,6 @@ class EngineAnswer:
     ids: list[int]  # SearchEntry ids of the page, in order
     facets: dict[str, dict[object, int]] = field(default_factory=dict)
     exact_ids: frozenset[int] = frozenset()  # entries matched as the exact 文号 or index number
-    gated: bool = False  # true when total and facets were counted over public entries only
 
 
 class SearchBackend(ABC):

@@ -239,7 +239,6 @@ class DatabaseBackend(SearchBackend):
             ids=ids,
             facets=facet_counts(entries, request.filters) if request.facets else {},
             exact_ids=exact_ids,
-            gated=gated,
         )
         return answer, lagging
 

@@ -468,7 +468,6 @@ class TantivyBackend(SearchBackend):
             ids=page,
             facets=facets,
             exact_ids=frozenset(exact_ids & set(page)),
-            gated=True,
         )
 
     def _answer_many(
@@ -528,7 +527,6 @@ class TantivyBackend(SearchBackend):
             ids=page,
             facets=facets.result(),
             exact_ids=frozenset(exact_ids) & frozenset(page),
-            gated=False,
         )
         return answer, lagging
 
