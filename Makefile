@@ -9,9 +9,9 @@ PYTEST_ARGS ?=
 
 .PHONY: install demo serve test test-fast test-sqlite test-postgres lint format messages \
 	messages-update \
-	browser-deps bench clean
+	browser-deps fonts bench clean
 
-install: $(STAMP) messages
+install: $(STAMP) messages fonts
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -31,6 +31,10 @@ messages: $(STAMP)
 messages-update: $(STAMP)
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' \
 		--ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'docs/*'
+
+# The CJK TrueType font embedded in the PDF notices of applications (docs/decisions/0013).
+fonts:
+	@test -f /usr/share/fonts/truetype/arphic/uming.ttc || scripts/apt-install fonts-arphic-uming
 
 browser-deps:
 	@command -v chromium >/dev/null || scripts/apt-install chromium fonts-noto-cjk

@@ -282,6 +282,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Search: "tantivy" (embedded engine, the default), or "database" (FTS5 on SQLite, text search
 # on PostgreSQL) for several application servers without a shared disk. The Tantivy index is
 # derived data in its own directory, filled from the database (docs/operators-guide.md).
+# The public address of the site, for links in e-mail (notices to applicants).
+GONGKAI_SITE_URL = env("GONGKAI_SITE_URL", "http://127.0.0.1:8000")
+# The key of the hash that recognises an applicant's identity document again (repeat requests,
+# the monthly count of the per-application fee) without comparing the numbers themselves.
+# Defaults to the secret key; set it separately so that rotating the secret key keeps it.
+GONGKAI_ID_DIGEST_KEY = env("GONGKAI_ID_DIGEST_KEY")
+# The TrueType font with Chinese characters embedded in PDF notices (decision 0013); empty:
+# Debian's fonts-arphic-uming, which `make install` installs.
+GONGKAI_NOTICE_FONT = env("GONGKAI_NOTICE_FONT")
+GONGKAI_NOTICE_FONT_INDEX = int(env("GONGKAI_NOTICE_FONT_INDEX", "0"))
+
 GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND", "tantivy")
 GONGKAI_SEARCH_INDEX_DIR = Path(
     env("GONGKAI_SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index"))

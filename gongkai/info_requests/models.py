@@ -296,6 +296,7 @@ class RequestEvent(models.Model):
         CLOSED = "closed", _("closed")
         REPEAT_FLAGGED = "repeat_flagged", _("flagged as a possible repeat")
         FILE_ADDED = "file_added", _("file added")
+        NOTICE_ISSUED = "notice_issued", _("notice issued")
         PROPOSED_FOR_DISCLOSURE = "proposed_for_disclosure", _("proposed for proactive disclosure")
         REMINDED = "reminded", _("reminder sent")
         OVERDUE = "overdue", _("became overdue")
@@ -491,3 +492,10 @@ class Remedy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} {self.get_kind_display()}"
+
+
+from gongkai.info_requests.notice_models import (  # noqa: E402, F401
+    Notice,
+    NoticeSettings,
+    NoticeTemplate,
+)

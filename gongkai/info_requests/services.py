@@ -47,6 +47,7 @@ from gongkai.info_requests.models import (
     Consultation,
     FeeNotice,
     InfoRequest,
+    Notice,
     Remedy,
     RequestEvent,
     RequestFile,
@@ -293,6 +294,31 @@ def _notify(request: InfoRequest, topic: str, subject: str, lines: Sequence[str]
     )
 
 
+def _letter(
+    request: InfoRequest,
+    kind: str,
+    *,
+    actor: User | None,
+    on: datetime.date,
+    consultation: Consultation | None = None,
+) -> None:
+    """Issue the numbered notice of this step (告知书 and the other letters) in the caller's
+    transaction, and note it in the history."""
+    from gongkai.info_requests import letters
+
+    notice = letters.issue_notice(request, kind=kind, actor=actor, on=on, consultation=consultation)
+    RequestEvent.objects.create(
+        request=request,
+        code=Code.NOTICE_ISSUED,
+        at=timezone.now(),
+        on=on,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        from_state=request.state,
+        to_state=request.state,
+        data={"notice": notice.pk, "kind": kind, "number": notice.number},
+    )
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise InfoRequestPermissionDenied(_("You may not do this with this application."))
@@ -468,6 +494,7 @@ def submit_request(
             )
             _event(request, Code.SUBMITTED, actor=None, on=today, clock=EventKind.START)
             _save(request, "state")
+            _letter(request, Notice.Kind.ACKNOWLEDGEMENT, actor=None, on=today)
             _flag_repeat(request, on=today)
             _audit("submit", request, actor=None)
             _notify(
@@ -538,6 +565,7 @@ def register_request(
             data={"channel": channel, "arrived_on": arrived_on.isoformat()},
         )
         _save(request, "state")
+        _letter(request, Notice.Kind.ACKNOWLEDGEMENT, actor=actor, on=received_on)
         _flag_repeat(request, on=received_on)
         _audit("register", request, actor=actor, channel=channel)
         _notify(
@@ -632,6 +660,7 @@ def transfer_request(
             data={"from": previous, "to": agency.pk},
         )
         _save(request, "handling_agency")
+        _letter(request, Notice.Kind.TRANSFER, actor=actor, on=on)
         _audit("transfer", request, actor=actor, agency=agency.pk)
     return request
 
@@ -681,6 +710,7 @@ def request_correction(
             clock=EventKind.PAUSE,
         )
         _save(request, "state", "correction_due_on")
+        _letter(request, Notice.Kind.CORRECTION, actor=actor, on=on)
         _audit("request_correction", request, actor=actor)
         _notify(
             request,
@@ -770,6 +800,7 @@ def close_at_receipt(
             clock=EventKind.STOP,
         )
         _save(request, "state", "outcome", "reply_text", "replied_on", "closed_on")
+        _letter(request, Notice.Kind.REPLY, actor=actor, on=on)
         _audit("close_at_receipt", request, actor=actor, outcome=outcome)
         _notify(request, "closed", _("Reply to your application"), [request.reply_text])
     return request
@@ -821,6 +852,7 @@ def extend_request(
             days=days,
         )
         _save(request, "extension_days")
+        _letter(request, Notice.Kind.EXTENSION, actor=actor, on=on)
         _audit("extend", request, actor=actor, days=days)
         _notify(
             request,
@@ -885,6 +917,10 @@ def consult(
             clock=pause,
         )
         _save(request, "state")
+        if kind == Consultation.Kind.THIRD_PARTY:
+            _letter(
+                request, Notice.Kind.CONSULTATION, actor=actor, on=on, consultation=consultation
+            )
         _audit("consult", request, actor=actor, kind=kind)
     return consultation
 
@@ -1019,6 +1055,7 @@ def issue_fee_notice(
             clock=EventKind.PAUSE if policy().fee_pauses_clock else "",
         )
         _save(request, "state")
+        _letter(request, Notice.Kind.FEE, actor=actor, on=on)
         _audit("issue_fee_notice", request, actor=actor, amount=str(notice.amount))
         _notify(
             request,
@@ -1292,6 +1329,7 @@ def _issue_reply(request: InfoRequest, *, actor: User, on: datetime.date) -> Inf
         clock=EventKind.STOP,
     )
     _save(request, "state", "replied_on")
+    _letter(request, Notice.Kind.REPLY, actor=actor, on=on)
     _audit("reply", request, actor=actor, outcome=request.outcome)
     _notify(
         request,
@@ -1387,6 +1425,7 @@ def close_for_missed_deadline(
             clock=EventKind.STOP,
         )
         _save(request, "state", "outcome", "replied_on", "closed_on", "reply_text", today=today)
+        _letter(request, Notice.Kind.REPLY, actor=None, on=today)
         _audit("close_for_missed_deadline", request, actor=None, outcome=outcome)
         _notify(request, "closed", _("Your application is closed"), [str(Outcome(outcome).label)])
     return request

@@ -19,6 +19,7 @@ from gongkai.core.mail import queue_mail
 from gongkai.info_requests import selectors, services
 from gongkai.info_requests.clocks import policy
 from gongkai.info_requests.models import InfoRequest, RequestEvent
+from gongkai.info_requests.workflow import InfoRequestError
 
 logger = logging.getLogger(__name__)
 
@@ -100,12 +101,25 @@ def send_reminders(*, today: datetime.date) -> int:
     return sent
 
 
+def render_notices() -> int:
+    """Render the DOCX and PDF of the notices issued since the last run (a download renders
+    one at once when it comes first)."""
+    from gongkai.info_requests.letters import render_pending_notices
+
+    try:
+        return render_pending_notices()
+    except InfoRequestError as error:  # the notice font is missing: the other jobs still ran
+        logger.error("Notices not rendered: %s", error.message)
+        return 0
+
+
 def run_all(*, today: datetime.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     results = {
         "closed": close_lapsed(today=today),
         "refreshed": refresh_clocks(today=today),
         "reminded": send_reminders(today=today),
+        "notices_rendered": render_notices(),
     }
     logger.info("Application jobs: %s", results)
     return results

@@ -17,4 +17,9 @@ urlpatterns = [
         public.status_file,
         name="status_file",
     ),
+    path(
+        "apply/status/<str:number>/notices/<int:notice_pk>/<str:fmt>/",
+        public.status_notice,
+        name="status_notice",
+    ),
 ]

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/", staff.detail, name="detail"),
     path("<int:pk>/files/", staff.upload_file, name="upload_file"),
     path("<int:pk>/files/<int:file_pk>/", staff.download_file, name="download_file"),
+    path(
+        "<int:pk>/notices/<int:notice_pk>/<str:fmt>/",
+        staff.download_notice,
+        name="download_notice",
+    ),
     # One POST view per action, each calling one service (views/staff_actions.py).
     path("<int:pk>/accept/", staff_actions.accept, name="accept"),
     path("<int:pk>/assign/", staff_actions.assign, name="assign"),

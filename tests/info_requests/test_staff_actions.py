@@ -159,12 +159,14 @@ def test_a_partial_disclosure_walks_through_the_views(
     codes = list(case.events.values_list("code", flat=True))
     assert codes == [
         Code.SUBMITTED,
+        Code.NOTICE_ISSUED,  # the acknowledgement
         Code.ACCEPTED,
         Code.ASSIGNED,
         Code.DRAFTED,
         Code.SUBMITTED_FOR_REVIEW,
         Code.REVIEW_APPROVED,
         Code.REPLIED,
+        Code.NOTICE_ISSUED,  # the reply notice
         Code.DELIVERED,
         Code.CLOSED,
     ]

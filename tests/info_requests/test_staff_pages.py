@@ -316,6 +316,7 @@ def test_the_handler_sees_the_case_with_the_full_identity(
     assert response.context["clock"].explanation
     assert [event.code for event in response.context["events"]] == [
         RequestEvent.Code.SUBMITTED,
+        RequestEvent.Code.NOTICE_ISSUED,  # the acknowledgement
         RequestEvent.Code.ACCEPTED,
         RequestEvent.Code.ASSIGNED,
     ]

@@ -39,10 +39,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from gongkai.agencies.selectors import public_agencies
 from gongkai.core.middleware import client_address
-from gongkai.info_requests import services
+from gongkai.info_requests import letters, services
 from gongkai.info_requests.clocks import policy
 from gongkai.info_requests.forms import ApplicationForm, CorrectionForm, StatusLookupForm
-from gongkai.info_requests.models import InfoRequest, RequestEvent, RequestFile
+from gongkai.info_requests.models import InfoRequest, Notice, RequestEvent, RequestFile
 from gongkai.info_requests.rules import RULES_2019
 from gongkai.info_requests.selectors import find_by_number
 from gongkai.info_requests.workflow import OPEN_STATES, InfoRequestError
@@ -334,6 +334,7 @@ def status_detail(request: HttpRequest, number: str) -> HttpResponse:
             "correction_asked": correction_asked.comment if correction_asked else "",
             "correction_form": correction_form,
             "files": list(_releasable_files(info_request)),
+            "notices": list(letters.applicant_notices(info_request)),
             "withheld": list(info_request.withheld.all()) if replied else [],
             "open_fees": (
                 list(info_request.fees.filter(settlement=""))
@@ -367,3 +368,52 @@ def status_file(request: HttpRequest, number: str, file_pk: int) -> FileResponse
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+NOTICE_FORMATS = {
+    "pdf": ("application/pdf", "pdf"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+}
+
+
+def notice_response(notice: Notice, fmt: str) -> FileResponse:
+    """A notice's PDF or DOCX as a download named by its number (rendered on first need)."""
+    if fmt not in NOTICE_FORMATS:
+        raise Http404(_("No file has this address."))
+    try:
+        notice = letters.render_notice(notice)
+    except InfoRequestError as error:  # the notice font is missing: say so, change nothing
+        raise NoticeUnavailable(error.message) from error
+    field = notice.pdf if fmt == "pdf" else notice.docx
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404(_("No file has this address.")) from error
+    content_type, suffix = NOTICE_FORMATS[fmt]
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"{notice.number}.{suffix}", content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class NoticeUnavailable(Exception):
+    """A notice that cannot be rendered now (its font is missing); the message is translated."""
+
+
+@never_cache
+@require_safe
+def status_notice(request: HttpRequest, number: str, notice_pk: int, fmt: str) -> HttpResponse:
+    """A notice addressed to the applicant of an application unlocked in this session."""
+    info_request = _unlocked_request(request, number)
+    if info_request is None:
+        raise Http404(_("No file has this address."))
+    notice = letters.applicant_notices(info_request).filter(pk=notice_pk).first()
+    if notice is None:
+        raise Http404(_("No file has this address."))
+    try:
+        return notice_response(notice, fmt)  # type: ignore[return-value]
+    except NoticeUnavailable as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")

@@ -38,7 +38,7 @@ from gongkai.core import audit
 from gongkai.core.clock import ClockError, ClockReading, ClockState
 from gongkai.core.models import AuditEntry, User
 from gongkai.core.workdays import CalendarNotCovered, working_days_between
-from gongkai.info_requests import clocks, permissions, selectors, services
+from gongkai.info_requests import clocks, letters, permissions, selectors, services
 from gongkai.info_requests.forms_staff import (
     SHOW_CLOSED,
     QueueFilterForm,
@@ -294,6 +294,7 @@ def render_detail(
         "consultations": list(case.consultations.all()),
         "fees": list(case.fees.all()),
         "files": list(case.files.select_related("uploaded_by")),
+        "notices": list(letters.notices_for(case)),
         "upload_form": upload_form or (RequestFileForm(kinds=kinds) if kinds else None),
         "events": _history(case),
         "panels": panels_for(case, user, bound=bound),
@@ -419,3 +420,17 @@ def download_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBa
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+@request_staff_required  # type: ignore[arg-type]  # a FileResponse streams: not an HttpResponse
+def download_notice(request: HttpRequest, pk: int, notice_pk: int, fmt: str) -> HttpResponseBase:
+    """A notice of the case as PDF or DOCX (rendered from its frozen text on first need)."""
+    from gongkai.info_requests.views.public import NoticeUnavailable, notice_response
+
+    case = get_case(request, pk)
+    notice = get_object_or_404(letters.notices_for(case), pk=notice_pk)
+    try:
+        return notice_response(notice, fmt)
+    except NoticeUnavailable as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")

@@ -15,5 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         results = run_all()
         self.stdout.write(
-            "closed {closed}, clocks refreshed {refreshed}, reminders {reminded}".format(**results)
+            "closed {closed}, clocks refreshed {refreshed}, reminders {reminded}, "
+            "notices rendered {notices_rendered}".format(**results)
         )
