@@ -577,18 +577,53 @@ DEMO_STAFF: list[StaffRow] = [
     StaffRow(
         "admin", "系统管理员（演示）", (("general-office", Role.ADMINISTRATOR),), superuser=True
     ),
-    StaffRow("office", "公开办工作人员（演示）", (("general-office", Role.OFFICE),)),
+    StaffRow(
+        "office",
+        "公开办工作人员（演示）",
+        (
+            ("general-office", Role.OFFICE),
+            # The office answers the applications to the government and to 马尚镇 itself.
+            ("general-office", Role.HANDLER),
+            ("mashang", Role.HANDLER),
+        ),
+    ),
     StaffRow("edu-editor", "教育局信息员（演示）", (("education", Role.EDITOR),)),
-    StaffRow("edu-reviewer", "教育局审核人（演示）", (("education", Role.REVIEWER),)),
+    StaffRow(
+        "edu-reviewer",
+        "教育局审核人（演示）",
+        # Also the bureau's head: its replies need the head's approval in the demonstration.
+        (("education", Role.REVIEWER), ("education", Role.HEAD)),
+    ),
     StaffRow("edu-handler", "教育局承办人（演示）", (("education", Role.HANDLER),)),
     StaffRow("health-editor", "卫生局信息员（演示）", (("health", Role.EDITOR),)),
     StaffRow("health-reviewer", "卫生局审核人（演示）", (("health", Role.REVIEWER),)),
     StaffRow("health-handler", "卫生局承办人（演示）", (("health", Role.HANDLER),)),
-    StaffRow("legal", "法制办审核人（演示）", (("legal-affairs", Role.LEGAL_REVIEWER),)),
+    StaffRow(
+        "legal",
+        "法制办审核人（演示）",
+        # The legal office reviews every agency's replies (seed, part 一 2).
+        tuple(
+            (slug, Role.LEGAL_REVIEWER)
+            for slug in (
+                "legal-affairs",
+                "general-office",
+                "education",
+                "health",
+                "civil-affairs",
+                "hrss",
+                "mashang",
+            )
+        ),
+    ),
     StaffRow(
         "multi",
         "民政人社信息员（演示）",
-        (("civil-affairs", Role.EDITOR), ("hrss", Role.EDITOR)),
+        (
+            ("civil-affairs", Role.EDITOR),
+            ("hrss", Role.EDITOR),
+            ("civil-affairs", Role.HANDLER),
+            ("hrss", Role.HANDLER),
+        ),
     ),
 ]
 

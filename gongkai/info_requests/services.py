@@ -1434,15 +1434,18 @@ def close_for_missed_deadline(
 def refresh_request_clock(
     request: InfoRequest, *, today: datetime.date | None = None
 ) -> InfoRequest:
-    """The daily job: refresh the cached due date and state; mark (once) when the
-    application became overdue."""
+    """The daily job: refresh the cached due date and state; mark (once) that the
+    application is overdue."""
     today = today or _today()
     with transaction.atomic():
         request = _locked(request)
-        before = request.clock_state
         _save(request, today=today)
-        became_overdue = request.clock_state == "overdue" and before != "overdue"
-        if became_overdue and not request.events.filter(code=Code.OVERDUE).exists():
+        # Written once, whenever the job first sees the application overdue (a service may
+        # have cached the overdue state before).
+        if (
+            request.clock_state == "overdue"
+            and not request.events.filter(code=Code.OVERDUE).exists()
+        ):
             _event(
                     request, Code.OVERDUE, actor=None, on=today, from_state=request.state,
                     data={"due_on": request.due_on.isoformat() if request.due_on else ""},

@@ -76,7 +76,9 @@ def test_running_twice_changes_nothing(output):
         AuditEntry.objects.filter(action="agencies.record_membership_change").count()
         == MembershipChange.objects.count()
     )
-    assert AuditEntry.objects.filter(action="agencies.grant_role").count() == 11
+    assert AuditEntry.objects.filter(action="agencies.grant_role").count() == sum(
+        len(roles) for roles in EXPECTED_STAFF.values()
+    )
 
 
 def test_membership_of_2014(output):
@@ -227,15 +229,31 @@ def test_organisation_codes_have_valid_check_characters():
 
 EXPECTED_STAFF = {
     "admin": {("区政府办公室", "administrator")},
-    "office": {("区政府办公室", "office")},
+    "office": {("区政府办公室", "office"), ("区政府办公室", "handler"), ("马尚镇", "handler")},
     "edu-editor": {("区教育局", "editor")},
-    "edu-reviewer": {("区教育局", "reviewer")},
+    "edu-reviewer": {("区教育局", "reviewer"), ("区教育局", "head")},
     "edu-handler": {("区教育局", "handler")},
     "health-editor": {("区卫生局", "editor")},
     "health-reviewer": {("区卫生局", "reviewer")},
     "health-handler": {("区卫生局", "handler")},
-    "legal": {("区法制办", "legal_reviewer")},
-    "multi": {("区民政局", "editor"), ("区人社局", "editor")},
+    "legal": {
+        (short_name, "legal_reviewer")
+        for short_name in (
+            "区法制办",
+            "区政府办公室",
+            "区教育局",
+            "区卫生局",
+            "区民政局",
+            "区人社局",
+            "马尚镇",
+        )
+    },
+    "multi": {
+        ("区民政局", "editor"),
+        ("区人社局", "editor"),
+        ("区民政局", "handler"),
+        ("区人社局", "handler"),
+    },
 }
 
 

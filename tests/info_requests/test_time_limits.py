@@ -299,3 +299,17 @@ def test_reg42_a_paid_fee_resumes_the_clock(assigned, handler):
     # 3–9 September not counted: 19 working days left from 9 September, across the National
     # Day holiday → Saturday 11 October 2025 (worked).
     assert due(request, D(2025, 9, 9)) == D(2025, 10, 11)
+
+
+def test_the_daily_job_marks_an_overdue_application_once(assigned, handler):
+    """REG 33: past the due date (30 October 2025) the job marks the application overdue,
+    once, even when a service had already cached the overdue state."""
+    from gongkai.info_requests.models import RequestEvent
+
+    request = assigned(D(2025, 9, 26))
+    with at(D(2025, 10, 31)):
+        services.consult(request, actor=handler, kind=Consultation.Kind.AGENCY, party="区财政局")
+    tasks.run_all(today=D(2025, 11, 3))
+    tasks.run_all(today=D(2025, 11, 4))
+    marks = RequestEvent.objects.filter(request=request, code=RequestEvent.Code.OVERDUE)
+    assert marks.count() == 1

@@ -21,6 +21,7 @@ from gongkai.agencies.demo import sign_ins
 DEMO_LOADERS = [
     "gongkai.agencies.demo.load",
     "gongkai.catalogue.demo.load",
+    "gongkai.info_requests.demo.load",
     "gongkai.search.demo.load",
 ]
 
