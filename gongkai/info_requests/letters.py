@@ -4,13 +4,15 @@
 template of the issuing agency (else the agency asked, else the default; the built-in texts in
 ``data/notice_templates/`` become the default rows on first use), allocates the number and
 stores a :class:`Notice` whose text never changes afterwards. :func:`render_notice` makes its
-DOCX (for printing) and PDF (for e-mail) from that text once, the first time they are needed. A wrong notice is corrected by :func:`reissue_notice`: a new number, the
-old notice kept and marked replaced.
+DOCX (for printing) and PDF (for e-mail) from that text once, the first time they are needed.
+A wrong notice is corrected by :func:`reissue_notice`: a new number, the old notice kept and
+marked replaced.
 
 The PDF embeds a subset of a TrueType CJK font (AR PL UMing, Debian's ``fonts-arphic-uming``,
 or ``settings.GONGKAI_NOTICE_FONT``), so Chinese renders everywhere and its text can be
 extracted; without the font, rendering fails with :class:`NoticeFontMissing`, a translated
-:class:`InfoRequestError` (issuing never depends on it). Why fpdf2 and this font: docs/decisions/0013-notice-documents.md.
+:class:`InfoRequestError` (issuing never depends on it). Why fpdf2 and this font:
+docs/decisions/0013-notice-documents.md.
 """
 
 from __future__ import annotations
