@@ -96,3 +96,20 @@ def test_only_the_postgresql_engine_computes_the_tsvector(
     call_command("rebuild_index")
     assert filled() == [database_engine]
     assert titles("低保") == ["城乡低保标准"]
+
+
+def test_a_full_rebuild_puts_secure_delete_back(published_document, indexed):
+    """The rebuild empties the index without SQLite's secure_delete, and restores it."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("an SQLite setting")
+    with indexed():
+        published_document(title="城乡低保标准")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete = 1")
+        call_command("rebuild_index")
+        cursor.execute("PRAGMA secure_delete")
+        assert cursor.fetchone()[0] == 1
+    assert titles("低保") == ["城乡低保标准"]
