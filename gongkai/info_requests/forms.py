@@ -148,6 +148,24 @@ class ApplicationForm(PublicForm):
     )
 
     # What is asked.
+    case_type = forms.ChoiceField(
+        label=_("What you ask for"),
+        choices=[
+            (InfoRequest.CaseType.INFORMATION, _("Government information")),
+            (
+                InfoRequest.CaseType.RECORD_CORRECTION,
+                _("The correction of a record about yourself"),
+            ),
+        ],
+        initial=InfoRequest.CaseType.INFORMATION,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Ask for a correction when you have evidence that government information the "
+            "agency keeps about you is inaccurate: describe the record, what is wrong and the "
+            "evidence below (article 41)."
+        ),
+        error_messages=_required(_("Choose the kind of request.")),
+    )
     agency = forms.ModelChoiceField(
         label=_("Agency asked"),
         queryset=Agency.objects.none(),
@@ -224,7 +242,7 @@ class ApplicationForm(PublicForm):
         (
             "request",
             _("The information you ask for"),
-            ("agency", "description", "doc_number_hint", "form", "delivery"),
+            ("case_type", "agency", "description", "doc_number_hint", "form", "delivery"),
         ),
         (
             "fees",
@@ -310,6 +328,7 @@ class ApplicationForm(PublicForm):
             fee_waiver_requested=data["fee_waiver_requested"],
             fee_waiver_reason=data["fee_waiver_reason"],
             assistance=data["assistance"],
+            case_type=data["case_type"],
         )
 
 

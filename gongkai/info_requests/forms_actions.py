@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongkai.agencies.models import Agency
-from gongkai.info_requests.models import Consultation, FeeNotice, InfoRequest
+from gongkai.info_requests import letters
+from gongkai.info_requests.models import Consultation, FeeNotice, InfoRequest, Notice, Remedy
 from gongkai.info_requests.outcomes import AT_RECEIPT, BY_DEADLINE, REPORT_ROWS, Exemption, Outcome
 from gongkai.info_requests.rules import rule_set
 from gongkai.info_requests.services import Withheld
@@ -84,6 +85,17 @@ class ActionForm(forms.Form):
         return field if field is not None and field in self.fields else None
 
 
+def _not_in_future(value: datetime.date | None) -> datetime.date | None:
+    if value is not None and value > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."), code="future")
+    return value
+
+
+def _past_date(label: Any, **kwargs: Any) -> forms.DateField:
+    """A required date, on or before today (the services check this too)."""
+    return forms.DateField(label=label, widget=_date_input(), **kwargs)
+
+
 class DatedActionForm(ActionForm):
     """An action with the date it happened (an answer, a payment, a delivery): today unless
     given, never in the future — the services check this too."""
@@ -102,10 +114,7 @@ class DatedActionForm(ActionForm):
         self.fields["on"].widget.attrs["max"] = today.isoformat()
 
     def clean_on(self) -> datetime.date | None:
-        value: datetime.date | None = self.cleaned_data.get("on")
-        if value is not None and value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."), code="future")
-        return value
+        return _not_in_future(self.cleaned_data.get("on"))
 
 
 # --------------------------------------------------------------------------- the office
@@ -509,3 +518,132 @@ class DeliverForm(DatedActionForm):
 
 class CloseForm(ActionForm):
     """No fields: the button confirms."""
+
+
+# --------------------------------------------------------------------------- after the reply
+
+
+class ProposeForDisclosureForm(ActionForm):
+    """No fields: the button confirms (a catalogue draft of the handling agency is made from
+    the released copies; the applicant's description is not copied)."""
+
+
+class RecordRemedyForm(ActionForm):
+    """An administrative reconsideration or a lawsuit about the reply (REG 51; table 四)."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=Remedy.Kind.choices,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "A lawsuit after a reconsideration is recorded after that reconsideration."
+        ),
+        error_messages={"required": gettext_lazy("Choose reconsideration or litigation.")},
+    )
+    body = forms.CharField(
+        label=gettext_lazy("Reconsideration body or court"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Name the reconsideration body or the court.")},
+    )
+    case_number = forms.CharField(
+        label=gettext_lazy("Case number"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("The number the reconsideration body or the court gave, if known."),
+    )
+    filed_on = _past_date(
+        gettext_lazy("Date filed"),
+        help_text=gettext_lazy("Not before the reply, and not in the future."),
+        error_messages={"required": gettext_lazy("Give the date it was filed.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["filed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if self.case.replied_on is not None:
+            self.fields["filed_on"].widget.attrs["min"] = self.case.replied_on.isoformat()
+
+    def clean_filed_on(self) -> datetime.date | None:
+        return _not_in_future(self.cleaned_data.get("filed_on"))
+
+
+class DecideRemedyForm(ActionForm):
+    """The result of a reconsideration or a lawsuit."""
+
+    result = forms.ChoiceField(
+        label=gettext_lazy("Result"),
+        choices=[
+            (Remedy.Result.UPHELD, Remedy.Result.UPHELD.label),
+            (Remedy.Result.CORRECTED, Remedy.Result.CORRECTED.label),
+            (Remedy.Result.OTHER, Remedy.Result.OTHER.label),
+        ],
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Upheld: the agency's handling stands. Corrected: it was annulled, changed or "
+            "found unlawful, or the agency was ordered to act."
+        ),
+        error_messages={"required": gettext_lazy("Choose the result.")},
+    )
+    decided_on = _past_date(
+        gettext_lazy("Date decided"),
+        error_messages={"required": gettext_lazy("Give the date of the decision.")},
+    )
+    note = _text(gettext_lazy("Note"), required=False)
+
+    def __init__(self, *args: Any, remedy: Remedy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.remedy = remedy
+        attrs = self.fields["decided_on"].widget.attrs
+        attrs["min"] = remedy.filed_on.isoformat()
+        attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_decided_on(self) -> datetime.date | None:
+        return _not_in_future(self.cleaned_data.get("decided_on"))
+
+
+class NoticeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        notice: Notice = obj
+        return _("%(number)s, %(kind)s of %(date)s") % {
+            "number": notice.number,
+            "kind": notice.get_kind_display(),
+            "date": notice.issued_on.isoformat(),
+        }
+
+
+class ReissueNoticeForm(DatedActionForm):
+    """Correct a notice: a new numbered notice from the application as it is now replaces it
+    (the old one is kept, marked replaced)."""
+
+    notice = NoticeChoiceField(
+        label=gettext_lazy("Notice to correct"),
+        queryset=Notice.objects.none(),
+        empty_label=gettext_lazy("— choose —"),
+        error_messages={
+            "required": gettext_lazy("Choose the notice to correct."),
+            "invalid_choice": gettext_lazy(
+                "Choose a notice of this application that has not been replaced."
+            ),
+        },
+    )
+    reason = _text(
+        gettext_lazy("Reason for the new notice"),
+        help_text=gettext_lazy(
+            "What was wrong, for example the applicant's name. Correct the application's "
+            "details first: the new notice is written from them as they are now."
+        ),
+        error_messages={"required": gettext_lazy("Give the reason for the new notice.")},
+    )
+
+    field_order = ["notice", "reason", "on"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["notice"].queryset = (  # type: ignore[attr-defined]
+            letters.notices_for(self.case).filter(replaced_on=None)
+        )
+        on = self.fields["on"]
+        on.required = True
+        on.label = _("Date of the new notice")
+        on.help_text = _("Not before the notice it replaces; not in the future.")
+        on.error_messages["required"] = _("Give the date of the new notice.")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
 
-from gongkai.info_requests.models import Consultation, InfoRequest, RequestEvent
+from gongkai.info_requests.models import Consultation, FeeNotice, InfoRequest, RequestEvent
 from gongkai.info_requests.permissions import requests_visible_to
 from gongkai.info_requests.workflow import OPEN_STATES
 
@@ -96,3 +97,12 @@ def search_requests(rows: QuerySet[InfoRequest], text: str) -> QuerySet[InfoRequ
     if not text:
         return rows
     return rows.filter(Q(number__icontains=text) | Q(description__icontains=text))
+
+
+def fees_collected(year: int, *, agency_ids: list[int] | None = None) -> Decimal:
+    """Processing fees paid in ``year`` (by the day they were paid), for section 六 of the
+    annual report; of the handling agencies ``agency_ids`` when given."""
+    rows = FeeNotice.objects.filter(settlement=FeeNotice.Settlement.PAID, settled_on__year=year)
+    if agency_ids is not None:
+        rows = rows.filter(request__handling_agency_id__in=agency_ids)
+    return rows.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")

@@ -1525,6 +1525,12 @@ def propose_for_disclosure(request: InfoRequest, *, actor: User) -> Document:
         agency = request.handling_agency
         if agency is None or request.state not in (State.REPLIED, State.DELIVERED, State.CLOSED):
             raise InfoRequestError(_("Only replied applications can be proposed."))
+        proposed = request.events.filter(code=Code.PROPOSED_FOR_DISCLOSURE).first()
+        if proposed is not None:
+            raise InfoRequestError(
+                _("This application was proposed already (catalogue draft %(document)s).")
+                % {"document": proposed.data.get("document", "")}
+            )
         released = list(request.files.filter(kind__in=RequestFile.RELEASABLE))
         if not released:
             raise InfoRequestError(_("Attach the information released before proposing it."))

@@ -40,4 +40,16 @@ urlpatterns = [
     path("<int:pk>/head/", staff_actions.approve_as_head, name="approve_as_head"),
     path("<int:pk>/deliver/", staff_actions.deliver, name="deliver"),
     path("<int:pk>/close/", staff_actions.close, name="close"),
+    path(
+        "<int:pk>/propose/",
+        staff_actions.propose_for_disclosure,
+        name="propose_for_disclosure",
+    ),
+    path("<int:pk>/remedies/", staff_actions.record_remedy, name="record_remedy"),
+    path(
+        "<int:pk>/remedies/<int:remedy_pk>/",
+        staff_actions.decide_remedy,
+        name="decide_remedy",
+    ),
+    path("<int:pk>/notices/reissue/", staff_actions.reissue_notice, name="reissue_notice"),
 ]

@@ -97,6 +97,7 @@ def form_data(asked, key: str, **overrides) -> dict[str, str]:
         "email": EMAIL,
         "address": ADDRESS,
         "postcode": "215600",
+        "case_type": InfoRequest.CaseType.INFORMATION,
         "agency": str(asked.pk),
         "description": DESCRIPTION,
         "form": InfoRequest.Form.ELECTRONIC,
@@ -216,6 +217,7 @@ REQUIRED = [
     ("id_type", "Choose the identity document."),
     ("id_number", "Give the identity document's number."),
     ("phone", "Give a phone number we can call."),
+    ("case_type", "Choose the kind of request."),
     ("agency", "Choose the agency you are asking."),
     (
         "description",
@@ -239,6 +241,42 @@ def test_each_missing_field_gets_its_message_and_nothing_is_made(client, member,
     assert InfoRequest.objects.count() == 0
     # The same form (and key) again, so the next try is still one application.
     assert key_of(response) == key
+
+
+def test_the_form_asks_for_information_unless_a_record_correction_is_chosen(client, member):
+    """REG 41: a request to correct a record about oneself is its own case type."""
+    page = client.get(APPLY)
+    html = page.content.decode()
+    assert re.search(r'<input type="radio" name="case_type" value="information"[^>]*checked', html)
+    assert 'value="record_correction"' in html
+    assert escape("(article 41)") in html  # the help text says when to choose it
+
+    with at(DAY):
+        key = key_of(page)
+        client.post(APPLY, form_data(member, key))
+        response = client.post(
+            APPLY,
+            form_data(
+                member,
+                secrets.token_urlsafe(16),
+                case_type=InfoRequest.CaseType.RECORD_CORRECTION,
+                description="我的低保登记记录中的家庭人口数有误，应为3人，附户口簿。",
+            ),
+        )
+    assert response.status_code == 302
+    information, correction = InfoRequest.objects.order_by("id")
+    assert information.case_type == InfoRequest.CaseType.INFORMATION
+    assert correction.case_type == InfoRequest.CaseType.RECORD_CORRECTION
+    assert response["Location"] == reverse("info_requests:received", args=[correction.number])
+
+
+def test_an_unknown_case_type_is_refused_at_the_field(client, member):
+    with at(DAY):
+        key = key_of(client.get(APPLY))
+        response = client.post(APPLY, form_data(member, key, case_type="complaint"))
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["case_type"]
+    assert InfoRequest.objects.count() == 0
 
 
 def test_an_organisation_needs_its_kind_and_credit_code(client, member):

@@ -172,3 +172,6 @@ def test_released_information_is_proposed_for_proactive_disclosure(
     assert document.agency == handling_agency
     assert [a.original_name for a in document.attachments.all()] == ["明细.png"]
     assert APPLICANT_NAME not in document.title + document.summary
+    with pytest.raises(InfoRequestError, match="proposed already"):
+        services.propose_for_disclosure(request, actor=handler)
+    assert Document.objects.count() == 1

@@ -313,3 +313,20 @@ def test_the_daily_job_marks_an_overdue_application_once(assigned, handler):
     tasks.run_all(today=D(2025, 11, 4))
     marks = RequestEvent.objects.filter(request=request, code=RequestEvent.Code.OVERDUE)
     assert marks.count() == 1
+
+
+def test_fees_paid_in_a_year_are_summed_for_the_annual_report(assigned, handler):
+    """REG 42 / FMT2021 section 六: the fees collected in the year, by the day they were paid."""
+    from gongkai.info_requests.selectors import fees_collected
+
+    request = assigned(D(2025, 12, 1))
+    with at(D(2025, 12, 2)):
+        notice = services.issue_fee_notice(
+            request, actor=handler, method="per_page", pages=40, payment="银行转账"
+        )
+    with at(D(2026, 1, 5)):
+        services.settle_fee(notice, actor=handler, settlement=FeeNotice.Settlement.PAID)
+    assert fees_collected(2025) == Decimal("0.00")  # issued in 2025, paid in 2026
+    assert fees_collected(2026) == Decimal("100.00")  # 10 pages over 30 at 10元
+    assert fees_collected(2026, agency_ids=[request.handling_agency_id]) == Decimal("100.00")
+    assert fees_collected(2026, agency_ids=[]) == Decimal("0.00")

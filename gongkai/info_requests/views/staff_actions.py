@@ -6,7 +6,7 @@ Every view needs a signed-in member of staff and loads the application through
 The user's role is checked before the form is read (403, nothing changed); the service checks
 it again with the state and the Regulation's rules. A refusal for any other reason comes back
 on the form, with the case page (400) and nothing changed; success redirects to the case page
-with a message.
+with a message (a proposal for proactive disclosure, to the catalogue draft it made).
 """
 
 from __future__ import annotations
@@ -27,14 +27,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gongkai.catalogue import permissions as catalogue_permissions
 from gongkai.core.models import User
 from gongkai.info_requests import forms_actions as action_forms
-from gongkai.info_requests import permissions, services
+from gongkai.info_requests import letters, permissions, services
 from gongkai.info_requests.models import (
     Consultation,
     FeeNotice,
     InfoRequest,
+    Remedy,
     RequestEvent,
+    RequestFile,
 )
 from gongkai.info_requests.workflow import (
     HANDLER_STATES,
@@ -81,6 +84,28 @@ def _reviewer(user: Any, case: InfoRequest) -> bool:
 
 def _head(user: Any, case: InfoRequest) -> bool:
     return permissions.can_approve_request(user, case)
+
+
+def _handler_and_editor(user: Any, case: InfoRequest) -> bool:
+    """A proposal for proactive disclosure makes a catalogue draft: the handler must also be
+    an editor of the handling agency (the catalogue refuses otherwise)."""
+    agency = case.handling_agency
+    return (
+        _handler(user, case)
+        and agency is not None
+        and catalogue_permissions.can_create_document(user, agency)
+    )
+
+
+REPLIED_STATES = frozenset({State.REPLIED, State.DELIVERED, State.CLOSED})
+
+
+def _has_released_files(case: InfoRequest) -> bool:
+    return case.files.filter(kind__in=RequestFile.RELEASABLE).exists()
+
+
+def _current_notices(case: InfoRequest) -> bool:
+    return letters.notices_for(case).filter(replaced_on=None).exists()
 
 
 def _correction_asked(case: InfoRequest) -> bool:
@@ -259,6 +284,38 @@ ACTIONS: dict[str, Action] = {
             _office_or_handler,
             lambda user, case: case.state == State.DELIVERED,
         ),
+        Action(
+            "propose_for_disclosure",
+            gettext_lazy("Propose for proactive disclosure (REG 44)"),
+            gettext_lazy("Make a catalogue draft from the released files"),
+            action_forms.ProposeForDisclosureForm,
+            _handler_and_editor,
+            lambda user, case: case.state in REPLIED_STATES and _has_released_files(case),
+        ),
+        Action(
+            "record_remedy",
+            gettext_lazy("Record a reconsideration or lawsuit"),
+            gettext_lazy("Record"),
+            action_forms.RecordRemedyForm,
+            _office,
+            lambda user, case: case.replied_on is not None,
+        ),
+        Action(
+            "decide_remedy",
+            gettext_lazy("Record the result"),
+            gettext_lazy("Record the result"),
+            action_forms.DecideRemedyForm,
+            _office,
+            lambda user, case: True,  # for each undecided one (``_targets``)
+        ),
+        Action(
+            "reissue_notice",
+            gettext_lazy("Correct a notice"),
+            gettext_lazy("Issue the corrected notice"),
+            action_forms.ReissueNoticeForm,
+            _office_or_handler,
+            lambda user, case: _current_notices(case),
+        ),
     )
 }
 
@@ -282,6 +339,10 @@ def _url(action: str, case: InfoRequest, obj: Model | None = None) -> str:
         )
     if action == "settle_fee" and obj is not None:
         return reverse("info_requests_staff:settle_fee", kwargs={"pk": case.pk, "fee_pk": obj.pk})
+    if action == "decide_remedy" and obj is not None:
+        return reverse(
+            "info_requests_staff:decide_remedy", kwargs={"pk": case.pk, "remedy_pk": obj.pk}
+        )
     return reverse(f"info_requests_staff:{action}", args=[case.pk])
 
 
@@ -295,6 +356,12 @@ def _title(action: Action, obj: Model | None) -> str:
         return _("Fee notice of %(amount)s yuan (due %(date)s)") % {
             "amount": obj.amount,
             "date": obj.due_on.isoformat(),
+        }
+    if isinstance(obj, Remedy):
+        return _("Result of the %(kind)s before %(body)s (filed %(date)s)") % {
+            "kind": obj.get_kind_display(),
+            "body": obj.body,
+            "date": obj.filed_on.isoformat(),
         }
     return str(action.title)
 
@@ -321,16 +388,20 @@ def _objects(action: Action, obj: Model | None) -> dict[str, Any]:
         return {"consultation": obj}
     if action.name == "settle_fee":
         return {"fee": obj}
+    if action.name == "decide_remedy":
+        return {"remedy": obj}
     return {}
 
 
 def _targets(action: Action, case: InfoRequest) -> list[Model | None]:
-    """The objects the action is taken on: the case itself, or each open consultation or
-    unpaid fee notice."""
+    """The objects the action is taken on: the case itself, or each open consultation,
+    unpaid fee notice or undecided reconsideration or lawsuit."""
     if action.name == "settle_consultation":
         return list(case.consultations.filter(answered_on__isnull=True).order_by("sent_on", "id"))
     if action.name == "settle_fee":
         return list(case.fees.filter(settlement="").order_by("issued_on", "id"))
+    if action.name == "decide_remedy":
+        return list(case.remedies.filter(result="").order_by("filed_on", "id"))
     return [None]
 
 
@@ -355,7 +426,11 @@ def panels_for(
         refused = ACTIONS.get(name.split("-", 1)[0])
         if refused is None:
             continue
-        obj = getattr(form, "consultation", None) or getattr(form, "fee", None)
+        obj = (
+            getattr(form, "consultation", None)
+            or getattr(form, "fee", None)
+            or getattr(form, "remedy", None)
+        )
         panels.append(
             Panel(
                 name=name,
@@ -393,9 +468,11 @@ def _act(
     success: Success,
     *,
     target: Callable[[InfoRequest], Model] | None = None,
+    redirect: Callable[[Any], str] | None = None,
 ) -> HttpResponse:
     """Run one action: the case (404 unless the user may see it), the role (403), the form
-    (400 with its errors), the service (its refusal on the form, 400; or a 403), success."""
+    (400 with its errors), the service (its refusal on the form, 400; or a 403), success:
+    back to the case page, or where ``redirect`` says from what the service returned."""
     from gongkai.info_requests.views.staff import get_case, render_detail
 
     case = get_case(request, pk)
@@ -415,7 +492,7 @@ def _act(
             form.add_error(form.error_field(error.field), error.message)
         else:
             messages.success(request, success(result))
-            return HttpResponseRedirect(_detail_url(case))
+            return HttpResponseRedirect(redirect(result) if redirect else _detail_url(case))
     case.refresh_from_db()
     return render_detail(request, case, bound={name: form}, status=400)
 
@@ -730,4 +807,89 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
         "close",
         lambda case, form, user: services.close_request(case, actor=user),
         lambda case: _("The case is closed."),
+    )
+
+
+@require_POST
+@staff_required
+def propose_for_disclosure(request: HttpRequest, pk: int) -> HttpResponse:
+    """REG 44: a catalogue draft of the handling agency from the released files; the editor
+    goes on in the catalogue's workbench."""
+    return _act(
+        request,
+        pk,
+        "propose_for_disclosure",
+        lambda case, form, user: services.propose_for_disclosure(case, actor=user),
+        lambda document: _(
+            "A catalogue draft is made from the released files: complete it and send it to "
+            "the confidentiality review."
+        ),
+        redirect=lambda document: reverse("catalogue_staff:document_detail", args=[document.pk]),
+    )
+
+
+@require_POST
+@staff_required
+def record_remedy(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "record_remedy",
+        lambda case, form, user: services.record_remedy(
+            case,
+            actor=user,
+            kind=form.cleaned_data["kind"],
+            body=form.cleaned_data["body"],
+            filed_on=form.cleaned_data["filed_on"],
+            case_number=form.cleaned_data["case_number"],
+        ),
+        lambda remedy: (
+            _("The %(kind)s before %(body)s is recorded.")
+            % {"kind": remedy.get_kind_display(), "body": remedy.body}
+        ),
+    )
+
+
+@require_POST
+@staff_required
+def decide_remedy(request: HttpRequest, pk: int, remedy_pk: int) -> HttpResponse:
+    def perform(case: InfoRequest, form: action_forms.ActionForm, user: User) -> Remedy:
+        return services.decide_remedy(
+            cast(action_forms.DecideRemedyForm, form).remedy,
+            actor=user,
+            result=form.cleaned_data["result"],
+            decided_on=form.cleaned_data["decided_on"],
+            note=form.cleaned_data["note"],
+        )
+
+    return _act(
+        request,
+        pk,
+        "decide_remedy",
+        perform,
+        lambda remedy: (
+            _("The result of the %(kind)s is recorded: %(result)s.")
+            % {"kind": remedy.get_kind_display(), "result": remedy.get_result_display()}
+        ),
+        target=lambda case: get_object_or_404(case.remedies.all(), pk=remedy_pk),
+    )
+
+
+@require_POST
+@staff_required
+def reissue_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "reissue_notice",
+        lambda case, form, user: letters.reissue_notice(
+            form.cleaned_data["notice"],
+            actor=user,
+            on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"],
+        ),
+        lambda notice: (
+            _("Notice %(number)s is issued; it replaces %(old)s.")
+            % {"number": notice.number, "old": notice.replaces.number if notice.replaces else ""}
+        ),
     )
