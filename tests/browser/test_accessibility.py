@@ -159,6 +159,9 @@ def site(agency_factory, staff_role_factory):
         f"/lists/{power.code}/{record.pk}/",
         "/kiosk/",
         "/accessibility/",
+        "/apply/",
+        f"/apply/?agency={bureau.slug}",
+        "/apply/status/",
         "/no-such-page/",
     ]
 
