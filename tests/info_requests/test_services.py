@@ -175,3 +175,40 @@ def test_released_information_is_proposed_for_proactive_disclosure(
     with pytest.raises(InfoRequestError, match="proposed already"):
         services.propose_for_disclosure(request, actor=handler)
     assert Document.objects.count() == 1
+
+
+def test_the_head_approves_after_the_legal_review_where_the_agency_requires_it(
+    assigned, handler, legal_reviewer, head, handling_agency
+):
+    from gongkai.info_requests.models import AgencyRequestSettings
+
+    AgencyRequestSettings.objects.create(agency=handling_agency, head_approval=True)
+    request = assigned(D(2025, 9, 1))
+    with at(D(2025, 9, 2)):
+        services.draft_reply(request, actor=handler, outcome=Outcome.NOT_HELD, reply_text="不存在")
+        services.submit_for_review(request, actor=handler)
+        request = services.review_request(request, actor=legal_reviewer, approve=True)
+        assert request.state == State.HEAD_APPROVAL and request.replied_on is None
+        with pytest.raises(InfoRequestError) as error:
+            services.approve_as_head(request, actor=head, approve=False)
+        assert error.value.field == "comment"
+        with pytest.raises(InfoRequestPermissionDenied):
+            services.approve_as_head(request, actor=legal_reviewer, approve=True)
+        request = services.approve_as_head(request, actor=head, approve=False, comment="补充检索")
+        assert request.state == State.HANDLING
+        services.submit_for_review(request, actor=handler)
+        services.review_request(request, actor=legal_reviewer, approve=True)
+        request = services.approve_as_head(request, actor=head, approve=True)
+    assert request.state == State.REPLIED and request.replied_on == D(2025, 9, 2)
+    codes = [
+        code
+        for code in request.events.values_list("code", flat=True)
+        if code.startswith(("review", "head", "replied"))
+    ]
+    assert codes == [
+        RequestEvent.Code.REVIEW_APPROVED,
+        RequestEvent.Code.HEAD_RETURNED,
+        RequestEvent.Code.REVIEW_APPROVED,
+        RequestEvent.Code.HEAD_APPROVED,
+        RequestEvent.Code.REPLIED,
+    ]
