@@ -1240,45 +1240,19 @@ def review_request(
             raise InfoRequestPermissionDenied(
                 _("The legal review is done by someone other than the handler who drafted it.")
             )
+        comment = comment.strip()
         if not approve:
-            before = transition(request, State.HANDLING)
-            _event(
-                request,
-                Code.REVIEW_RETURNED,
-                actor=actor,
-                on=on,
-                from_state=before,
-                comment=comment.strip(),
-            )
-            _save(request, "state")
-            _audit("review_return", request, actor=actor)
-            return request
+            return _return_to_handler(
+                request, actor=actor, on=on, code=Code.REVIEW_RETURNED, comment=comment,
+                action="review_return",
+            )  # fmt: skip
         needs_head = AgencyRequestSettings.objects.filter(
             agency=request.handling_agency, head_approval=True
         ).exists()
-        if needs_head:
-            before = transition(request, State.HEAD_APPROVAL)
-            _event(
-                request,
-                Code.REVIEW_APPROVED,
-                actor=actor,
-                on=on,
-                from_state=before,
-                comment=comment.strip(),
-            )
-            _save(request, "state")
-            _audit("review_approve", request, actor=actor)
-            return request
-        _event(
-            request,
-            Code.REVIEW_APPROVED,
-            actor=actor,
-            on=on,
-            from_state=request.state,
-            comment=comment.strip(),
-        )
-        _audit("review_approve", request, actor=actor)
-        return _issue_reply(request, actor=actor, on=on)
+        return _approve(
+            request, actor=actor, on=on, code=Code.REVIEW_APPROVED, comment=comment,
+            action="review_approve", then=State.HEAD_APPROVAL if needs_head else None,
+        )  # fmt: skip
 
 
 def approve_as_head(
@@ -1298,21 +1272,56 @@ def approve_as_head(
         _require(permissions.can_approve_request(actor, request))
         if request.state != State.HEAD_APPROVAL:
             raise InfoRequestError(_("This application is not waiting for the head's approval."))
+        comment = comment.strip()
         if not approve:
-            before = transition(request, State.HANDLING)
-            _event(
-                request, Code.HEAD_RETURNED, actor=actor, on=on, from_state=before,
-                comment=comment.strip(),
+            return _return_to_handler(
+                request, actor=actor, on=on, code=Code.HEAD_RETURNED, comment=comment,
+                action="head_return",
             )  # fmt: skip
-            _save(request, "state")
-            _audit("head_return", request, actor=actor)
-            return request
-        _event(
-            request, Code.HEAD_APPROVED, actor=actor, on=on, from_state=request.state,
-            comment=comment.strip(),
+        return _approve(
+            request, actor=actor, on=on, code=Code.HEAD_APPROVED, comment=comment,
+            action="head_approve", then=None,
         )  # fmt: skip
-        _audit("head_approve", request, actor=actor)
-        return _issue_reply(request, actor=actor, on=on)
+
+
+def _return_to_handler(
+    request: InfoRequest,
+    *,
+    actor: User,
+    on: datetime.date,
+    code: str,
+    comment: str,
+    action: str,
+) -> InfoRequest:
+    """A reviewer or the head sends the reply back to the handler with their comments."""
+    before = transition(request, State.HANDLING)
+    _event(request, code, actor=actor, on=on, from_state=before, comment=comment)
+    _save(request, "state")
+    _audit(action, request, actor=actor)
+    return request
+
+
+def _approve(
+    request: InfoRequest,
+    *,
+    actor: User,
+    on: datetime.date,
+    code: str,
+    comment: str,
+    action: str,
+    then: str | None,
+) -> InfoRequest:
+    """An approval: on to the next step ``then`` (the head's), or, when it is the last one,
+    the reply is issued."""
+    before = request.state
+    if then is not None:
+        transition(request, then)
+    _event(request, code, actor=actor, on=on, from_state=before, comment=comment)
+    _audit(action, request, actor=actor)
+    if then is not None:
+        _save(request, "state")
+        return request
+    return _issue_reply(request, actor=actor, on=on)
 
 
 def _issue_reply(request: InfoRequest, *, actor: User, on: datetime.date) -> InfoRequest:
