@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+# Two workers on the two cores of the CI machine (pytest-xdist); PYTEST_WORKERS=0 runs in one.
+PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
 .PHONY: install demo serve test test-fast test-sqlite test-postgres lint format messages \
@@ -66,12 +68,13 @@ test-fast: install
 	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 test-sqlite: install
-	env -u DATABASE_URL GONGKAI_SQLITE_TEST_PATH=var/test-sqlite.sqlite3 $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL GONGKAI_SQLITE_TEST_PATH=var/test-sqlite.sqlite3 $(BIN)/pytest -n $(PYTEST_WORKERS) \
+		$(PYTEST_ARGS)
 
 test-postgres: install
 	@if $(BIN)/python scripts/db_reachable.py "$(TEST_DATABASE_URL)"; then \
 		echo "== PostgreSQL answers at $(TEST_DATABASE_URL): running the suite again on it"; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest $(PYTEST_ARGS); \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); \
 	else \
 		echo "== No PostgreSQL at $(TEST_DATABASE_URL): PostgreSQL run skipped"; \
 	fi

@@ -10,6 +10,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import translation
 
 from gongkai.agencies import demo, demo_data
@@ -41,10 +43,28 @@ def english():
         yield
 
 
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The demonstration, loaded once for the module (a load takes seconds) inside a
+    transaction rolled back after the module's last test; each test runs in a savepoint."""
+    fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as the suite's tests
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEMO_MODE=True, PASSWORD_HASHERS=fast_hashing),
+    ):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield load()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def output(settings) -> str:
+def output(loaded, settings) -> str:
     settings.DEMO_MODE = True
-    return load()
+    return loaded
 
 
 def counts() -> dict[str, int]:
@@ -285,9 +305,9 @@ def test_staff_for_each_role_sign_in_with_the_documented_password(output):
 
 def test_refused_without_demo_mode(settings):
     settings.DEMO_MODE = False
+    before = counts()
 
     with pytest.raises(CommandError, match="demo mode"):
         call_command("load_demo", stdout=StringIO())
 
-    assert not Agency.objects.exists()
-    assert not User.objects.exists()
+    assert counts() == before
