@@ -48,6 +48,28 @@ def staff_required(view: View) -> View:
     return wrapper
 
 
+def refuse_action(
+    request: HttpRequest,
+    message: str,
+    *,
+    back: tuple[str, str] | None = None,
+    to_list: tuple[str, str] | None = None,
+) -> HttpResponse:
+    """A 403 page saying why an action was refused, in the workbench's frame; nothing was
+    changed. ``back`` is the (url, label) of the record acted on, ``to_list`` of the list to
+    return to (my queue by default)."""
+    back_url, back_label = back or ("", "")
+    list_url, list_label = to_list or (reverse("workbench:home"), _("My queue"))
+    context = {
+        "message": message,
+        "back_url": back_url,
+        "back_label": back_label,
+        "list_url": list_url,
+        "list_label": list_label,
+    }
+    return render(request, "workbench/action_refused.html", context, status=403)
+
+
 class SignInView(auth_views.LoginView):
     template_name = "workbench/login.html"
     authentication_form = SignInForm

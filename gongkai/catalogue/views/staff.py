@@ -58,7 +58,7 @@ from gongkai.core.clock import ClockReading
 from gongkai.core.html import sanitize_html
 from gongkai.core.models import User
 from gongkai.workbench.session import current_agency
-from gongkai.workbench.views import staff_required
+from gongkai.workbench.views import refuse_action, staff_required
 
 PAGE_SIZE = 25
 QUEUE_LIMIT = 200  # the review queue shows the earliest due first
@@ -92,12 +92,15 @@ def _get_document(request: HttpRequest, pk: int) -> Document:
 def _refuse(
     request: HttpRequest, message: str, *, document: Document | None = None
 ) -> HttpResponse:
-    """A 403 page saying why, in the workbench's frame."""
-    return render(
+    """A 403 page saying why, in the workbench's frame; nothing was changed."""
+    back = None
+    if document is not None:
+        back = (_detail_url(document), _("Back to the document"))
+    return refuse_action(
         request,
-        "catalogue/staff/refused.html",
-        {"message": message, "document": document},
-        status=403,
+        message,
+        back=back,
+        to_list=(reverse("catalogue_staff:document_list"), _("All documents")),
     )
 
 

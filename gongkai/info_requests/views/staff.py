@@ -51,7 +51,7 @@ from gongkai.info_requests.workflow import (
     InfoRequestError,
     InfoRequestPermissionDenied,
 )
-from gongkai.workbench.views import staff_required
+from gongkai.workbench.views import refuse_action, staff_required
 
 PAGE_SIZE = 50
 UPLOAD_FORM = "upload_file"  # the key of the file form in ``render_detail``'s ``bound``
@@ -91,12 +91,10 @@ def _user(request: HttpRequest) -> User:
 
 def _refuse(request: HttpRequest, message: str, *, case: InfoRequest | None = None) -> HttpResponse:
     """A 403 page saying why, in the workbench's frame; nothing was changed."""
-    return render(
-        request,
-        "info_requests/staff/refused.html",
-        {"message": message, "case": case},
-        status=403,
-    )
+    back = None
+    if case is not None:
+        back = (reverse("info_requests_staff:detail", args=[case.pk]), _("Back to the application"))
+    return refuse_action(request, message, back=back)
 
 
 def request_staff_required(view: View) -> View:
