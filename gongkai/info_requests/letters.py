@@ -314,7 +314,7 @@ def _withheld_lines(request: InfoRequest) -> str:
     return "\n".join(lines)
 
 
-def _contact(agency: Agency) -> str:
+def agency_contact(agency: Agency) -> str:
     parts = []
     if agency.address:
         parts.append(f"联系地址：{_one_line(agency.address)}")
@@ -347,7 +347,7 @@ def notice_values(
         received_date=chinese_date(request.received_on),
         asked_agency=request.agency.name,
         agency_name=agency.name,
-        agency_contact=_contact(agency),
+        agency_contact=agency_contact(agency),
         description=_one_line(request.description),
         legal_basis=basis.get(kind, ""),
         reply_text=_clean(request.reply_text),
@@ -503,6 +503,13 @@ class Letter:
             author=agency.name,
             issued_at=issued_at,
         )
+
+
+def fill_template(template: NoticeTemplate, values: Mapping[str, str]) -> tuple[str, str]:
+    """The title and body ``template`` makes with ``values``: placeholders filled, the title on
+    one line, the body one paragraph a line. Issuing and the editor's preview both use it."""
+    title = _one_line(render_text(template.title, values))
+    return title, _normalise_body(render_text(template.body, values))
 
 
 def _normalise_body(text: str) -> str:
@@ -787,8 +794,7 @@ def issue_notice(
     pattern, _body, _court = notice_settings_for(agency)
     number = allocate_notice_number(pattern, agency=agency, on=on)
     values["number"] = number
-    title = _one_line(render_text(template.title, values))
-    body = _normalise_body(render_text(template.body, values))
+    title, body = fill_template(template, values)
     notice = Notice(
         request=request,
         agency=agency,

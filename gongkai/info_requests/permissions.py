@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from gongkai.agencies.models import StaffRole
+from gongkai.agencies.models import Agency, StaffRole
 from gongkai.agencies.permissions import active_user, has_role, is_office, roles_of
 from gongkai.info_requests.models import InfoRequest
 
@@ -70,3 +70,33 @@ def can_approve_request(user: UserLike, request: InfoRequest) -> bool:
 def has_request_role(user: UserLike) -> bool:
     """Whether the workbench should show ``user`` the applications at all."""
     return is_office(user) or bool(roles_of(user) & {str(role) for role in CASE_ROLES})
+
+
+# Notice templates and settings (告知书模板): the letters an agency issues. An agency's own
+# disclosure staff — its handlers, who write the letters, and its head, who answers for them —
+# edit its templates and settings; the disclosure office edits every agency's and, alone, the
+# defaults that every agency without its own uses.
+NOTICE_TEMPLATE_ROLES = (Role.HANDLER, Role.HEAD)
+
+
+def can_edit_notice_templates(user: UserLike, agency: Agency | None) -> bool:
+    """Edit ``agency``'s notice templates and settings (``None``: the defaults)."""
+    if agency is None:
+        return is_office(user)
+    return is_office(user) or has_role(user, agency, *NOTICE_TEMPLATE_ROLES)
+
+
+def notice_template_agencies_for(user: UserLike) -> QuerySet[Agency]:
+    """The agencies whose notice templates ``user`` may edit: every one for the office."""
+    account = active_user(user)
+    if account is None:
+        return Agency.objects.none()
+    if is_office(account):
+        return Agency.objects.all()
+    agency_ids = account.staff_roles.filter(role__in=NOTICE_TEMPLATE_ROLES).values("agency_id")
+    return Agency.objects.filter(pk__in=agency_ids)
+
+
+def may_edit_notice_templates(user: UserLike) -> bool:
+    """Whether the workbench should offer ``user`` the notice templates at all."""
+    return is_office(user) or bool(roles_of(user) & {str(role) for role in NOTICE_TEMPLATE_ROLES})

@@ -1,10 +1,13 @@
 """The workbench pages of applications (``/workbench/requests/``)."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
-from gongkai.info_requests.views import staff, staff_actions
+from gongkai.info_requests.views import staff, staff_actions, staff_templates
 
 app_name = "info_requests_staff"
+
+# An agency's id, or "default" for the templates and settings of every agency.
+register_converter(staff_templates.NoticeScopeConverter, "notice_scope")
 
 urlpatterns = [
     # Lists, the case page, registration and files (views/staff.py).
@@ -52,4 +55,26 @@ urlpatterns = [
         name="decide_remedy",
     ),
     path("<int:pk>/notices/reissue/", staff_actions.reissue_notice, name="reissue_notice"),
+    # The notice template editor (views/staff_templates.py).
+    path("notice-templates/", staff_templates.index, name="notice_template_index"),
+    path(
+        "notice-templates/<notice_scope:scope>/",
+        staff_templates.template_list,
+        name="notice_templates",
+    ),
+    path(
+        "notice-templates/<notice_scope:scope>/settings/",
+        staff_templates.edit_settings,
+        name="notice_settings",
+    ),
+    path(
+        "notice-templates/<notice_scope:scope>/<slug:kind>/",
+        staff_templates.edit_template,
+        name="edit_notice_template",
+    ),
+    path(
+        "notice-templates/<notice_scope:scope>/<slug:kind>/revert/",
+        staff_templates.revert_template,
+        name="revert_notice_template",
+    ),
 ]

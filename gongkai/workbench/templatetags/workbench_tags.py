@@ -35,15 +35,20 @@ def workbench_shell(context: template.Context) -> Shell | None:
     if request is None or not request.user.is_authenticated:
         return None
     path = request.path
-    links = []
-    for link in navigation_for(request.user):
-        links.append(
-            ShellLink(
-                label=link.label,
-                url=link.url,
-                current=(path == link.url) if link.key == "home" else path.startswith(link.url),
-            )
-        )
+    entries = navigation_for(request.user)
+    # The current entry is the one whose address is the longest start of the path (the notice
+    # templates, under the applications' address, are current on their own pages); home only
+    # on itself.
+    matching = [
+        link.url
+        for link in entries
+        if (path == link.url if link.key == "home" else path.startswith(link.url))
+    ]
+    current_url = max(matching, key=len, default=None)
+    links = [
+        ShellLink(label=link.label, url=link.url, current=link.url == current_url)
+        for link in entries
+    ]
     agencies = list(agencies_of(request.user).only("id", "name", "sort_order"))
     return Shell(
         links=links,
