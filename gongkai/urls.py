@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("workbench/catalogue/", include("gongkai.catalogue.urls_staff")),
     path("workbench/requests/", include("gongkai.info_requests.urls_staff")),
     path("workbench/", include("gongkai.workbench.urls")),
+    path("account/", include("gongkai.citizens.urls")),
     path("", include("gongkai.info_requests.urls")),
     path("", include("gongkai.catalogue.urls")),
     path("", include("gongkai.search.urls")),

@@ -179,6 +179,14 @@ class InfoRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="info_requests",
     )
+    citizen = models.ForeignKey(  # the citizen's account it is listed under (decision 0014)
+        "citizens.CitizenAccount",
+        verbose_name=_("citizen account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="info_requests",
+    )
 
     # What is asked and how it is wanted (REG 29).
     description = models.TextField(_("information requested"))

@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -62,6 +62,9 @@ from gongkai.info_requests.workflow import (
     InfoRequestPermissionDenied,
     transition,
 )
+
+if TYPE_CHECKING:
+    from gongkai.citizens.models import CitizenAccount
 
 State = InfoRequest.State
 Code = RequestEvent.Code
@@ -409,6 +412,7 @@ def _create(
     user: User | None,
     registered_by: User | None,
     submission_key: str | None,
+    citizen: CitizenAccount | None = None,
 ) -> tuple[InfoRequest, str]:
     _check_application(data)
     try:
@@ -451,6 +455,7 @@ def _create(
         fee_waiver_reason=data.fee_waiver_reason.strip(),
         assistance=data.assistance.strip(),
         user=user if user is not None and user.is_authenticated else None,
+        citizen=citizen,
         registered_by=registered_by,
         submission_key=submission_key,
     )
@@ -463,6 +468,7 @@ def submit_request(
     agency: Agency,
     submission_key: str,
     user: User | None = None,
+    citizen: CitizenAccount | None = None,
     now: datetime.datetime | None = None,
 ) -> tuple[InfoRequest, str | None]:
     """An application made on the online form; returns it and its query code.
@@ -471,6 +477,7 @@ def submit_request(
     confirmation by both sides REG 31 asks for online. ``submission_key`` comes with the form:
     a second submission of the same form (a refresh, a double click, a retry after a timeout)
     returns the first application and no code (the page that showed it keeps it).
+    ``citizen``, the signed-in citizen's account, lists the application under that account.
     """
     if not submission_key or len(submission_key) > 64:
         raise InfoRequestError(_("The form has expired; please submit it again."))
@@ -491,6 +498,7 @@ def submit_request(
                 user=user,
                 registered_by=None,
                 submission_key=submission_key,
+                citizen=citizen,
             )
             _event(request, Code.SUBMITTED, actor=None, on=today, clock=EventKind.START)
             _save(request, "state")

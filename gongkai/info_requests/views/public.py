@@ -5,9 +5,10 @@ what was released.
 Nothing here needs an account. What an applicant sees of a case is what they typed (the
 description) and what the agency did (states, dates, the reply): never their identity number,
 phone, e-mail or address, nor staff names or comments. A status page is reached only after the
-number and the query code matched in this browser session; a wrong pair gets one message that
-does not say whether the number exists, and repeated failures from one address are refused for
-an hour.
+number and the query code matched in this browser session (or, for the owner, when the
+application is listed under the signed-in citizen's optional account); a wrong pair gets one
+message that does not say whether the number exists, and repeated failures from one address are
+refused for an hour.
 """
 
 from __future__ import annotations
@@ -125,10 +126,17 @@ def _rules_context() -> dict[str, Any]:
 
 
 def _unlocked_request(request: HttpRequest, number: str) -> InfoRequest | None:
-    """The application ``number`` when its code matched in this session, else None."""
-    if not _in_session(request, SESSION_UNLOCKED, number):
+    """The application ``number`` when its code matched in this session, or when it is listed
+    under the signed-in citizen's account (decision 0014); else None."""
+    if _in_session(request, SESSION_UNLOCKED, number):
+        return find_by_number(number)
+    citizen = getattr(request, "citizen", None)
+    if citizen is None:
         return None
-    return find_by_number(number)
+    info_request = find_by_number(number)
+    if info_request is None or info_request.citizen_id != citizen.pk:
+        return None
+    return info_request
 
 
 def _lookup_key(request: HttpRequest) -> str:
@@ -183,6 +191,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                     agency=form.cleaned_data["agency"],
                     submission_key=request.POST.get("submission_key", ""),
                     user=request.user if request.user.is_authenticated else None,
+                    citizen=getattr(request, "citizen", None),
                 )
             except InfoRequestError as error:
                 field = error.field if error.field in form.fields else None
