@@ -272,6 +272,32 @@ def _save(request: InfoRequest, *fields: str, today: datetime.date | None = None
     request.save(update_fields=[*fields, "due_on", "clock_state", "updated_at"])
 
 
+def _step(
+    request: InfoRequest,
+    to_state: str,
+    code: str,
+    *,
+    actor: User | None,
+    on: datetime.date,
+    action: str,
+    fields: Sequence[str] = (),
+    details: dict[str, Any] | None = None,
+    letter: str = "",
+    today: datetime.date | None = None,
+    **event: Any,
+) -> None:
+    """Move ``request`` to ``to_state`` and record it — the tail every action shares: the
+    checked transition, the event ``code`` (with ``event``'s fields), the saved ``fields`` with
+    the refreshed clock, the notice of kind ``letter`` where one is due, and the audit entry
+    ``action`` with ``details``. The caller holds the row lock and checked the permission."""
+    before = transition(request, to_state)
+    _event(request, code, actor=actor, on=on, from_state=before, **event)
+    _save(request, "state", *fields, today=today)
+    if letter:
+        _letter(request, letter, actor=actor, on=on)
+    _audit(action, request, actor=actor, **(details or {}))
+
+
 def status_path(request: InfoRequest) -> str:
     return reverse("info_requests:status") + f"?number={request.number}"
 
@@ -601,23 +627,25 @@ def accept_request(
     on = _date(on)
     with transaction.atomic():
         request = _locked(request)
-        before = transition(request, State.ACCEPTED)
-        _event(request, Code.ACCEPTED, actor=actor, on=on, from_state=before)
-        _save(request, "state")
-        _audit("accept", request, actor=actor)
+        _step(request, State.ACCEPTED, Code.ACCEPTED, actor=actor, on=on, action="accept")
         if handling_agency is not None:
             request = _assign(request, actor=actor, agency=handling_agency, on=on)
     return request
 
 
 def _assign(request: InfoRequest, *, actor: User, agency: Agency, on: datetime.date) -> InfoRequest:
-    before = transition(request, State.HANDLING)
     request.handling_agency = agency
-    _event(
-        request, Code.ASSIGNED, actor=actor, on=on, from_state=before, data={"agency": agency.pk}
+    _step(
+        request,
+        State.HANDLING,
+        Code.ASSIGNED,
+        actor=actor,
+        on=on,
+        action="assign",
+        fields=["handling_agency"],
+        details={"agency": agency.pk},
+        data={"agency": agency.pk},
     )
-    _save(request, "state", "handling_agency")
-    _audit("assign", request, actor=actor, agency=agency.pk)
     return request
 
 
@@ -705,21 +733,20 @@ def request_correction(
                   "(REG 30); that was %(date)s.")
                 % {"days": limit, "date": add_working_days(request.received_on, limit).isoformat()}
             )  # fmt: skip
-        before = transition(request, State.CORRECTION)
         request.correction_due_on = add_working_days(on, days or policy().correction_days)
-        _event(
+        _step(
             request,
+            State.CORRECTION,
             Code.CORRECTION_REQUESTED,
             actor=actor,
             on=on,
-            from_state=before,
+            action="request_correction",
+            fields=["correction_due_on"],
+            letter=Notice.Kind.CORRECTION,
             comment=what.strip(),
             data={"due_on": request.correction_due_on.isoformat()},
             clock=EventKind.PAUSE,
         )
-        _save(request, "state", "correction_due_on")
-        _letter(request, Notice.Kind.CORRECTION, actor=actor, on=on)
-        _audit("request_correction", request, actor=actor)
         _notify(
             request,
             "correction",
@@ -751,19 +778,18 @@ def receive_correction(
             raise InfoRequestError(_("No correction is awaited for this application."))
         rules = rule_set(request.rule_set)
         target = State.HANDLING if request.handling_agency_id else State.ACCEPTED
-        before = transition(request, target)
         request.corrected = True
         request.description = f"{request.description}\n\n【补正】{text.strip()}"
-        _event(
+        _step(
             request,
+            target,
             Code.CORRECTED,
             actor=actor,
             on=on,
-            from_state=before,
+            action="receive_correction",
+            fields=["corrected", "description"],
             clock=EventKind.RESTART if rules.correction_restarts_clock else EventKind.RESUME,
         )
-        _save(request, "state", "corrected", "description")
-        _audit("receive_correction", request, actor=actor)
     return request
 
 
@@ -794,22 +820,22 @@ def close_at_receipt(
         request = _locked(request)
         if request.state not in (State.RECEIVED, State.ACCEPTED, State.CORRECTION):
             raise InfoRequestError(_("Only an application not yet assigned can be closed here."))
-        before = transition(request, State.CLOSED)
         request.outcome = outcome
         request.reply_text = reply_text.strip()
         request.replied_on = request.closed_on = on
-        _event(
+        _step(
             request,
+            State.CLOSED,
             Code.CLOSED,
             actor=actor,
             on=on,
-            from_state=before,
+            action="close_at_receipt",
+            fields=["outcome", "reply_text", "replied_on", "closed_on"],
+            details={"outcome": outcome},
+            letter=Notice.Kind.REPLY,
             data={"outcome": outcome},
             clock=EventKind.STOP,
         )
-        _save(request, "state", "outcome", "reply_text", "replied_on", "closed_on")
-        _letter(request, Notice.Kind.REPLY, actor=actor, on=on)
-        _audit("close_at_receipt", request, actor=actor, outcome=outcome)
         _notify(request, "closed", _("Reply to your application"), [request.reply_text])
     return request
 
@@ -1052,19 +1078,18 @@ def issue_fee_notice(
             issued_on=on,
             due_on=add_working_days(on, rules.fee_payment_limit),
         )
-        before = transition(request, State.AWAITING_FEE)
-        _event(
+        _step(
             request,
+            State.AWAITING_FEE,
             Code.FEE_NOTIFIED,
             actor=actor,
             on=on,
-            from_state=before,
+            action="issue_fee_notice",
+            details={"amount": str(notice.amount)},
+            letter=Notice.Kind.FEE,
             data={"fee": notice.pk, "amount": str(notice.amount), "method": method},
             clock=EventKind.PAUSE if policy().fee_pauses_clock else "",
         )
-        _save(request, "state")
-        _letter(request, Notice.Kind.FEE, actor=actor, on=on)
-        _audit("issue_fee_notice", request, actor=actor, amount=str(notice.amount))
         _notify(
             request,
             "fee",
@@ -1111,20 +1136,19 @@ def settle_fee(
         notice.settlement, notice.settled_on = settlement, on
         notice.settlement_note = note.strip()
         notice.save(update_fields=["settlement", "settled_on", "settlement_note"])
-        before = transition(request, State.HANDLING)
         paused = request.events.filter(code=Code.FEE_NOTIFIED, clock_kind=EventKind.PAUSE).exists()
-        _event(
+        _step(
             request,
+            State.HANDLING,
             Code.FEE_SETTLED,
             actor=actor,
             on=on,
-            from_state=before,
+            action="settle_fee",
+            details={"settlement": settlement},
             comment=notice.settlement_note,
             data={"fee": notice.pk, "settlement": settlement},
             clock=EventKind.RESUME if paused else "",
         )
-        _save(request, "state")
-        _audit("settle_fee", request, actor=actor, settlement=settlement)
     return notice
 
 
@@ -1214,10 +1238,14 @@ def submit_for_review(
         _require(permissions.can_handle_request(actor, request))
         if request.state == State.HANDLING and not (request.outcome and request.reply_text):
             raise InfoRequestError(_("Draft the reply before sending it to the legal review."))
-        before = transition(request, State.LEGAL_REVIEW)
-        _event(request, Code.SUBMITTED_FOR_REVIEW, actor=actor, on=on, from_state=before)
-        _save(request, "state")
-        _audit("submit_for_review", request, actor=actor)
+        _step(
+            request,
+            State.LEGAL_REVIEW,
+            Code.SUBMITTED_FOR_REVIEW,
+            actor=actor,
+            on=on,
+            action="submit_for_review",
+        )
     return request
 
 
@@ -1302,10 +1330,7 @@ def _return_to_handler(
     action: str,
 ) -> InfoRequest:
     """A reviewer or the head sends the reply back to the handler with their comments."""
-    before = transition(request, State.HANDLING)
-    _event(request, code, actor=actor, on=on, from_state=before, comment=comment)
-    _save(request, "state")
-    _audit(action, request, actor=actor)
+    _step(request, State.HANDLING, code, actor=actor, on=on, action=action, comment=comment)
     return request
 
 
@@ -1334,20 +1359,20 @@ def _approve(
 
 def _issue_reply(request: InfoRequest, *, actor: User, on: datetime.date) -> InfoRequest:
     """Issue the reply: the application is replied on ``on`` and its clock stops."""
-    before = transition(request, State.REPLIED)
     request.replied_on = on
-    _event(
+    _step(
         request,
+        State.REPLIED,
         Code.REPLIED,
         actor=actor,
         on=on,
-        from_state=before,
+        action="reply",
+        fields=["replied_on"],
+        details={"outcome": request.outcome},
+        letter=Notice.Kind.REPLY,
         data={"outcome": request.outcome},
         clock=EventKind.STOP,
     )
-    _save(request, "state", "replied_on")
-    _letter(request, Notice.Kind.REPLY, actor=actor, on=on)
-    _audit("reply", request, actor=actor, outcome=request.outcome)
     _notify(
         request,
         "replied",
@@ -1376,11 +1401,17 @@ def deliver_request(
             raise InfoRequestError(_("Only a replied application can be delivered."))
         if request.replied_on and on < request.replied_on:
             raise InfoRequestError(_("Delivery cannot come before the reply."), field="on")
-        before = transition(request, State.DELIVERED)
         request.delivered_on, request.delivery_note = on, how.strip()
-        _event(request, Code.DELIVERED, actor=actor, on=on, from_state=before, comment=how.strip())
-        _save(request, "state", "delivered_on", "delivery_note")
-        _audit("deliver", request, actor=actor)
+        _step(
+            request,
+            State.DELIVERED,
+            Code.DELIVERED,
+            actor=actor,
+            on=on,
+            action="deliver",
+            fields=["delivered_on", "delivery_note"],
+            comment=how.strip(),
+        )
     return request
 
 
@@ -1394,11 +1425,16 @@ def close_request(
         _require(_receives_or_handles(actor, request))
         if request.state != State.DELIVERED:
             raise InfoRequestError(_("Only a delivered application can be closed."))
-        before = transition(request, State.CLOSED)
         request.closed_on = on
-        _event(request, Code.CLOSED, actor=actor, on=on, from_state=before)
-        _save(request, "state", "closed_on")
-        _audit("close", request, actor=actor)
+        _step(
+            request,
+            State.CLOSED,
+            Code.CLOSED,
+            actor=actor,
+            on=on,
+            action="close",
+            fields=["closed_on"],
+        )
     return request
 
 
@@ -1428,22 +1464,23 @@ def close_for_missed_deadline(
             return None
         if due is None or today <= due:
             return None
-        before = transition(request, State.CLOSED)
         request.outcome = outcome
         request.replied_on = request.closed_on = today
         request.reply_text = str(Outcome(outcome).label)
-        _event(
+        _step(
             request,
+            State.CLOSED,
             Code.CLOSED,
             actor=None,
             on=today,
-            from_state=before,
+            action="close_for_missed_deadline",
+            fields=["outcome", "replied_on", "closed_on", "reply_text"],
+            details={"outcome": outcome},
+            letter=Notice.Kind.REPLY,
+            today=today,
             data={"outcome": outcome, "due_on": due.isoformat()},
             clock=EventKind.STOP,
         )
-        _save(request, "state", "outcome", "replied_on", "closed_on", "reply_text", today=today)
-        _letter(request, Notice.Kind.REPLY, actor=None, on=today)
-        _audit("close_for_missed_deadline", request, actor=None, outcome=outcome)
         _notify(request, "closed", _("Your application is closed"), [str(Outcome(outcome).label)])
     return request
 
