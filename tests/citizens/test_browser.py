@@ -9,12 +9,7 @@ import datetime
 import pytest
 
 from gongkai.citizens.models import CitizenAccount
-from tests.browser.conftest import (  # noqa: F401 - fixtures
-    allow_sync_orm_in_event_loop,
-    browser,
-    page,
-    seeded_reference_data,
-)
+from tests.browser.conftest import seeded_reference_data  # noqa: F401 - the reseeding fixture
 from tests.browser.test_accessibility import AXE, VIEWPORTS, describe, scan
 from tests.citizens.conftest import PASSWORD, link_in, mails, submitted
 
@@ -23,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DAY = datetime.date(2025, 9, 1)
 
 
-def test_sign_up_confirm_sign_in_and_open_an_application(live_server, page, member):  # noqa: F811
+def test_sign_up_confirm_sign_in_and_open_an_application(live_server, page, member):
     page.context.add_init_script(path=str(AXE))
     page.context.add_cookies([{"name": "gongkai_language", "value": "en", "url": live_server.url}])
     found: list[str] = []
