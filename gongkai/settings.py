@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "gongkai.catalogue",
     "gongkai.search",
     "gongkai.info_requests",
+    "gongkai.interaction",
     "gongkai.portal",
     "gongkai.workbench",
     "gongkai.api",

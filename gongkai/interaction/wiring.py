@@ -1,0 +1,8 @@
+"""Explicit registration of each part of public interaction with the shells (the portal's
+menu, the workbench's menu and queue, the search index), called from ``AppConfig.ready``."""
+
+from __future__ import annotations
+
+
+def connect() -> None:
+    """Each part registers itself here, one call a part."""
