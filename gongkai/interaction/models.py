@@ -2,3 +2,12 @@
 app is ``interaction``; each part keeps its models in its own package)."""
 
 from __future__ import annotations
+
+from gongkai.interaction.surveys.models import (  # noqa: F401
+    Answer,
+    Choice,
+    Question,
+    Response,
+    Survey,
+    SurveyEvent,
+)
