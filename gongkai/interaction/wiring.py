@@ -6,3 +6,6 @@ from __future__ import annotations
 
 def connect() -> None:
     """Each part registers itself here, one call a part."""
+    from gongkai.interaction.surveys import navigation as survey_navigation
+
+    survey_navigation.register()
