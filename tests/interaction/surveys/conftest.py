@@ -121,10 +121,12 @@ def answer(
     multiple: tuple[int, ...] = (0,),
     rating: int = 4,
     text: str = "",
+    extra: dict[int, AnswerValue] | None = None,
     now: datetime.datetime | None = None,
 ):
-    """Answer the survey of ``SPECS`` through the service, choices given by their index."""
-    single_q, multiple_q, rating_q, text_q = questions_of(survey)
+    """Answer the survey of ``SPECS`` through the service, choices given by their index;
+    ``extra`` answers further questions."""
+    single_q, multiple_q, rating_q, text_q = questions_of(survey)[:4]
     answers = {
         single_q.pk: AnswerValue(choice_ids=(choice_ids(single_q)[single],)),
         multiple_q.pk: AnswerValue(choice_ids=tuple(choice_ids(multiple_q)[i] for i in multiple)),
@@ -132,6 +134,7 @@ def answer(
     }
     if text:
         answers[text_q.pk] = AnswerValue(text=text)
+    answers.update(extra or {})
     response, _created = services.submit_response(survey, answers, visitor_token=token, now=now)
     return response
 

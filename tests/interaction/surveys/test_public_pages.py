@@ -88,9 +88,7 @@ def test_the_form_gives_a_visitor_cookie_and_an_answer_is_stored_under_its_keyed
     assert page.cookies[visitors.COOKIE_NAME]["httponly"]
     single_q, multiple_q, rating_q, text_q = questions_of(survey)
 
-    sent = client.post(
-        detail(survey), form_data(survey, **{f"q{text_q.pk}": "希望多公开招生信息"})
-    )
+    sent = client.post(detail(survey), form_data(survey, **{f"q{text_q.pk}": "希望多公开招生信息"}))
 
     assert sent.status_code == 302
     assert sent["Location"] == reverse("surveys:thanks", args=[survey.pk])

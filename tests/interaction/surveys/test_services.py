@@ -167,7 +167,7 @@ def test_the_settings_may_change_after_answers_until_closed(make_survey, editor,
     assert Survey.objects.get(pk=survey.pk).closes_at == later
 
     services.close_survey(survey, actor=reviewer)
-    with pytest.raises(services.WorkflowError, match="A closed survey cannot be changed."):
+    with pytest.raises(services.WorkflowError, match=r"A closed survey cannot be changed\."):
         services.update_survey(
             survey,
             actor=editor,
