@@ -280,6 +280,12 @@ GONGKAI_TRUSTED_PROXY_COUNT = int(env("GONGKAI_TRUSTED_PROXY_COUNT", "0"))
 GONGKAI_ATTACHMENT_MAX_BYTES = int(env("GONGKAI_ATTACHMENT_MAX_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Surveys (docs/surveys.md): answers taken from one client address per survey in a window of
+# seconds, whatever its cookies say; the key of the visitor hash (default: the secret key).
+GONGKAI_SURVEY_ANSWERS_PER_ADDRESS = int(env("GONGKAI_SURVEY_ANSWERS_PER_ADDRESS", "20"))
+GONGKAI_SURVEY_ADDRESS_WINDOW = int(env("GONGKAI_SURVEY_ADDRESS_WINDOW", str(60 * 60)))
+GONGKAI_SURVEY_VISITOR_KEY = env("GONGKAI_SURVEY_VISITOR_KEY")
+
 # Search: "tantivy" (embedded engine, the default), or "database" (FTS5 on SQLite, text search
 # on PostgreSQL) for several application servers without a shared disk. The Tantivy index is
 # derived data in its own directory, filled from the database (docs/operators-guide.md).

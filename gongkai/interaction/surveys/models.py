@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongkai.agencies.models import Agency
 
@@ -32,9 +33,10 @@ class Survey(models.Model):
     """An online survey (在线调查) of one agency."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("draft")  # being built by the agency's editors; not public
-        PUBLISHED = "published", _("published")  # public; answers taken between its times
-        CLOSED = "closed", _("closed")  # final: no more answers; set by a reviewer or the time
+        # The context keeps these apart from the same English words for applications.
+        DRAFT = "draft", pgettext_lazy("survey", "draft")  # being built; not public
+        PUBLISHED = "published", pgettext_lazy("survey", "published")  # answers between its times
+        CLOSED = "closed", pgettext_lazy("survey", "closed")  # final: no more answers
 
     class ResultsShown(models.TextChoices):
         LIVE = "live", _("while the survey is open")
@@ -43,10 +45,10 @@ class Survey(models.Model):
     class Phase(models.TextChoices):
         """What a visitor finds at a given moment (derived from the state and the times)."""
 
-        DRAFT = "draft", _("not published")
-        UPCOMING = "upcoming", _("not yet open")
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+        DRAFT = "draft", pgettext_lazy("survey", "not published")
+        UPCOMING = "upcoming", pgettext_lazy("survey", "not yet open")
+        OPEN = "open", pgettext_lazy("survey", "open")
+        CLOSED = "closed", pgettext_lazy("survey", "closed")
 
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="surveys"
@@ -126,7 +128,7 @@ class Question(models.Model):
     survey = models.ForeignKey(
         Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions"
     )
-    position = models.PositiveIntegerField(_("number"))
+    position = models.PositiveIntegerField(_("question number"))
     text = models.CharField(_("question"), max_length=500)
     help_text = models.CharField(_("explanation"), max_length=500, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -138,8 +140,8 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["survey", "position", "id"]
-        verbose_name = _("question")
-        verbose_name_plural = _("questions")
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
         constraints = [
             models.UniqueConstraint(
                 fields=["survey", "position"], name="survey_question_position_unique"
@@ -180,13 +182,13 @@ class Choice(models.Model):
     question = models.ForeignKey(
         Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices"
     )
-    position = models.PositiveIntegerField(_("number"))
+    position = models.PositiveIntegerField(_("choice number"))
     text = models.CharField(_("choice"), max_length=200)
 
     class Meta:
         ordering = ["question", "position", "id"]
-        verbose_name = _("choice")
-        verbose_name_plural = _("choices")
+        verbose_name = _("survey choice")
+        verbose_name_plural = _("survey choices")
         constraints = [
             models.UniqueConstraint(
                 fields=["question", "position"], name="survey_choice_position_unique"
@@ -216,8 +218,8 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["survey", "number"]
-        verbose_name = _("response")
-        verbose_name_plural = _("responses")
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
         constraints = [
             models.UniqueConstraint(
                 fields=["survey", "number"], name="survey_response_number_unique"
@@ -241,15 +243,15 @@ class Answer(models.Model):
         Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers"
     )
     choices = models.ManyToManyField(
-        Choice, verbose_name=_("choices"), blank=True, related_name="answers"
+        Choice, verbose_name=_("chosen choices"), blank=True, related_name="answers"
     )
     rating = models.SmallIntegerField(_("rating"), null=True, blank=True)
     text = models.TextField(_("text"), blank=True)
 
     class Meta:
         ordering = ["response", "question__position"]
-        verbose_name = _("answer")
-        verbose_name_plural = _("answers")
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
         constraints = [
             models.UniqueConstraint(
                 fields=["response", "question"], name="survey_answer_once_a_question"

@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gongkai.agencies.models import Agency
 from gongkai.core import audit
@@ -64,6 +65,7 @@ __all__ = [
     "move_question",
     "publish_survey",
     "remove_question",
+    "require_questions_editable",
     "submit_response",
     "update_question",
     "update_survey",
@@ -254,8 +256,10 @@ def _require_settings_editable(actor: User, survey: Survey) -> None:
     raise SurveyPermissionDenied(_("Only an editor of the agency may change this survey."))
 
 
-def _require_questions_editable(actor: User, survey: Survey) -> None:
-    """Editors change questions until the survey is closed or its first answer arrives."""
+def require_questions_editable(actor: User, survey: Survey) -> None:
+    """Refuse unless ``actor`` may change the survey's questions now: an editor of its agency,
+    before the survey is closed and before its first answer (pages ask before showing a form;
+    every question service asks again with the survey locked)."""
     if not permissions.can_edit_questions(actor, survey):
         raise SurveyPermissionDenied(
             _("Only an editor of the agency may change the questions of this survey.")
@@ -265,9 +269,12 @@ def _require_questions_editable(actor: User, survey: Survey) -> None:
     answered = survey.responses.count()
     if answered:
         raise WorkflowError(
-            _(
+            ngettext(
+                "This survey has %(count)d answer: its questions can no longer be changed, "
+                "since that would change the meaning of the answer already given.",
                 "This survey has %(count)d answers: its questions can no longer be changed, "
-                "since that would change the meaning of the answers already given."
+                "since that would change the meaning of the answers already given.",
+                answered,
             )
             % {"count": answered}
         )
@@ -386,7 +393,7 @@ def add_question(
     moment = _now(now)
     with transaction.atomic():
         _lock(survey)
-        _require_questions_editable(actor, survey)
+        require_questions_editable(actor, survey)
         last = survey.questions.aggregate(last=Max("position"))["last"] or 0
         if last >= MAX_QUESTIONS:
             raise SurveyError(
@@ -419,7 +426,7 @@ def update_question(
     survey = question.survey
     with transaction.atomic():
         _lock(survey)
-        _require_questions_editable(actor, survey)
+        require_questions_editable(actor, survey)
         question.refresh_from_db()
         _apply_spec(question, cleaned)
         question.save()
@@ -445,7 +452,7 @@ def move_question(
     survey = question.survey
     with transaction.atomic():
         _lock(survey)
-        _require_questions_editable(actor, survey)
+        require_questions_editable(actor, survey)
         question.refresh_from_db()
         neighbours = survey.questions.exclude(pk=question.pk)
         other = (
@@ -482,7 +489,7 @@ def remove_question(
     survey = question.survey
     with transaction.atomic():
         _lock(survey)
-        _require_questions_editable(actor, survey)
+        require_questions_editable(actor, survey)
         position = question.position
         question.delete()
         for later in survey.questions.filter(position__gt=position).order_by("position"):

@@ -21,8 +21,8 @@ State = Survey.State
 Kind = Question.Kind
 TOKEN = "t" * 43
 FROZEN = (
-    "This survey has 1 answers: its questions can no longer be changed, since that would change "
-    "the meaning of the answers already given."
+    "This survey has 1 answer: its questions can no longer be changed, since that would change "
+    "the meaning of the answer already given."
 )
 
 

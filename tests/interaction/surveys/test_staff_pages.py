@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 State = Survey.State
 TOKEN = "s" * 43
-FROZEN = "This survey has 1 answers: its questions can no longer be changed"
+FROZEN = "This survey has 1 answer: its questions can no longer be changed"
 
 
 @pytest.fixture(autouse=True)

@@ -205,25 +205,10 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _frozen_refusal(request: HttpRequest, survey: Survey) -> HttpResponse | None:
     """The refusal page when the survey's questions cannot be changed now, else None."""
-    if not permissions.can_edit_questions(request.user, survey):
-        return _refuse(
-            request,
-            _("Only an editor of the agency may change the questions of this survey."),
-            survey,
-        )
-    if survey.state == State.CLOSED:
-        return _refuse(request, _("A closed survey cannot be changed."), survey)
-    answered = survey.responses.count()
-    if answered:
-        return _refuse(
-            request,
-            _(
-                "This survey has %(count)d answers: its questions can no longer be changed, "
-                "since that would change the meaning of the answers already given."
-            )
-            % {"count": answered},
-            survey,
-        )
+    try:
+        services.require_questions_editable(_user(request), survey)
+    except SurveyError as error:
+        return _refuse(request, error.message, survey)
     return None
 
 
