@@ -360,3 +360,17 @@ def test_charts_read_their_data_from_json_with_no_inline_script(client, make_sur
         assert "src=" in tag or 'type="application/json"' in tag, tag
     # The tables are there for readers without JavaScript.
     assert page.count('<table class="data-table survey-table">') == 3
+
+
+def test_the_form_and_the_results_take_a_fixed_number_of_queries(
+    client, make_survey, django_assert_max_num_queries
+):
+    survey = make_survey(results=Survey.ResultsShown.LIVE)
+    for index in range(6):
+        answer(survey, token=f"{index}" * 43, multiple=(0, 1, 2), text=f"意见{index}")
+    with_cookie(client, TOKEN)
+
+    with django_assert_max_num_queries(10):
+        assert client.get(detail(survey)).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(results_url(survey)).status_code == 200
