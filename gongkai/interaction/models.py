@@ -2,3 +2,13 @@
 app is ``interaction``; each part keeps its models in its own package)."""
 
 from __future__ import annotations
+
+from gongkai.interaction.consultations.models import (  # noqa: F401
+    Comment,
+    Consultation,
+    ConsultationArticle,
+    ConsultationAttachment,
+    ConsultationEvent,
+    Feedback,
+    FeedbackPoint,
+)
