@@ -6,3 +6,6 @@ from __future__ import annotations
 
 def connect() -> None:
     """Each part registers itself here, one call a part."""
+    from gongkai.interaction.consultations import shells as consultations
+
+    consultations.register()
