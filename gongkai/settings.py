@@ -278,6 +278,10 @@ GONGKAI_TRUSTED_PROXY_COUNT = int(env("GONGKAI_TRUSTED_PROXY_COUNT", "0"))
 
 # Largest attachment accepted on a document (bytes).
 GONGKAI_ATTACHMENT_MAX_BYTES = int(env("GONGKAI_ATTACHMENT_MAX_BYTES", str(50 * 1024 * 1024)))
+
+# How comments on a new consultation on a draft are shown unless its editor chooses otherwise:
+# "before" (moderated before showing, 先审后发) or "at_once" (shown at once, 先发后审).
+GONGKAI_CONSULTATION_MODERATION = env("GONGKAI_CONSULTATION_MODERATION", "before")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Surveys (docs/surveys.md): answers taken from one client address per survey in a window of

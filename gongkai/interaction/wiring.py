@@ -6,6 +6,8 @@ from __future__ import annotations
 
 def connect() -> None:
     """Each part registers itself here, one call a part."""
-    from gongkai.interaction.surveys import navigation as survey_navigation
+    from gongkai.interaction.consultations import shells as consultations
+    from gongkai.interaction.surveys import navigation as surveys
 
-    survey_navigation.register()
+    consultations.register()
+    surveys.register()

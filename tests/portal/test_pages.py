@@ -313,7 +313,8 @@ def test_apps_add_navigation_entries_that_resolve():
         "key_areas",
         "info_requests",  # registered by its app
         "interaction",
-        "surveys",  # registered by interaction.surveys
+        "consultations",  # registered by interaction's consultations (order 52)
+        "surveys",  # registered by interaction's surveys (order 54)
     ]  # no link to a page that is not there
 
 
