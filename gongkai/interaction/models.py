@@ -2,3 +2,13 @@
 app is ``interaction``; each part keeps its models in its own package)."""
 
 from __future__ import annotations
+
+from gongkai.interaction.channels.models import (  # noqa: F401
+    Channel,
+    ChannelFigure,
+    HotlineProgramme,
+    HotlineSession,
+    OpinionResponse,
+    ServiceLog,
+    ServicePoint,
+)
