@@ -32,7 +32,7 @@ from django.db.models.functions import ExtractYear
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.models import Document
-from gongkai.catalogue.selectors.public import public_document_rows
+from gongkai.catalogue.selectors.public import published_documents
 from gongkai.interaction.channels.models import (
     LEVEL_METRICS,
     SERVICE_FIGURES,
@@ -463,10 +463,10 @@ def session_rows(sessions: Iterable[HotlineSession]) -> list[SessionRow]:
 
 def public_response_document(opinion: OpinionResponse) -> Document | None:
     """The catalogue document of ``opinion``'s response while it is public (a document may be
-    withdrawn after it was linked), else None."""
+    withdrawn after it was linked), with its public title (``public_title``); else None."""
     if opinion.response_document_id is None:
         return None
-    return public_document_rows().filter(pk=opinion.response_document_id).first()
+    return published_documents().filter(pk=opinion.response_document_id).first()
 
 
 def open_opinions(agencies: QuerySet[Agency] | None = None) -> QuerySet[OpinionResponse]:

@@ -405,3 +405,20 @@ def test_an_editor_sees_their_own_agency_only(
     assert "The whole government" not in html
     assert point.name in html
     assert other_agency.name not in html
+
+
+def test_a_response_withdrawn_from_the_catalogue_is_flagged(
+    english, editor, office, records, catalogue_document
+):
+    from gongkai.catalogue.services import withdraw_document
+
+    document = catalogue_document("关于暖气问题的回应")
+    services.respond_to_opinion(
+        records["matter"], responded_on=D(2024, 9, 30), document=document, actor=editor,
+        today=TODAY,
+    )  # fmt: skip
+    withdraw_document(document, actor=office, reason="内容已过时")
+    english.force_login(editor)
+    html = english.get(url("opinion_detail", records["matter"].pk)).content.decode()
+    assert "(no longer public)" in html
+    assert reverse("catalogue:document", args=[document.pk]) not in html

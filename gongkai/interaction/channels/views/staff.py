@@ -591,14 +591,10 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opinion = _opinion(request, pk)
     if opinion is None:
         return _refuse_record(request)
-    document_public = (
-        opinion.response_document_id is not None
-        and selectors.public_response_document(opinion) is not None
-    )
     return _render(
         request,
         "opinion_detail.html",
-        {"opinion": opinion, "document_public": document_public},
+        {"opinion": opinion, "public_document": selectors.public_response_document(opinion)},
     )
 
 
