@@ -123,8 +123,8 @@ def _lock(instance: models.Model) -> None:
     instance.refresh_from_db()
 
 
-def _save_new(instance: models.Model, message: str, field: str | None) -> None:
-    """Insert ``instance`` in a savepoint: a row made by someone else at the same moment (a
+def _save_once(instance: models.Model, message: str, field: str | None) -> None:
+    """Save ``instance`` in a savepoint: a row made by someone else at the same moment (a
     unique constraint) is refused with ``message`` instead of breaking the transaction."""
     try:
         with transaction.atomic():
@@ -274,7 +274,7 @@ def record_hotline_session(
         if HotlineSession.objects.filter(programme=programme, aired_on=aired_on).exists():
             raise ChannelsError(_duplicate_session(programme, aired_on), field="aired_on")
         session = HotlineSession(programme=programme, recorded_by=actor, **values)
-        _save_new(session, _duplicate_session(programme, aired_on), "aired_on")
+        _save_once(session, _duplicate_session(programme, aired_on), "aired_on")
         session.agencies.set(on_air)
         audit.record(
             "channels.record_hotline_session",
@@ -333,11 +333,7 @@ def update_hotline_session(
         changes = _changes(before, after)
         if not changes:
             return session
-        try:
-            with transaction.atomic():
-                session.save()
-        except IntegrityError:
-            raise ChannelsError(_duplicate_session(programme, aired_on), field="aired_on") from None
+        _save_once(session, _duplicate_session(programme, aired_on), "aired_on")
         session.agencies.set(on_air)
         audit.record(
             "channels.update_hotline_session",
@@ -409,7 +405,7 @@ def record_service_log(
         if ServiceLog.objects.filter(point=point, date=day).exists():
             raise ChannelsError(_duplicate_log(point, day), field="date")
         log = ServiceLog(point=point, date=day, recorded_by=actor, **figures)
-        _save_new(log, _duplicate_log(point, day), "date")
+        _save_once(log, _duplicate_log(point, day), "date")
         audit.record(
             "channels.record_service_log",
             actor=actor,
@@ -592,8 +588,7 @@ def record_channel_figures(
         ]
         try:
             with transaction.atomic():
-                for figure in figures:
-                    figure.save()
+                figures = ChannelFigure.objects.bulk_create(figures)
         except IntegrityError:
             raise ChannelsError(duplicate, field="month") from None
         audit.record(

@@ -129,8 +129,6 @@ def _form_page(
     cancel_url: str,
     intro: str = "",
     submit: str = "",
-    record: object = None,
-    status: int = 200,
 ) -> HttpResponse:
     return _render(
         request,
@@ -141,10 +139,8 @@ def _form_page(
             "intro": intro,
             "cancel_url": cancel_url,
             "submit": submit or _("Save"),
-            "record": record,
             "section": section,
         },
-        status=status,
     )
 
 
@@ -157,12 +153,10 @@ def _run(form: Any, action: Callable[[], Any]) -> Any:
         return None
 
 
-def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
-) -> HttpResponse:
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """Render a page of this part with what its sub-navigation needs."""
     context["can_record_hotline"] = permissions.can_record_hotline_sessions(request.user)
-    return render(request, f"interaction/channels/staff/{template}", context, status=status)
+    return render(request, f"interaction/channels/staff/{template}", context)
 
 
 def _visible(queryset: models.QuerySet[Any], pk: int) -> Any:
@@ -279,7 +273,6 @@ def hotline_edit(request: HttpRequest, pk: int) -> HttpResponse:
         section="hotline",
         title=_("Hotline session of %(date)s") % {"date": f"{session.aired_on:%Y-%m-%d}"},
         cancel_url=reverse("channels_staff:hotline_list") + f"?year={session.aired_on.year}",
-        record=session,
     )
 
 
@@ -391,7 +384,6 @@ def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
         % {"point": log.point.name, "date": f"{log.date:%Y-%m-%d}"},
         intro=_("Saving replaces the day's figures; the audit trail keeps the old ones."),
         cancel_url=reverse("channels_staff:log_list") + f"?point={log.point_id}",
-        record=log,
     )
 
 
@@ -466,7 +458,6 @@ def figures_new(request: HttpRequest, pk: int) -> HttpResponse:
             "Leave a figure empty when it is not known."
         ),
         cancel_url=reverse("channels_staff:channel_detail", args=[pk]),
-        record=channel,
     )
 
 
@@ -513,7 +504,6 @@ def figures_edit(
             "the audit trail keeps the old ones."
         ),
         cancel_url=reverse("channels_staff:channel_detail", args=[pk]),
-        record=channel,
     )
 
 
@@ -633,7 +623,6 @@ def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         section="opinions",
         title=opinion.topic,
         cancel_url=_opinion_url(opinion),
-        record=opinion,
     )
 
 
@@ -674,7 +663,6 @@ def opinion_respond(request: HttpRequest, pk: int) -> HttpResponse:
             "title of the page where the response was published."
         ),
         cancel_url=_opinion_url(opinion),
-        record=opinion,
     )
 
 
@@ -708,5 +696,4 @@ def opinion_close(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Close without a public response: %(topic)s") % {"topic": opinion.topic},
         submit=_("Close"),
         cancel_url=_opinion_url(opinion),
-        record=opinion,
     )
