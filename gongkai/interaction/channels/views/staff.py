@@ -223,7 +223,7 @@ def hotline_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @office_required
 def hotline_new(request: HttpRequest) -> HttpResponse:
-    form = HotlineSessionForm(request.POST or None)
+    form = HotlineSessionForm(request.POST or None, initial={"aired_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         session = _run(
             form,
