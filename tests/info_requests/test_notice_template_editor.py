@@ -20,17 +20,17 @@ from django.utils.html import escape
 from gongkai.agencies.models import StaffRole
 from gongkai.core.models import AuditEntry
 from gongkai.info_requests import letters
+from gongkai.info_requests.notice_editing import (
+    SAMPLE_APPLICATION,
+    preview_letter,
+    sample_values,
+)
 from gongkai.info_requests.notice_models import (
     PLACEHOLDERS,
     Notice,
     NoticeSettings,
     NoticeTemplate,
     template_placeholders,
-)
-from gongkai.info_requests.notice_editing import (
-    SAMPLE_APPLICATION,
-    preview_letter,
-    sample_values,
 )
 from gongkai.workbench.navigation import navigation_for
 from tests.info_requests.conftest import APPLICANT_NAME
