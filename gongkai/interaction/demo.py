@@ -10,6 +10,7 @@ from django.utils.module_loading import import_string
 PART_LOADERS: list[str] = [
     "gongkai.interaction.surveys.demo.load",
     "gongkai.interaction.consultations.demo.load",
+    "gongkai.interaction.channels.demo.load",
 ]
 
 

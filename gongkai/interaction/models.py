@@ -3,6 +3,15 @@ app is ``interaction``; each part keeps its models in its own package)."""
 
 from __future__ import annotations
 
+from gongkai.interaction.channels.models import (  # noqa: F401
+    Channel,
+    ChannelFigure,
+    HotlineProgramme,
+    HotlineSession,
+    OpinionResponse,
+    ServiceLog,
+    ServicePoint,
+)
 from gongkai.interaction.consultations.models import (  # noqa: F401
     Comment,
     Consultation,

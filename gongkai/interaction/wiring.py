@@ -6,8 +6,10 @@ from __future__ import annotations
 
 def connect() -> None:
     """Each part registers itself here, one call a part."""
+    from gongkai.interaction.channels import shells as channels
     from gongkai.interaction.consultations import shells as consultations
     from gongkai.interaction.surveys import navigation as surveys
 
     consultations.register()
     surveys.register()
+    channels.register()

@@ -315,6 +315,7 @@ def test_apps_add_navigation_entries_that_resolve():
         "interaction",
         "consultations",  # registered by interaction's consultations (order 52)
         "surveys",  # registered by interaction's surveys (order 54)
+        "services",  # the hotline, services and channels (registered by interaction)
     ]  # no link to a page that is not there
 
 
