@@ -2,3 +2,11 @@
 app is ``interaction``; each part keeps its models in its own package)."""
 
 from __future__ import annotations
+
+from gongkai.interaction.letters.models import (  # noqa: F401
+    Letter,
+    LetterAttachment,
+    LetterEvent,
+    LetterSettings,
+    LetterType,
+)
