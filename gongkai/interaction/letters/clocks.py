@@ -16,12 +16,21 @@ import datetime
 from django.utils import timezone
 
 from gongkai.core.clock import ClockEvent, ClockReading, EventKind, compute_clock
+from gongkai.core.context import request_memo
 from gongkai.interaction.letters.models import Letter, LetterEvent, LetterSettings
 
 
 def letter_settings() -> LetterSettings:
-    """The government's letter settings (the defaults when none were saved)."""
-    return LetterSettings.objects.order_by("pk").first() or LetterSettings()
+    """The government's letter settings (the defaults when none were saved); read once a
+    request (or a demonstration load) when a memo is in place."""
+    memo = request_memo.get()
+    if memo is not None and "letters.settings" in memo:
+        return memo["letters.settings"]  # type: ignore[no-any-return]
+    found = LetterSettings.objects.select_related("petition_agency").order_by("pk").first()
+    result = found or LetterSettings()
+    if memo is not None:
+        memo["letters.settings"] = result
+    return result
 
 
 def clock_events(letter: Letter) -> list[ClockEvent]:

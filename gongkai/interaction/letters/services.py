@@ -250,7 +250,8 @@ def _require(allowed: bool) -> None:
 
 def _locked(letter: Letter) -> Letter:
     """The letter re-read under a row lock, so two people cannot act on it at once."""
-    return Letter.objects.select_for_update().get(pk=letter.pk)
+    rows = Letter.objects.select_for_update(of=("self",))
+    return rows.select_related("letter_type", "handling_agency").get(pk=letter.pk)
 
 
 def status_url(letter: Letter) -> str:
