@@ -194,7 +194,7 @@ class StatusLookupForm(PublicForm):
     """The tracking number and query code, sent by POST so the code is never in a URL."""
 
     number = forms.CharField(
-        label=_("Tracking number"),
+        label=pgettext_lazy("letter", "Tracking number"),
         max_length=64,
         error_messages=_required(_("Give the tracking number.")),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),

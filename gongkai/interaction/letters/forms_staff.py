@@ -15,7 +15,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gongkai.agencies.models import Agency
 from gongkai.interaction.letters import services
@@ -125,12 +125,12 @@ class RegisterForm(ServiceErrorMixin, forms.Form):
     office with the day it arrived (the writer's e-mail is optional here)."""
 
     channel = forms.ChoiceField(
-        label=gettext_lazy("Channel"),
+        label=pgettext_lazy("letter", "Channel"),
         choices=[("", "—"), *[(c.value, c.label) for c in Channel if c != Channel.ONLINE]],
         error_messages={"required": gettext_lazy("Choose the channel the letter came by.")},
     )
     received_on = forms.DateField(
-        label=gettext_lazy("Receipt date"),
+        label=pgettext_lazy("letter", "Receipt date"),
         widget=_date_input(),
         help_text=gettext_lazy("The day the letter arrived or the call was taken."),
     )
@@ -146,7 +146,7 @@ class RegisterForm(ServiceErrorMixin, forms.Form):
         queryset=Agency.objects.none(),
         empty_label="—",
     )
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("writer", "Name"), max_length=100)
     phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40)
     email = forms.CharField(label=gettext_lazy("E-mail"), max_length=254, required=False)
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)

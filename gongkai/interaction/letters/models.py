@@ -19,6 +19,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongkai.agencies.models import Agency
 from gongkai.core.clock import EventKind
@@ -78,7 +79,7 @@ class LetterType(models.Model):
         SUGGESTION = "suggestion", _("suggestion")  # 建议
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=100)  # 区长信箱, 网上咨询 …
+    name = models.CharField(pgettext_lazy("writer", "name"), max_length=100)  # 区长信箱, 网上咨询 …
     slug = models.SlugField(_("web name"), max_length=50, unique=True)
     description = models.TextField(_("description"), blank=True)
     reply_days = models.PositiveSmallIntegerField(
@@ -136,7 +137,7 @@ class Letter(models.Model):
         CLOSED = "closed", _("closed")  # 已办结 (final)
 
     class Channel(models.TextChoices):
-        ONLINE = "online", _("online form")  # 网上来信
+        ONLINE = "online", pgettext_lazy("letter channel", "online form")  # 网上来信
         HOTLINE = "hotline", _("hotline")  # 热线
         LETTER = "letter", _("letter by post")  # 来信（信件）
         VISIT = "visit", _("visit")  # 来访
@@ -154,12 +155,16 @@ class Letter(models.Model):
         FAIRLY_SATISFIED = "fairly_satisfied", _("fairly satisfied")  # 基本满意
         UNSATISFIED = "unsatisfied", _("unsatisfied")  # 不满意
 
-    number = models.CharField(_("tracking number"), max_length=64, unique=True)
+    number = models.CharField(
+        pgettext_lazy("letter", "tracking number"), max_length=64, unique=True
+    )
     query_code = models.CharField(max_length=128)  # a hash: the code is shown once
     letter_type = models.ForeignKey(
         LetterType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="letters"
     )
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(
+        pgettext_lazy("letter", "channel"), max_length=16, choices=Channel.choices
+    )
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.RECEIVED
     )
@@ -181,7 +186,7 @@ class Letter(models.Model):
     )
 
     # The writer. Required, never on a public page, in an event, a log line or the index.
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("writer", "name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=40)
     email = models.EmailField(_("e-mail"), blank=True)  # required online; see services
 
@@ -193,7 +198,7 @@ class Letter(models.Model):
     )
 
     submitted_at = models.DateTimeField(_("submitted at"))  # when it was written or typed in
-    received_on = models.DateField(_("receipt date"))
+    received_on = models.DateField(pgettext_lazy("letter", "receipt date"))
     accepted_on = models.DateField(_("acceptance date"), null=True, blank=True)
     limit_days = models.PositiveSmallIntegerField(  # the type's limit when accepted
         _("reply limit (working days)"), null=True, blank=True
