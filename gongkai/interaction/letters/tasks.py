@@ -70,7 +70,7 @@ def send_reminders(*, today: datetime.date) -> int:
         selectors.open_letters()
         .filter(clock_state__in=["due_soon", "overdue"])
         .exclude(due_on=None)
-        .select_related("handling_agency")
+        .select_related("handling_agency", "letter_type")
     )
     for letter in rows:
         if letter.events.filter(code=Code.REMINDED, on=today).exists():
