@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 
 # Each entry is ``load(stdout)``, matching existing records so that a second run changes nothing.
 PART_LOADERS: list[str] = [
+    "gongkai.interaction.letters.demo.load",
     "gongkai.interaction.surveys.demo.load",
     "gongkai.interaction.consultations.demo.load",
     "gongkai.interaction.channels.demo.load",

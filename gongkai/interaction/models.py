@@ -21,6 +21,13 @@ from gongkai.interaction.consultations.models import (  # noqa: F401
     Feedback,
     FeedbackPoint,
 )
+from gongkai.interaction.letters.models import (  # noqa: F401
+    Letter,
+    LetterAttachment,
+    LetterEvent,
+    LetterSettings,
+    LetterType,
+)
 from gongkai.interaction.surveys.models import (  # noqa: F401
     Answer,
     Choice,

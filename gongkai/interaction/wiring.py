@@ -8,8 +8,10 @@ def connect() -> None:
     """Each part registers itself here, one call a part."""
     from gongkai.interaction.channels import shells as channels
     from gongkai.interaction.consultations import shells as consultations
+    from gongkai.interaction.letters import shells as letters
     from gongkai.interaction.surveys import navigation as surveys
 
+    letters.register()
     consultations.register()
     surveys.register()
     channels.register()
