@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.info_requests",
     "gongkai.citizens",
+    "gongkai.interaction",
     "gongkai.portal",
     "gongkai.workbench",
     "gongkai.api",
@@ -279,7 +280,17 @@ GONGKAI_TRUSTED_PROXY_COUNT = int(env("GONGKAI_TRUSTED_PROXY_COUNT", "0"))
 
 # Largest attachment accepted on a document (bytes).
 GONGKAI_ATTACHMENT_MAX_BYTES = int(env("GONGKAI_ATTACHMENT_MAX_BYTES", str(50 * 1024 * 1024)))
+
+# How comments on a new consultation on a draft are shown unless its editor chooses otherwise:
+# "before" (moderated before showing, 先审后发) or "at_once" (shown at once, 先发后审).
+GONGKAI_CONSULTATION_MODERATION = env("GONGKAI_CONSULTATION_MODERATION", "before")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Surveys (docs/surveys.md): answers taken from one client address per survey in a window of
+# seconds, whatever its cookies say; the key of the visitor hash (default: the secret key).
+GONGKAI_SURVEY_ANSWERS_PER_ADDRESS = int(env("GONGKAI_SURVEY_ANSWERS_PER_ADDRESS", "20"))
+GONGKAI_SURVEY_ADDRESS_WINDOW = int(env("GONGKAI_SURVEY_ADDRESS_WINDOW", str(60 * 60)))
+GONGKAI_SURVEY_VISITOR_KEY = env("GONGKAI_SURVEY_VISITOR_KEY")
 
 # Search: "tantivy" (embedded engine, the default), or "database" (FTS5 on SQLite, text search
 # on PostgreSQL) for several application servers without a shared disk. The Tantivy index is

@@ -9,6 +9,7 @@ SEED_MIGRATIONS = [
     "gongkai.core.migrations.0003_seed_calendar",
     "gongkai.catalogue.migrations.0002_seed_taxonomies",
     "gongkai.catalogue.migrations.0006_seed_record_types",
+    "gongkai.interaction.migrations.0002_seed_letter_types",
 ]
 
 

@@ -598,6 +598,10 @@ DEMO_STAFF: list[StaffRow] = [
     StaffRow("health-editor", "卫生局信息员（演示）", (("health", Role.EDITOR),)),
     StaffRow("health-reviewer", "卫生局审核人（演示）", (("health", Role.REVIEWER),)),
     StaffRow("health-handler", "卫生局承办人（演示）", (("health", Role.HANDLER),)),
+    # Letters (来信) about street vending, illegal building and night-time noise go to the
+    # city-management bureau: its handler drafts the replies and its reviewer approves them.
+    StaffRow("urban-handler", "城管执法局承办人（演示）", (("urban-management", Role.HANDLER),)),
+    StaffRow("urban-reviewer", "城管执法局审核人（演示）", (("urban-management", Role.REVIEWER),)),
     StaffRow(
         "legal",
         "法制办审核人（演示）",

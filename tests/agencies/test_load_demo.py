@@ -256,6 +256,8 @@ EXPECTED_STAFF = {
     "health-editor": {("区卫生局", "editor")},
     "health-reviewer": {("区卫生局", "reviewer")},
     "health-handler": {("区卫生局", "handler")},
+    "urban-handler": {("区城管执法局", "handler")},
+    "urban-reviewer": {("区城管执法局", "reviewer")},
     "legal": {
         (short_name, "legal_reviewer")
         for short_name in (

@@ -162,6 +162,10 @@ def site(agency_factory, staff_role_factory):
         "/apply/",
         f"/apply/?agency={bureau.slug}",
         "/apply/status/",
+        "/letters/",
+        "/letters/write/",
+        "/letters/write/?type=complaint",
+        "/letters/status/",
         "/no-such-page/",
     ]
 

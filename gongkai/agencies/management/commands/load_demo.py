@@ -22,6 +22,7 @@ DEMO_LOADERS = [
     "gongkai.agencies.demo.load",
     "gongkai.catalogue.demo.load",
     "gongkai.info_requests.demo.load",
+    "gongkai.interaction.demo.load",
     "gongkai.search.demo.load",
 ]
 

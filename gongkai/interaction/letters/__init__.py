@@ -1,0 +1,1 @@
+"""Public interaction: letters."""

@@ -1,0 +1,879 @@
+"""Every action that changes a letter. One function per action, one transaction each, the row
+locked, the permission checked, a :class:`LetterEvent` and an audit entry written; mail to the
+writer is queued in the same transaction and sent after it commits (``core.mail``).
+
+Dates: ``on`` is the day an action happened, today by default, never in the future and never
+before the letter's last step; the reply clock counts from these dates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.agencies.models import Agency
+from gongkai.catalogue.attachments import AttachmentError, InspectedFile, inspect_upload
+from gongkai.core import audit
+from gongkai.core.clock import ClockError, EventKind
+from gongkai.core.mail import queue_mail
+from gongkai.core.models import User
+from gongkai.core.numbering import allocate_number
+from gongkai.core.workdays import CalendarNotCovered, working_days_between
+from gongkai.interaction.letters import permissions
+from gongkai.interaction.letters.clocks import letter_settings, read_clock, refresh_clock
+from gongkai.interaction.letters.models import (
+    Letter,
+    LetterAttachment,
+    LetterEvent,
+    LetterType,
+)
+from gongkai.interaction.letters.workflow import (
+    REJECTION_MESSAGES,
+    LetterError,
+    LetterPermissionDenied,
+    transition,
+)
+
+State = Letter.State
+Code = LetterEvent.Code
+Channel = Letter.Channel
+Rating = Letter.Rating
+Rejection = Letter.Rejection
+
+QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+QUERY_CODE_LENGTH = 8
+SUBJECT_MIN_LENGTH = 2
+SUBJECT_MAX_LENGTH = 200
+CONTENT_MIN_LENGTH = 5
+CONTENT_MAX_LENGTH = 5000
+REPLY_MIN_LENGTH = 5
+MAX_ATTACHMENTS = 3
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024  # per file, at most the catalogue's own limit
+_PHONE_RE = re.compile(r"^[\d\-+() ]{5,40}$")
+
+
+# --------------------------------------------------------------------------- the letter
+
+
+@dataclass
+class LetterInput:
+    """What a writer gives, on the online form or to staff registering the letter."""
+
+    letter_type: LetterType
+    name: str
+    phone: str
+    email: str
+    subject: str
+    content: str
+    consent_to_publish: bool = False
+    agency: Agency | None = None  # the agency addressed, if the writer named one
+
+
+def check_letter(data: LetterInput, *, email_required: bool) -> None:
+    """Refuse an incomplete or malformed letter, naming the field."""
+    if not isinstance(data.letter_type, LetterType) or not data.letter_type.active:
+        raise LetterError(_("Choose the kind of letter."), field="letter_type")
+    if not data.name.strip():
+        raise LetterError(_("Give your name."), field="name")
+    if len(data.name.strip()) > 100:
+        raise LetterError(_("A name has at most 100 characters."), field="name")
+    if not _PHONE_RE.match(data.phone.strip()):
+        raise LetterError(_("Give a phone number we can call."), field="phone")
+    email = data.email.strip()
+    if email_required and not email:
+        raise LetterError(_("Give an e-mail address: the reply is announced there."), field="email")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise LetterError(_("The e-mail address is not valid."), field="email") from None
+    subject = data.subject.strip()
+    if not SUBJECT_MIN_LENGTH <= len(subject) <= SUBJECT_MAX_LENGTH:
+        raise LetterError(
+            _("Give a subject of %(min)d to %(max)d characters.")
+            % {"min": SUBJECT_MIN_LENGTH, "max": SUBJECT_MAX_LENGTH},
+            field="subject",
+        )
+    content = data.content.strip()
+    if len(content) < CONTENT_MIN_LENGTH:
+        raise LetterError(_("Write what your letter is about."), field="content")
+    if len(content) > CONTENT_MAX_LENGTH:
+        raise LetterError(
+            _("A letter has at most %(max)d characters.") % {"max": CONTENT_MAX_LENGTH},
+            field="content",
+        )
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
+def check_query_code(letter: Letter, code: str) -> bool:
+    """Whether ``code`` is the letter's query code (compared as a password hash)."""
+    return bool(code) and check_password(code.strip().upper(), letter.query_code)
+
+
+def inspect_attachments(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, InspectedFile]]:
+    """Check the writer's files before anything is stored: at most three, each at most 10 MB,
+    each a PDF, Word, Excel or image file by its content."""
+    files = [upload for upload in files if upload is not None]
+    if len(files) > MAX_ATTACHMENTS:
+        raise LetterError(
+            _("Attach at most %(count)d files.") % {"count": MAX_ATTACHMENTS},
+            field="attachments",
+        )
+    inspected = []
+    for upload in files:
+        if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
+            raise LetterError(
+                _("“%(name)s” is larger than %(limit)s, the limit for a file sent with a letter.")
+                % {"name": upload.name, "limit": filesizeformat(ATTACHMENT_MAX_BYTES)},
+                field="attachments",
+            )
+        try:
+            inspected.append((upload, inspect_upload(upload)))
+        except AttachmentError as error:
+            raise LetterError(error.message, field="attachments") from None
+    return inspected
+
+
+def _store_attachments(
+    letter: Letter, files: Iterable[tuple[UploadedFile, InspectedFile]], *, actor: User | None
+) -> list[LetterAttachment]:
+    stored = []
+    for upload, inspected in files:
+        attachment = LetterAttachment(
+            letter=letter,
+            original_name=inspected.original_name,
+            content_type=inspected.content_type,
+            size=inspected.size,
+            uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        upload.seek(0)
+        attachment.file.save(inspected.original_name, upload, save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _date(on: datetime.date | None) -> datetime.date:
+    today = _today()
+    on = on or today
+    if on > today:
+        raise LetterError(_("The date cannot be in the future."), field="on")
+    return on
+
+
+def _event(
+    letter: Letter,
+    code: str,
+    *,
+    actor: User | None,
+    on: datetime.date,
+    from_state: str = "",
+    comment: str = "",
+    data: dict[str, Any] | None = None,
+    clock: str = "",
+    at: datetime.datetime | None = None,
+) -> LetterEvent:
+    """Append an event. The history is chronological: an action dated before the letter's
+    last step (or its receipt) is refused, so the clock never sees events out of order."""
+    last = letter.events.order_by("-on").values_list("on", flat=True).first()
+    floor = max(last or letter.received_on, letter.received_on)
+    if on < floor:
+        raise LetterError(
+            _("The date cannot be before %(date)s, the last step of this letter.")
+            % {"date": floor.isoformat()},
+            field="on",
+        )
+    return LetterEvent.objects.create(
+        letter=letter,
+        code=code,
+        at=at or timezone.now(),
+        on=on,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        from_state=from_state,
+        to_state=letter.state,
+        comment=comment,
+        data=data or {},
+        clock_kind=clock,
+    )
+
+
+def _audit(action: str, letter: Letter, *, actor: User | None, **details: Any) -> None:
+    audit.record(
+        f"letters.{action}",
+        actor=actor,
+        obj=letter,
+        agency_id=letter.handling_agency_id or letter.agency_id,
+        details=details,
+    )
+
+
+def _save(letter: Letter, *fields: str, today: datetime.date | None = None) -> None:
+    """Save the changed fields with the refreshed clock cache."""
+    try:
+        refresh_clock(letter, today=today)
+    except (ClockError, CalendarNotCovered):
+        # A year the calendar does not cover yet: no due date until the administrator adds it.
+        letter.due_on, letter.clock_state = None, ""
+    letter.save(update_fields=[*fields, "due_on", "clock_state", "updated_at"])
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise LetterPermissionDenied(_("You may not do this with this letter."))
+
+
+def _locked(letter: Letter) -> Letter:
+    """The letter re-read under a row lock, so two people cannot act on it at once."""
+    rows = Letter.objects.select_for_update(of=("self",))
+    return rows.select_related("letter_type", "handling_agency").get(pk=letter.pk)
+
+
+def status_url(letter: Letter) -> str:
+    site = getattr(settings, "GONGKAI_SITE_URL", "").rstrip("/")
+    return site + reverse("letters:status") + f"?number={letter.number}"
+
+
+def _notify(letter: Letter, topic: str, subject: str, lines: Sequence[str]) -> None:
+    """Queue an e-mail to the writer (when they gave an address): what happened, the number
+    and where to look — sent after the transaction commits."""
+    if not letter.email:
+        return
+    body = "\n\n".join(
+        [
+            *(str(line) for line in lines if line),
+            _("Tracking number: %(number)s") % {"number": letter.number},
+            _("Status page: %(url)s (with your query code)") % {"url": status_url(letter)},
+        ]
+    )
+    queue_mail(
+        to=letter.email,
+        subject=f"[{letter.number}] {subject}",
+        body=body,
+        topic=f"letters.{topic}",
+    )
+
+
+# --------------------------------------------------------------------------- receipt
+
+
+def _create(
+    data: LetterInput,
+    *,
+    channel: str,
+    received_on: datetime.date,
+    submitted_at: datetime.datetime,
+    registered_by: User | None,
+    submission_key: str | None,
+) -> tuple[Letter, str]:
+    code = new_query_code()
+    _serial, number = allocate_number(
+        scope=f"letters:{received_on.year}",
+        pattern=letter_settings().number_pattern,
+        year=received_on.year,
+    )
+    letter_type = data.letter_type
+    letter = Letter.objects.create(
+        number=number,
+        query_code=make_password(code),
+        letter_type=letter_type,
+        channel=channel,
+        agency=data.agency or letter_type.agency,
+        name=data.name.strip(),
+        phone=data.phone.strip(),
+        email=data.email.strip(),
+        subject=data.subject.strip(),
+        content=data.content.strip(),
+        consent_to_publish=data.consent_to_publish,
+        submitted_at=submitted_at,
+        received_on=received_on,
+        registered_by=registered_by,
+        submission_key=submission_key,
+    )
+    return letter, code
+
+
+def submit_letter(
+    data: LetterInput,
+    *,
+    submission_key: str,
+    attachments: Sequence[UploadedFile] = (),
+    now: datetime.datetime | None = None,
+) -> tuple[Letter, str | None]:
+    """A letter written on the online form; returns it and its query code.
+
+    ``submission_key`` comes with the form: a second submission of the same form (a refresh,
+    a double click, a retry after a timeout) returns the first letter and no code (the page
+    that showed it keeps it), and stores nothing more.
+    """
+    if not submission_key or len(submission_key) > 64:
+        raise LetterError(_("The form has expired; please send it again."))
+    existing = Letter.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing, None
+    check_letter(data, email_required=True)
+    files = inspect_attachments(attachments)
+    now = now or timezone.now()  # given only by the demonstration loader
+    today = timezone.localdate(now)
+    try:
+        with transaction.atomic():
+            letter, code = _create(
+                data,
+                channel=Channel.ONLINE,
+                received_on=today,
+                submitted_at=now,
+                registered_by=None,
+                submission_key=submission_key,
+            )
+            stored = _store_attachments(letter, files, actor=None)
+            _event(
+                letter,
+                Code.SUBMITTED,
+                actor=None,
+                on=today,
+                at=now,
+                data={"type": letter.letter_type_id, "attachments": len(stored)},
+            )
+            _audit("submit", letter, actor=None)
+            _notify(
+                letter,
+                "submitted",
+                _("Your letter has been received"),
+                [_("We received your letter “%(subject)s” on %(date)s.")
+                 % {"subject": letter.subject, "date": today.isoformat()}],
+            )  # fmt: skip
+    except IntegrityError:
+        # The same form sent twice at the same moment: the other one won.
+        existing = Letter.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing, None
+    return letter, code
+
+
+def register_letter(
+    data: LetterInput,
+    *,
+    actor: User,
+    channel: str,
+    received_on: datetime.date,
+    attachments: Sequence[UploadedFile] = (),
+) -> tuple[Letter, str]:
+    """A letter that came by the hotline, by post, in a visit or a phone call, typed in by the
+    office with the day it arrived. The writer's e-mail is optional here: someone who phones
+    or writes on paper may have none (they are then told the number and code by staff)."""
+    _require(permissions.can_receive_letters(actor))
+    if channel not in Channel.values or channel == Channel.ONLINE:
+        raise LetterError(_("Choose the channel the letter came by."), field="channel")
+    if received_on > _today():
+        raise LetterError(_("The date cannot be in the future."), field="received_on")
+    check_letter(data, email_required=False)
+    files = inspect_attachments(attachments)
+    with transaction.atomic():
+        letter, code = _create(
+            data,
+            channel=channel,
+            received_on=received_on,
+            submitted_at=timezone.now(),
+            registered_by=actor,
+            submission_key=None,
+        )
+        stored = _store_attachments(letter, files, actor=actor)
+        _event(
+            letter,
+            Code.REGISTERED,
+            actor=actor,
+            on=received_on,
+            data={"type": letter.letter_type_id, "channel": channel, "attachments": len(stored)},
+        )
+        _audit("register", letter, actor=actor, channel=channel)
+        _notify(
+            letter,
+            "registered",
+            _("Your letter has been registered"),
+            [_("Your letter “%(subject)s” was registered on %(date)s.")
+             % {"subject": letter.subject, "date": received_on.isoformat()}],
+        )  # fmt: skip
+    return letter, code
+
+
+# --------------------------------------------------------------------------- the office
+
+
+def accept_letter(
+    letter: Letter,
+    *,
+    actor: User,
+    letter_type: LetterType | None = None,
+    handling_agency: Agency | None = None,
+    note: str = "",
+    on: datetime.date | None = None,
+) -> Letter:
+    """Accept (受理) the letter: its reply clock starts, with the limit of its type (which the
+    office may correct here: a "complaint" that only asks a question is a consultation). With
+    ``handling_agency``, assign it at once."""
+    _require(permissions.can_receive_letters(actor))
+    on = _date(on)
+    with transaction.atomic():
+        letter = _locked(letter)
+        before = transition(letter, State.ACCEPTED)
+        changed_type = letter_type is not None and letter_type.pk != letter.letter_type_id
+        if letter_type is not None:
+            letter.letter_type = letter_type
+        letter.accepted_on = on
+        letter.limit_days = letter.letter_type.reply_days
+        data: dict[str, Any] = {"limit": letter.limit_days}
+        if changed_type:
+            data["type"] = letter.letter_type_id
+        _event(
+            letter,
+            Code.ACCEPTED,
+            actor=actor,
+            on=on,
+            from_state=before,
+            data=data,
+            clock=EventKind.START,
+        )
+        _save(letter, "state", "letter_type", "accepted_on", "limit_days")
+        _audit("accept", letter, actor=actor, limit=letter.limit_days)
+        if handling_agency is not None:
+            letter = _assign(letter, actor=actor, agency=handling_agency, note=note, on=on)
+    return letter
+
+
+def reject_letter(
+    letter: Letter,
+    *,
+    actor: User,
+    reason: str,
+    note: str = "",
+    duplicate_of: str = "",
+    on: datetime.date | None = None,
+) -> Letter:
+    """Do not accept the letter (不予受理), for one of the reasons of
+    :data:`~gongkai.interaction.letters.workflow.REJECTION_MESSAGES`; the writer is told why
+    and, for an application for information or a petition, where to turn instead."""
+    _require(permissions.can_receive_letters(actor))
+    on = _date(on)
+    if reason not in Rejection.values:
+        raise LetterError(_("Choose why the letter is not accepted."), field="reason")
+    note = note.strip()
+    if reason == Rejection.OUT_OF_SCOPE and not note:
+        raise LetterError(
+            _("Tell the writer where to turn instead (the body responsible)."), field="note"
+        )
+    with transaction.atomic():
+        letter = _locked(letter)
+        earlier: Letter | None = None
+        if duplicate_of.strip():
+            if reason != Rejection.DUPLICATE:
+                raise LetterError(
+                    _("An earlier letter is named only for a duplicate."), field="duplicate_of"
+                )
+            earlier = Letter.objects.filter(number__iexact=duplicate_of.strip()).first()
+            if earlier is None or earlier.pk == letter.pk:
+                raise LetterError(
+                    _("No other letter has the number “%(number)s”.")
+                    % {"number": duplicate_of.strip()},
+                    field="duplicate_of",
+                )
+        before = transition(letter, State.REJECTED)
+        letter.rejection_reason = reason
+        letter.rejection_note = note
+        letter.duplicate_of = earlier
+        letter.closed_on = on
+        _event(
+            letter,
+            Code.REJECTED,
+            actor=actor,
+            on=on,
+            from_state=before,
+            comment=note,
+            data={"reason": reason, **({"duplicate_of": earlier.number} if earlier else {})},
+        )
+        _save(letter, "state", "rejection_reason", "rejection_note", "duplicate_of", "closed_on")
+        _audit("reject", letter, actor=actor, reason=reason)
+        _notify(
+            letter,
+            "rejected",
+            _("Your letter was not accepted"),
+            [str(REJECTION_MESSAGES[reason]), note, *_redirect_lines(reason)],
+        )
+    return letter
+
+
+def _redirect_lines(reason: str) -> list[str]:
+    """Where a writer pointed elsewhere should turn, for the e-mail."""
+    site = getattr(settings, "GONGKAI_SITE_URL", "").rstrip("/")
+    if reason == Rejection.INFO_REQUEST:
+        return [_("The application form: %(url)s") % {"url": site + reverse("info_requests:apply")}]
+    if reason == Rejection.PETITION:
+        config = letter_settings()
+        lines = []
+        if config.petition_agency_id is not None and config.petition_agency is not None:
+            lines.append(config.petition_agency.name)
+        if config.petition_note:
+            lines.append(config.petition_note)
+        return lines
+    return []
+
+
+def _assign(letter: Letter, *, actor: User, agency: Agency, note: str, on: datetime.date) -> Letter:
+    before = transition(letter, State.HANDLING)
+    letter.handling_agency = agency
+    _event(
+        letter,
+        Code.ASSIGNED,
+        actor=actor,
+        on=on,
+        from_state=before,
+        comment=note.strip(),
+        data={"agency": agency.pk},
+    )
+    _save(letter, "state", "handling_agency")
+    _audit("assign", letter, actor=actor, agency=agency.pk)
+    return letter
+
+
+def assign_letter(
+    letter: Letter,
+    *,
+    actor: User,
+    agency: Agency,
+    note: str = "",
+    on: datetime.date | None = None,
+) -> Letter:
+    """Give the accepted letter to the agency that answers it (转办), with the office's
+    instructions if any."""
+    _require(permissions.can_receive_letters(actor))
+    on = _date(on)
+    with transaction.atomic():
+        letter = _locked(letter)
+        return _assign(letter, actor=actor, agency=agency, note=note, on=on)
+
+
+def transfer_letter(
+    letter: Letter,
+    *,
+    actor: User,
+    agency: Agency,
+    reason: str,
+    on: datetime.date | None = None,
+) -> Letter:
+    """Move the letter to another handling agency (转办 onwards), with the reason. The reply
+    clock runs on: the time spent finding the right agency is the government's."""
+    _require(permissions.can_receive_letters(actor))
+    on = _date(on)
+    if not reason.strip():
+        raise LetterError(_("Give the reason for the transfer."), field="reason")
+    with transaction.atomic():
+        letter = _locked(letter)
+        if letter.state != State.HANDLING or letter.handling_agency_id is None:
+            raise LetterError(_("Only a letter being handled can be transferred."))
+        if letter.handling_agency_id == agency.pk:
+            raise LetterError(_("The letter is with that agency already."), field="agency")
+        previous = letter.handling_agency_id
+        letter.handling_agency = agency
+        _event(
+            letter,
+            Code.TRANSFERRED,
+            actor=actor,
+            on=on,
+            from_state=letter.state,
+            comment=reason.strip(),
+            data={"from": previous, "to": agency.pk},
+        )
+        _save(letter, "handling_agency")
+        _audit("transfer", letter, actor=actor, agency=agency.pk, previous=previous)
+    return letter
+
+
+# --------------------------------------------------------------------------- the agency
+
+
+def draft_reply(
+    letter: Letter, *, actor: User, reply_text: str, on: datetime.date | None = None
+) -> Letter:
+    """Write (or rewrite) the reply to the letter: the handling agency's handler."""
+    on = _date(on)
+    text = reply_text.strip()
+    if len(text) < REPLY_MIN_LENGTH:
+        raise LetterError(_("Write the reply."), field="reply_text")
+    if len(text) > CONTENT_MAX_LENGTH:
+        raise LetterError(
+            _("A reply has at most %(max)d characters.") % {"max": CONTENT_MAX_LENGTH},
+            field="reply_text",
+        )
+    with transaction.atomic():
+        letter = _locked(letter)
+        _require(permissions.can_handle_letter(actor, letter))
+        if letter.state != State.HANDLING:
+            raise LetterError(_("The reply is written while the letter is being handled."))
+        letter.reply_text = text
+        _event(letter, Code.DRAFTED, actor=actor, on=on, from_state=letter.state)
+        _save(letter, "reply_text")
+        _audit("draft_reply", letter, actor=actor)
+    return letter
+
+
+def submit_for_review(letter: Letter, *, actor: User, on: datetime.date | None = None) -> Letter:
+    """Send the drafted reply to the agency's reviewer (审核)."""
+    on = _date(on)
+    with transaction.atomic():
+        letter = _locked(letter)
+        _require(permissions.can_handle_letter(actor, letter))
+        if letter.state == State.HANDLING and not letter.reply_text:
+            raise LetterError(_("Draft the reply before sending it for review."))
+        before = transition(letter, State.REVIEW)
+        _event(letter, Code.SUBMITTED_FOR_REVIEW, actor=actor, on=on, from_state=before)
+        _save(letter, "state")
+        _audit("submit_for_review", letter, actor=actor)
+    return letter
+
+
+def _submitter(letter: Letter) -> int | None:
+    event = letter.events.filter(code=Code.SUBMITTED_FOR_REVIEW).order_by("-at", "-id").first()
+    return event.actor_id if event is not None else None
+
+
+def review_letter(
+    letter: Letter,
+    *,
+    actor: User,
+    approve: bool,
+    comment: str = "",
+    on: datetime.date | None = None,
+) -> Letter:
+    """The agency's reviewer approves the reply — it goes out at once and the writer is told —
+    or returns it to the handler with what must change. Someone other than the handler who
+    sent it reviews it."""
+    on = _date(on)
+    comment = comment.strip()
+    if not approve and not comment:
+        raise LetterError(_("Say what must change."), field="comment")
+    with transaction.atomic():
+        letter = _locked(letter)
+        _require(permissions.can_review_letter(actor, letter))
+        if letter.state != State.REVIEW:
+            raise LetterError(_("This letter is not waiting for review."))
+        if _submitter(letter) == actor.pk:
+            raise LetterPermissionDenied(
+                _("The reply is reviewed by someone other than the handler who sent it.")
+            )
+        if not approve:
+            before = transition(letter, State.HANDLING)
+            _event(
+                letter, Code.REVIEW_RETURNED, actor=actor, on=on, from_state=before,
+                comment=comment,
+            )  # fmt: skip
+            _save(letter, "state")
+            _audit("review_return", letter, actor=actor)
+            return letter
+        _event(letter, Code.REVIEW_APPROVED, actor=actor, on=on, from_state=letter.state,
+               comment=comment)  # fmt: skip
+        _audit("review_approve", letter, actor=actor)
+        return _issue_reply(letter, actor=actor, on=on)
+
+
+def _issue_reply(letter: Letter, *, actor: User, on: datetime.date) -> Letter:
+    """The reply goes out on ``on``: the clock stops and the writer is told."""
+    before = transition(letter, State.REPLIED)
+    letter.replied_on = on
+    letter.replied_at = timezone.now()
+    if timezone.localdate(letter.replied_at) != on:
+        # A reply recorded for an earlier day (the demonstration): noon of that day.
+        letter.replied_at = datetime.datetime.combine(
+            on, datetime.time(12), tzinfo=timezone.get_current_timezone()
+        )
+    reading = None
+    with contextlib.suppress(ClockError, CalendarNotCovered):
+        reading = read_clock(letter, today=on)
+    _event(
+        letter,
+        Code.REPLIED,
+        actor=actor,
+        on=on,
+        from_state=before,
+        at=letter.replied_at,
+        data={
+            "agency": letter.handling_agency_id,
+            "due_on": reading.due_date.isoformat() if reading and reading.due_date else "",
+            "working_days": reading.used if reading else None,
+            "reopened": letter.reopened,
+        },
+        clock=EventKind.STOP,
+    )
+    _save(letter, "state", "replied_on", "replied_at")
+    _audit("reply", letter, actor=actor)
+    _notify(
+        letter,
+        "replied",
+        _("Reply to your letter"),
+        [_("The reply to your letter “%(subject)s”:") % {"subject": letter.subject},
+         letter.reply_text,
+         _("Please tell us on the status page whether the reply satisfies you.")],
+    )  # fmt: skip
+    return letter
+
+
+# --------------------------------------------------------------------------- the writer
+
+
+def rate_letter(
+    letter: Letter,
+    *,
+    rating: str,
+    comment: str = "",
+    reopen: bool = False,
+    now: datetime.datetime | None = None,
+) -> Letter:
+    """The writer rates the reply on the status page (满意, 基本满意, 不满意). The letter is
+    closed — unless the writer is unsatisfied and asks for it to be handled again, which is
+    allowed once: it goes back to the handler with a new reply clock of the same limit."""
+    if rating not in Rating.values:
+        raise LetterError(_("Choose how satisfied you are with the reply."), field="rating")
+    comment = comment.strip()
+    if len(comment) > CONTENT_MAX_LENGTH:
+        raise LetterError(
+            _("A comment has at most %(max)d characters.") % {"max": CONTENT_MAX_LENGTH},
+            field="comment",
+        )
+    if reopen and rating != Rating.UNSATISFIED:
+        raise LetterError(
+            _("A letter is handled again only when you are not satisfied with the reply."),
+            field="reopen",
+        )
+    if rating == Rating.UNSATISFIED and not comment:
+        raise LetterError(_("Say what the reply lacks."), field="comment")
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    with transaction.atomic():
+        letter = _locked(letter)
+        if letter.state != State.REPLIED:
+            raise LetterError(_("This letter is not waiting for your rating."))
+        if reopen and letter.reopened:
+            raise LetterError(
+                _("A letter can be handled again only once; it has been already."),
+                field="reopen",
+            )
+        before = letter.state
+        # The rating first (no change of state), then what it leads to.
+        _event(letter, Code.RATED, actor=None, on=on, at=now, from_state=before,
+               comment=comment, data={"rating": rating, "reopen": reopen})  # fmt: skip
+        if reopen:
+            transition(letter, State.HANDLING)
+            letter.reopened = True
+            _event(
+                letter,
+                Code.REOPENED,
+                actor=None,
+                on=on,
+                at=now,
+                from_state=before,
+                data={"limit": letter.limit_days},
+                clock=EventKind.START,
+            )
+            _save(letter, "state", "reopened")
+            _audit("reopen", letter, actor=None, rating=rating)
+            return letter
+        transition(letter, State.CLOSED)
+        letter.rating, letter.rating_comment, letter.rated_at = rating, comment, now
+        letter.closed_on = on
+        _event(letter, Code.CLOSED, actor=None, on=on, at=now, from_state=before,
+               data={"rated": True})  # fmt: skip
+        _save(letter, "state", "rating", "rating_comment", "rated_at", "closed_on")
+        _audit("rate", letter, actor=None, rating=rating)
+    return letter
+
+
+# --------------------------------------------------------------------------- closing
+
+
+def close_letter(
+    letter: Letter, *, actor: User, comment: str = "", on: datetime.date | None = None
+) -> Letter:
+    """The office closes a replied letter without waiting for the writer's rating (for
+    example when the writer confirmed by phone that the matter is settled)."""
+    _require(permissions.can_receive_letters(actor))
+    on = _date(on)
+    with transaction.atomic():
+        letter = _locked(letter)
+        if letter.state != State.REPLIED:
+            raise LetterError(_("Only a replied letter can be closed."))
+        before = transition(letter, State.CLOSED)
+        letter.closed_on = on
+        _event(letter, Code.CLOSED, actor=actor, on=on, from_state=before,
+               comment=comment.strip(), data={"rated": False})  # fmt: skip
+        _save(letter, "state", "closed_on")
+        _audit("close", letter, actor=actor)
+    return letter
+
+
+def close_unrated_letter(letter: Letter, *, today: datetime.date | None = None) -> Letter | None:
+    """The daily job: close a replied letter the writer has not rated within the settings'
+    working days. Returns None when nothing was due, so a second run does nothing."""
+    today = today or _today()
+    with transaction.atomic():
+        letter = _locked(letter)
+        if letter.state != State.REPLIED or letter.replied_on is None:
+            return None
+        days = letter_settings().rating_days
+        try:
+            waited = working_days_between(letter.replied_on, today)
+        except CalendarNotCovered:
+            return None
+        if waited <= days:
+            return None
+        before = transition(letter, State.CLOSED)
+        letter.closed_on = today
+        _event(letter, Code.CLOSED, actor=None, on=today, from_state=before,
+               data={"rated": False, "waited": waited})  # fmt: skip
+        _save(letter, "state", "closed_on", today=today)
+        _audit("close_unrated", letter, actor=None)
+    return letter
+
+
+def refresh_letter_clock(letter: Letter, *, today: datetime.date | None = None) -> Letter:
+    """The daily job: refresh the cached due date and state; mark (once a clock) that the
+    letter is overdue."""
+    today = today or _today()
+    with transaction.atomic():
+        letter = _locked(letter)
+        _save(letter, today=today)
+        if letter.clock_state != "overdue":
+            return letter
+        last_start = letter.events.filter(clock_kind=EventKind.START).order_by("-on", "-id").first()
+        marked = letter.events.filter(code=Code.OVERDUE)
+        if last_start is not None:
+            marked = marked.filter(id__gt=last_start.pk)
+        if not marked.exists():
+            _event(
+                letter, Code.OVERDUE, actor=None, on=today, from_state=letter.state,
+                data={"due_on": letter.due_on.isoformat() if letter.due_on else ""},
+            )  # fmt: skip
+    return letter

@@ -1,0 +1,12 @@
+"""Letters in the shells: the portal's and the workbench's menus, the staff queue and the admin
+(called from ``interaction.wiring``)."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    from gongkai.interaction.letters import admin, navigation, queue
+
+    admin.register()
+    navigation.register()
+    queue.register()

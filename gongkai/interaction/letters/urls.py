@@ -1,0 +1,20 @@
+"""The public pages of letters (``/letters/…``)."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from gongkai.interaction.letters.views import public
+
+app_name = "letters"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", public.index, name="index"),
+    path("write/", public.write, name="write"),
+    path("received/<str:number>/", public.received, name="received"),
+    path("status/", public.status, name="status"),
+    path("status/<str:number>/", public.status_detail, name="status_detail"),
+    path(
+        "status/<str:number>/files/<int:attachment_pk>/",
+        public.status_attachment,
+        name="status_attachment",
+    ),
+]

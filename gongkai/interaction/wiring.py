@@ -1,0 +1,17 @@
+"""Explicit registration of each part of public interaction with the shells (the portal's
+menu, the workbench's menu and queue, the search index), called from ``AppConfig.ready``."""
+
+from __future__ import annotations
+
+
+def connect() -> None:
+    """Each part registers itself here, one call a part."""
+    from gongkai.interaction.channels import shells as channels
+    from gongkai.interaction.consultations import shells as consultations
+    from gongkai.interaction.letters import shells as letters
+    from gongkai.interaction.surveys import navigation as surveys
+
+    letters.register()
+    consultations.register()
+    surveys.register()
+    channels.register()

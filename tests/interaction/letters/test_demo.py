@@ -1,0 +1,138 @@
+"""The demonstration letters: the seed's 2014 figures and a recent set in every type and
+state, loaded through the services (so their clocks and histories are real) and only once."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+from django.db import transaction
+from django.db.models import Count
+
+from gongkai.agencies import demo as agencies_demo
+from gongkai.core.models import AuditEntry, OutgoingMail
+from gongkai.interaction import demo as interaction_demo
+from gongkai.interaction.letters import demo
+from gongkai.interaction.letters.clocks import read_clock
+from gongkai.interaction.letters.models import Letter, LetterEvent, LetterType
+
+pytestmark = pytest.mark.django_db
+
+State = Letter.State
+Code = LetterEvent.Code
+
+
+def load() -> str:
+    out = io.StringIO()
+    with transaction.atomic():
+        agencies_demo.load(io.StringIO())
+        interaction_demo.load(out)
+    return out.getvalue()
+
+
+def snapshot() -> dict[str, object]:
+    return {
+        "letters": sorted(Letter.objects.values_list("number", "state", "due_on", "rating")),
+        "events": LetterEvent.objects.count(),
+        "types": LetterType.objects.count(),
+        "mails": OutgoingMail.objects.count(),
+        "audit": AuditEntry.objects.count(),
+    }
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The demonstration, loaded once for the module inside a transaction rolled back after
+    its last test; each test runs in a savepoint of it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            started = time.monotonic()
+            output = load()
+            yield output, time.monotonic() - started
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def test_2014_is_the_seeds_376_letters_with_a_reply_rate_above_98_percent(loaded):
+    """Seed, part 三: "2014年收到各类咨询、投诉、建议376条，回复率98%以上"."""
+    letters = Letter.objects.filter(received_on__year=2014)
+    assert letters.count() == 376
+    assert set(letters.values_list("channel", flat=True)) == {Letter.Channel.ONLINE}
+    kinds = set(letters.values_list("letter_type__kind", flat=True))
+    assert kinds == {"consultation", "complaint", "suggestion"}
+    replied = letters.filter(replied_on__isnull=False)
+    assert replied.count() == 370
+    assert replied.count() / letters.count() >= 0.98
+    # The reply rate from the events, as the statistics will compute it.
+    assert LetterEvent.objects.filter(letter__in=letters, code=Code.REPLIED).count() == 370
+    rejected = letters.filter(state=State.REJECTED)
+    assert sorted(rejected.values_list("rejection_reason", flat=True)) == [
+        "duplicate", "duplicate", "info_request", "info_request", "out_of_scope", "petition",
+    ]  # fmt: skip
+    assert set(letters.exclude(state=State.REJECTED).values_list("state", flat=True)) == {
+        State.CLOSED
+    }
+    for letter in replied:
+        assert letter.events.get(code=Code.REPLIED).data["working_days"] <= letter.limit_days
+
+
+def test_recent_letters_cover_every_type_state_channel_and_reason(loaded):
+    recent = Letter.objects.filter(received_on__year__gte=2024)
+    assert set(recent.values_list("letter_type__slug", flat=True)) == {
+        "mailbox", "mailbox-deputy", "consultation", "complaint", "suggestion",
+    }  # fmt: skip
+    assert set(recent.values_list("state", flat=True)) == set(State.values)
+    assert set(recent.values_list("channel", flat=True)) == set(Letter.Channel.values)
+    assert set(recent.filter(state=State.REJECTED).values_list("rejection_reason", flat=True)) == (
+        set(Letter.Rejection.values)
+    )
+    assert set(recent.exclude(rating="").values_list("rating", flat=True)) == set(
+        Letter.Rating.values
+    )
+    assert LetterEvent.objects.filter(letter__in=recent, code=Code.TRANSFERRED).exists()
+    assert LetterEvent.objects.filter(letter__in=recent, code=Code.REVIEW_RETURNED).exists()
+    mailbox = LetterType.objects.get(slug="mailbox")
+    assert mailbox.leader_name and mailbox.agency is not None
+
+
+def test_some_are_overdue_and_one_was_reopened(loaded):
+    overdue = Letter.objects.filter(clock_state="overdue")
+    assert overdue.count() >= 3
+    for letter in overdue:
+        assert letter.state in (State.ACCEPTED, State.HANDLING, State.REVIEW)
+        assert letter.events.filter(code=Code.OVERDUE).count() == 1
+    [reopened] = Letter.objects.filter(reopened=True)
+    assert reopened.events.filter(code=Code.REPLIED).count() == 2
+    assert reopened.events.get(code=Code.REOPENED).data == {"limit": reopened.limit_days}
+    assert reopened.events.filter(code=Code.RATED).count() == 2
+
+
+def test_the_stored_clocks_are_the_clocks_of_the_events(loaded):
+    for letter in Letter.objects.filter(state__in=[State.ACCEPTED, State.HANDLING, State.REVIEW]):
+        reading = read_clock(letter)
+        assert reading is not None
+        assert (letter.due_on, letter.clock_state) == (reading.due_date, reading.state)
+
+
+def test_writers_are_invented_and_old_notices_are_not_sent_again(loaded):
+    emails = set(Letter.objects.exclude(email="").values_list("email", flat=True))
+    assert all(email.endswith("@example.invalid") for email in emails)
+    assert all("0000" in phone for phone in Letter.objects.values_list("phone", flat=True))
+    assert not OutgoingMail.objects.filter(topic__startswith="letters.", sent_at__isnull=True)
+    assert Letter.objects.values("number").annotate(n=Count("id")).filter(n__gt=1).count() == 0
+
+
+def test_loading_again_changes_nothing(loaded):
+    output, seconds = loaded
+    assert re.search(r"Letters: \d+ loaded \(376 of 2014, \d+ of 2024–2026, \d+ open\)", output)
+    before = snapshot()
+    again = io.StringIO()
+    demo.load(again)
+    assert "present already, none loaded" in again.getvalue()
+    assert snapshot() == before
+    assert seconds < 120

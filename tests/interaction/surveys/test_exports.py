@@ -1,0 +1,139 @@
+"""The export layout, exactly: one row per response, the number, the time, one column per
+question; multiple choices joined with "；" in choice order; formulas defused."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from gongkai.core.models import AuditEntry
+from gongkai.interaction.surveys import exports
+from gongkai.interaction.surveys.models import Question
+from gongkai.interaction.surveys.services import AnswerValue, QuestionSpec
+from tests.interaction.surveys.conftest import SPECS, answer
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+Kind = Question.Kind
+FIRST = datetime.datetime(2026, 3, 2, 9, 5, 7, tzinfo=SHANGHAI)
+SECOND = datetime.datetime(2026, 3, 3, 21, 30, 0, tzinfo=SHANGHAI)
+THIRD = datetime.datetime(2026, 3, 4, 0, 0, 1, tzinfo=SHANGHAI)
+
+# The questions of SPECS plus one whose choice a spreadsheet would take for a formula.
+EXPORT_SPECS = [
+    *SPECS,
+    QuestionSpec(text="=1+1 您的看法", kind=Kind.SINGLE, required=False, choices=["@赞成", "反对"]),
+]
+
+HEADER = [
+    "Response number",
+    "Submitted at",
+    "1. 您的身份是？",
+    "2. 您通过哪些渠道了解信息？",
+    "3. 总体满意程度",
+    "4. 其他意见和建议",
+    "5. =1+1 您的看法",  # begins with its number: never a formula
+]
+ROWS = [
+    [1, "2026-03-02 09:05:07", "家长", "网站；学校通知", 5, "希望公开招生政策", "'@赞成"],
+    [2, "2026-03-03 21:30:00", "学生", "公众号", 3, '\'=HYPERLINK("http://x")', ""],
+    [3, "2026-03-04 00:00:01", "其他市民", "网站；公众号；学校通知", 1, "", ""],
+]
+
+
+@pytest.fixture
+def answered(make_survey):
+    """A survey with three responses given at known Beijing times."""
+    survey = make_survey(opens=-400, closes=400, specs=EXPORT_SPECS)
+    # Chosen in reverse order: the export still lists them in the question's order.
+    fifth = survey.questions.get(position=5)
+    answer(
+        survey,
+        token="1" * 43,
+        single=0,
+        multiple=(2, 0),
+        rating=5,
+        text="希望公开招生政策",
+        extra={fifth.pk: AnswerValue(choice_ids=(fifth.choices.get(position=1).pk,))},
+    )
+    answer(
+        survey,
+        token="2" * 43,
+        single=1,
+        multiple=(1,),
+        rating=3,
+        text='=HYPERLINK("http://x")',
+    )
+    answer(survey, token="3" * 43, single=2, multiple=(2, 1, 0), rating=1)
+    for number, moment in ((1, FIRST), (2, SECOND), (3, THIRD)):
+        survey.responses.filter(number=number).update(submitted_at=moment)
+    return survey
+
+
+def test_the_table_has_the_documented_layout(answered):
+    headers, rows = exports.export_table(answered)
+    assert headers == HEADER
+    assert rows[0][6] == "@赞成"  # guarded when written, not here
+    assert rows[1][5] == '=HYPERLINK("http://x")'
+
+
+def test_csv_is_utf8_with_bom_and_exactly_the_layout(answered):
+    content = exports.export_csv(answered)
+
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert content.decode("utf-8-sig") == (
+        "Response number,Submitted at,1. 您的身份是？,2. 您通过哪些渠道了解信息？,"
+        "3. 总体满意程度,4. 其他意见和建议,5. =1+1 您的看法\r\n"
+        "1,2026-03-02 09:05:07,家长,网站；学校通知,5,希望公开招生政策,'@赞成\r\n"
+        '2,2026-03-03 21:30:00,学生,公众号,3,"\'=HYPERLINK(""http://x"")",\r\n'
+        "3,2026-03-04 00:00:01,其他市民,网站；公众号；学校通知,1,,\r\n"
+    )
+
+
+def test_xlsx_has_the_same_cells_numbers_as_numbers(answered):
+    book = load_workbook(io.BytesIO(exports.export_xlsx(answered)))
+    sheet = book.worksheets[0]
+
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    # openpyxl reads an empty written cell as None.
+    assert values[0] == HEADER
+    assert values[1:] == [[None if cell == "" else cell for cell in row] for row in ROWS]
+    assert sheet.title == "2025年政府信息公开满意度调查"
+    assert sheet["A2"].data_type == "n" and sheet["E2"].data_type == "n"
+    assert sheet["F3"].data_type == "s"  # the guarded text is text, not a formula
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_is_defused(start):
+    assert exports.safe_cell(f"{start}cmd") == f"'{start}cmd"
+    assert exports.safe_cell("正常文字=1") == "正常文字=1"
+    assert exports.safe_cell(5) == 5
+
+
+def test_staff_download_both_formats_and_the_read_is_audited(client, answered, editor):
+    client.force_login(editor)
+    csv_response = client.get(reverse("surveys_staff:export_csv", args=[answered.pk]))
+    xlsx_response = client.get(reverse("surveys_staff:export_xlsx", args=[answered.pk]))
+
+    assert csv_response.status_code == 200
+    assert csv_response["Content-Type"] == "text/csv; charset=utf-8"
+    assert csv_response["Content-Disposition"].startswith(
+        f'attachment; filename="survey-{answered.pk}-'
+    )
+    assert csv_response.content.startswith(b"\xef\xbb\xbf")
+    assert xlsx_response.status_code == 200
+    assert xlsx_response.content.startswith(b"PK")
+    assert AuditEntry.objects.filter(action="surveys.export", actor=editor).count() == 2
+
+
+def test_an_empty_survey_exports_its_header_only(make_survey):
+    survey = make_survey()
+    text = exports.export_csv(survey).decode("utf-8-sig")
+    assert text.count("\r\n") == 1
+    assert text.startswith("Response number,Submitted at,1. 您的身份是？")
