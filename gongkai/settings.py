@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "gongkai.info_requests",
     "gongkai.citizens",
     "gongkai.interaction",
+    "gongkai.supervision",
     "gongkai.portal",
     "gongkai.workbench",
     "gongkai.api",

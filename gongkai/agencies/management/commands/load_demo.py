@@ -23,6 +23,7 @@ DEMO_LOADERS = [
     "gongkai.catalogue.demo.load",
     "gongkai.info_requests.demo.load",
     "gongkai.interaction.demo.load",
+    "gongkai.supervision.demo.load",
     "gongkai.search.demo.load",
 ]
 

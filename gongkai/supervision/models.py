@@ -1,0 +1,4 @@
+"""The models of every part of supervision, imported here so that Django finds them (the app is
+``supervision``; each part keeps its models in its own package)."""
+
+from __future__ import annotations

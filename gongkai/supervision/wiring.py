@@ -1,0 +1,8 @@
+"""Explicit registration of each part of supervision with the shells (the portal's menu, the
+workbench's menu and queue), called from ``AppConfig.ready``."""
+
+from __future__ import annotations
+
+
+def connect() -> None:
+    """Each part registers itself here, one call a part (its ``shells.register``)."""
