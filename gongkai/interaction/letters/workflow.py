@@ -88,7 +88,7 @@ REJECTION_MESSAGES: dict[str, Promise] = {
     ),
     Rejection.PETITION: gettext_lazy(
         "Your letter is a petition (信访). Petitions are handled through the petition channel "
-        "under the Regulation on Letters and Visits: please turn to the petition office."
+        "under the Regulations on Letters and Visits Work: please turn to the petition office."
     ),
     Rejection.OUT_OF_SCOPE: gettext_lazy(
         "Your letter is outside what the government's letters channel handles (for example a "
