@@ -263,7 +263,10 @@ def letter(db, office, staff_of, django_capture_on_commit_callbacks):
         if rating:
             when = rated or replied or received
             with django_capture_on_commit_callbacks(execute=True):
-                item = letters.rate_letter(item, rating=rating, now=moment(when, 20))
+                comment = "答复没有解决问题。" if rating == "unsatisfied" else ""
+                item = letters.rate_letter(
+                    item, rating=rating, comment=comment, now=moment(when, 20)
+                )
         item.refresh_from_db()
         return item
 
