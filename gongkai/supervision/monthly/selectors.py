@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import Case, F, Max, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -300,6 +300,12 @@ def latest_check_day(checks: QuerySet[HealthCheck] | None = None) -> datetime.da
     return rows.filter(checked_on__lte=timezone.localdate()).aggregate(day=Max("checked_on"))["day"]
 
 
+SUBJECT_ORDER = (
+    HealthCheck.Subject.HOME,
+    HealthCheck.Subject.DISCLOSURE,
+    HealthCheck.Subject.COLUMN,
+    HealthCheck.Subject.LETTERS,
+)
 ATTENTION = (HealthCheck.State.WARNING, HealthCheck.State.OVERDUE, HealthCheck.State.EMPTY)
 STATE_ORDER = {
     HealthCheck.State.OVERDUE: 0,
@@ -360,8 +366,16 @@ def health_rows(
         rows = rows.filter(agency_id=agency_id)
     if state:
         rows = rows.filter(state=state)
+    subject_order = Case(
+        *(When(subject=subject, then=Value(n)) for n, subject in enumerate(SUBJECT_ORDER)),
+        default=Value(len(SUBJECT_ORDER)),
+    )
     return rows.select_related("agency", "column").order_by(
-        "agency__sort_order", "agency_id", "subject", "column__sort_order", "column_id"
+        F("agency__sort_order").asc(nulls_first=True),
+        F("agency_id").asc(nulls_first=True),
+        subject_order,
+        F("column__sort_order").asc(nulls_first=True),
+        "column_id",
     )
 
 

@@ -155,9 +155,12 @@ def interpret(db, staff_of, publish_document) -> Callable[..., Document]:
     def run(policy: Document, day: datetime.date) -> Document:
         editor, _reviewer = staff_of[policy.agency_id]
         interpretation = publish_document(
-            policy.agency, day, kind=Document.Kind.INTERPRETATION,
-            title=f"《{policy.title}》政策解读", doc_number="",
-        )  # fmt: skip
+            policy.agency,
+            day,
+            kind=Document.Kind.INTERPRETATION,
+            title=f"《{policy.title}》政策解读",
+            doc_number="",
+        )
         return catalogue.link_interpretation(
             interpretation, policies=[policy], actor=editor, now=moment(day, 11)
         )

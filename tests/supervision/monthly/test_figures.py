@@ -92,14 +92,30 @@ def march(dept, other_dept, office, publish_document, interpret, application, le
     application(D(2025, 3, 5), handling=None, asked=dept)  # with the office, asked of dept
     application(D(2025, 3, 6), handling=other_dept, asked=dept)  # handled by the other
     # Letters (consultations: 5 working days).
-    letter(D(2025, 3, 3), handling=dept, replied=D(2025, 3, 5), rating="satisfied",
-           rated=D(2025, 3, 6))  # fmt: skip
-    letter(D(2025, 3, 10), handling=dept, replied=D(2025, 3, 24), rating="unsatisfied",
-           rated=D(2025, 3, 25))  # due 17 March: late  # fmt: skip
-    letter(D(2025, 3, 20), handling=dept, replied=D(2025, 4, 2), rating="fairly_satisfied",
-           rated=D(2025, 4, 3))  # fmt: skip
-    letter(D(2025, 2, 25), handling=dept, replied=D(2025, 2, 27), rating="fairly_satisfied",
-           rated=D(2025, 3, 2))  # rated in March  # fmt: skip
+    letter(
+        D(2025, 3, 3), handling=dept, replied=D(2025, 3, 5), rating="satisfied", rated=D(2025, 3, 6)
+    )
+    letter(
+        D(2025, 3, 10),
+        handling=dept,
+        replied=D(2025, 3, 24),
+        rating="unsatisfied",
+        rated=D(2025, 3, 25),
+    )  # due 17 March: late
+    letter(
+        D(2025, 3, 20),
+        handling=dept,
+        replied=D(2025, 4, 2),
+        rating="fairly_satisfied",
+        rated=D(2025, 4, 3),
+    )
+    letter(
+        D(2025, 2, 25),
+        handling=dept,
+        replied=D(2025, 2, 27),
+        rating="fairly_satisfied",
+        rated=D(2025, 3, 2),
+    )  # rated in March
     letter(D(2025, 3, 28), handling=dept)
     letter(D(2025, 3, 14), handling=other_dept, replied=D(2025, 3, 17))
     with at(D(2025, 3, 18)):
@@ -158,8 +174,11 @@ def test_interpretations_missing_are_counted_in_the_month_their_lag_ends(march, 
     assert set(rows["interpretations_missing"].record_ids) == expected
     # Recounted: the policies whose lag of 3 working days ended in March (due 3, 6 and 28
     # March), without an interpretation published on or before that day.
-    due = {march["feb_policy"].pk: D(2025, 3, 3), march["mar25_policy"].pk: D(2025, 3, 28),
-           march["late_interpreted"].pk: D(2025, 3, 6)}  # fmt: skip
+    due = {
+        march["feb_policy"].pk: D(2025, 3, 3),
+        march["mar25_policy"].pk: D(2025, 3, 28),
+        march["late_interpreted"].pk: D(2025, 3, 6),
+    }
     for pk, day in due.items():
         assert not Document.objects.filter(
             kind=Document.Kind.INTERPRETATION, interprets=pk, published_at__date__lte=day
@@ -220,8 +239,9 @@ def test_agencies_joining_or_leaving_in_the_month_have_their_row(office, dept, a
     from gongkai.agencies.services import record_membership_change
 
     joined = agency_factory(name="测试区新闻办")
-    record_membership_change(joined, actor=None, system=True,
-                             change=MembershipChange.Change.JOINED, date=D(2025, 3, 15))  # fmt: skip
+    record_membership_change(
+        joined, actor=None, system=True, change=MembershipChange.Change.JOINED, date=D(2025, 3, 15)
+    )
     left = agency_factory(name="测试区原指挥中心")
     for change, day in (("joined", D(2020, 1, 1)), ("left", D(2025, 3, 10))):
         record_membership_change(left, actor=None, system=True, change=change, date=day)

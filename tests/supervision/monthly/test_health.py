@@ -68,8 +68,11 @@ def test_notice_and_policy_columns_are_due_every_six_months(today, state, dept, 
     found = findings(today)
 
     notices = column("tzgg")
-    for key in (f"site:column:{notices.pk}", f"agency:{dept.pk}:column:{notices.pk}",
-                f"agency:{dept.pk}:disclosure"):  # fmt: skip
+    for key in (
+        f"site:column:{notices.pk}",
+        f"agency:{dept.pk}:column:{notices.pk}",
+        f"agency:{dept.pk}:disclosure",
+    ):
         assert found[key].state == state, key
         assert found[key].deadline == D(2025, 9, 30)
         assert found[key].warn_from == D(2025, 9, 26)
@@ -145,16 +148,19 @@ def test_a_letter_answered_late_fails_for_a_year_after_its_receipt(dept, other_d
 
 
 def test_the_limits_are_settings(dept, publish_document):
-    HealthSettings.objects.create(news_days=7, notice_months=3, letter_months=1,
-                                  warn_working_days=1)  # fmt: skip
+    HealthSettings.objects.create(
+        news_days=7, notice_months=3, letter_months=1, warn_working_days=1
+    )
     publish_document(dept, D(2025, 3, 3), kind="news", doc_number="", columns=[column("gzdt")])
 
     found = findings(D(2025, 3, 10))
 
     news = found[f"site:column:{column('gzdt').pk}"]
     assert (news.deadline, news.warn_from, news.state) == (
-        D(2025, 3, 10), D(2025, 3, 7), State.WARNING
-    )  # fmt: skip
+        D(2025, 3, 10),
+        D(2025, 3, 7),
+        State.WARNING,
+    )
 
 
 def test_the_daily_job_is_repeat_safe(dept, publish_document, letter):

@@ -66,6 +66,7 @@ def test_the_command_runs_every_job_and_twice_changes_nothing(dept):
     assert publications == [(publications[0][0], 2026, 10)]
     assert list(MonthlyPublication.objects.values_list("pk", "year", "month")) == publications
     assert sorted(HealthCheck.objects.values_list("pk", "scope_key", "state")) == checks
-    assert checks and all(day == D(2026, 11, 27) for day in
-                          HealthCheck.objects.values_list("checked_on", flat=True))  # fmt: skip
+    assert checks and all(
+        day == D(2026, 11, 27) for day in HealthCheck.objects.values_list("checked_on", flat=True)
+    )
     assert "1" in out.getvalue()

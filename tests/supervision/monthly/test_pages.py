@@ -49,8 +49,9 @@ def march(office, dept, other_dept, publish_document, letter):
     publish_document(dept, D(2025, 3, 5))
     publish_document(dept, D(2025, 3, 6))
     publish_document(other_dept, D(2025, 3, 7))
-    letter(D(2025, 3, 3), handling=dept, replied=D(2025, 3, 5), rating="satisfied",
-           rated=D(2025, 3, 6))  # fmt: skip
+    letter(
+        D(2025, 3, 3), handling=dept, replied=D(2025, 3, 5), rating="satisfied", rated=D(2025, 3, 6)
+    )
     publication = services.compute_month(2025, 3, actor=office)
     services.check_publication(publication, actor=office)
     return services.publish_publication(publication, actor=office)
@@ -108,7 +109,7 @@ def test_the_month_page_has_the_table_the_chart_data_and_no_inline_script(
             r'<script id="monthly-chart-data" type="application/json">(.*?)</script>',
             html,
             flags=re.S,
-        ).group(1)  # fmt: skip
+        ).group(1)
     )
     assert data["publications"]["agencies"][0] == dept.name
     assert data["publications"]["series"][0]["values"][:2] == [2, 1]
@@ -184,8 +185,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, name, args):
 
 def test_anonymous_actions_change_nothing(client, march):
     before = list(MonthlyPublication.objects.values_list("pk", "state"))
-    for name, args in (("monthly_staff:compute", []), ("monthly_staff:check", [march.pk]),
-                       ("monthly_staff:health_run", [])):  # fmt: skip
+    for name, args in (
+        ("monthly_staff:compute", []),
+        ("monthly_staff:check", [march.pk]),
+        ("monthly_staff:health_run", []),
+    ):
         response = client.post(reverse(name, args=args), {"year": 2025, "month": 5})
         assert response.status_code == 302
     assert list(MonthlyPublication.objects.values_list("pk", "state")) == before

@@ -28,14 +28,20 @@ def snapshot() -> dict[str, object]:
     return {
         "publications": sorted(
             MonthlyPublication.objects.values_list(
-                "pk", "year", "month", "version", "state", "checked_at", "published_at",
+                "pk",
+                "year",
+                "month",
+                "version",
+                "state",
+                "checked_at",
+                "published_at",
                 "correction_note",
             )
         ),
         "figures": sorted(MonthlyFigure.objects.values_list("pk", "key", "value", "record_ids")),
         "events": PublicationEvent.objects.count(),
         "audit": AuditEntry.objects.filter(action__startswith="monthly.").count(),
-    }  # fmt: skip
+    }
 
 
 @pytest.fixture

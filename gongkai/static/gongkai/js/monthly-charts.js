@@ -39,7 +39,13 @@
         type: "bar",
         data: Array.isArray(item.values) ? item.values : [],
         itemStyle: { color: COLOURS[index % COLOURS.length] },
-        label: { show: true, position: "right" },
+        label: {
+          show: true,
+          position: "right",
+          formatter: function (params) {
+            return params.value ? String(params.value) : "";
+          }
+        },
         barMaxWidth: 28
       };
     });
@@ -90,9 +96,12 @@
     }
   }
 
-  window.addEventListener("resize", function () {
+  function resizeAll() {
     charts.forEach(function (chart) {
       chart.resize();
     });
-  });
+  }
+  // A box shown after another was drawn may have changed the layout: size them all again.
+  resizeAll();
+  window.addEventListener("resize", resizeAll);
 })();

@@ -141,8 +141,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "events": publication.events.select_related("actor"),
             "can_manage": office,
-            "correction_form": CorrectionForm() if office and publication.is_published else None,
-            "open_version": next((v for v in versions if not v.is_published), None),
+            "can_correct": office
+            and publication.is_published
+            and publication.version == max(v.version for v in versions if v.is_published)
+            and not any(not v.is_published for v in versions),
         },
     )
 
@@ -266,8 +268,6 @@ def health(request: HttpRequest) -> HttpResponse:
         (check, selectors.subject_label(check), selectors.rule_label(check))
         for check in (page.object_list if page is not None else [])
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "monthly/staff/health.html",
@@ -279,7 +279,6 @@ def health(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "can_run": office,
             "inspection_columns": selectors.INSPECTION_COLUMNS,
-            "query": query.urlencode(),
         },
     )
 
