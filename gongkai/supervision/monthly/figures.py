@@ -44,14 +44,19 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.clocks import catalogue_settings_for
-from gongkai.catalogue.models import Document, DocumentVersion, ListRecord
+from gongkai.catalogue.models import (
+    AgencyCatalogueSettings,
+    Document,
+    DocumentVersion,
+    ListRecord,
+)
 from gongkai.core.clock import ClockError, ClockEvent
 from gongkai.core.context import request_memo
 from gongkai.core.workdays import CalendarNotCovered, add_working_days
@@ -205,23 +210,33 @@ def _documents_late(ids: list[int], start: datetime.date, end: datetime.date) ->
 _LAG_REACH_DAYS = 10
 
 
+def _longest_lag() -> int:
+    """The longest interpretation lag any agency has (the default when none is longer)."""
+    saved = AgencyCatalogueSettings.objects.aggregate(longest=Max("interpretation_lag_days"))
+    default = AgencyCatalogueSettings._meta.get_field("interpretation_lag_days").get_default()
+    return max(saved["longest"] or 0, int(default))
+
+
 def _interpretations_missing(ids: list[int], start: datetime.date, end: datetime.date) -> Collected:
+    longest = _longest_lag()
+    reach = datetime.timedelta(days=(longest + 1) * _LAG_REACH_DAYS)
+    since, before = _bounds(start - reach, end)
     policies = list(
         Document.objects.filter(
-            agency_id__in=ids, needs_interpretation=True, published_at__isnull=False
+            agency_id__in=ids,
+            needs_interpretation=True,
+            published_at__gte=since,
+            published_at__lt=before,
         )
         .exclude(kind=Document.Kind.INTERPRETATION)
         .select_related("agency__catalogue_settings")
         .order_by("published_at", "pk")
     )
     lags = {p.agency_id: catalogue_settings_for(p.agency).interpretation_lag_days for p in policies}
-    reach = datetime.timedelta(days=(max(lags.values(), default=0) + 1) * _LAG_REACH_DAYS)
     due_in_period: dict[int, tuple[int, datetime.date]] = {}
     for policy in policies:
         assert policy.published_at is not None  # noqa: S101 - filtered above
         published_on = timezone.localdate(policy.published_at)
-        if published_on > end or published_on < start - reach:
-            continue
         try:
             due = add_working_days(published_on, lags[policy.agency_id])
         except CalendarNotCovered:

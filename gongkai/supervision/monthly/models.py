@@ -260,12 +260,12 @@ class HealthCheck(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    column = models.ForeignKey(
+    column = models.ForeignKey(  # a column removed later leaves its past findings (scope_key)
         "catalogue.Column",
         verbose_name=_("column"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     subject = models.CharField(_("subject"), max_length=16, choices=Subject.choices)

@@ -370,3 +370,24 @@ def test_the_queue_lists_tables_to_check(office, april_draft):
     titles = [item.title for item in queue_for(office, None)]
 
     assert "Monthly performance 2025-04, version 1" in titles
+
+
+def test_staff_pages_have_bounded_queries(
+    english, office, march, agency_factory, publish_document, django_assert_max_num_queries
+):
+    from tests.supervision.monthly.conftest import join
+
+    for n in range(15):
+        join(agency_factory(name=f"测试区第{n}街道", sort_order=10 + n))
+    april = services.compute_month(2025, 4, actor=office)
+    services.record_health_checks(today=D(2025, 5, 6))
+    english.force_login(office)
+
+    with django_assert_max_num_queries(20):
+        english.get(reverse("monthly_staff:index"))
+    with django_assert_max_num_queries(20):
+        english.get(reverse("monthly_staff:detail", args=[april.pk]))
+    with django_assert_max_num_queries(20):
+        english.get(reverse("monthly_staff:health"))
+    with django_assert_max_num_queries(20):
+        english.get(reverse("workbench:home"))
