@@ -51,10 +51,6 @@ def figure_agencies_visible_to(user: UserLike) -> QuerySet[Agency]:
     return agencies_visible_to(user)
 
 
-def can_view_agency_figures(user: UserLike, agency: Agency) -> bool:
-    return is_office(user) or has_role(user, agency)
-
-
 def health_checks_visible_to(user: UserLike) -> QuerySet[HealthCheck]:
     """The findings ``user`` may read: all for the office (the site's own included), else
     those of the agencies where they hold a role."""

@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongkai.agencies.models import Agency
 from gongkai.core.models import User
 from gongkai.supervision.monthly import figures, permissions, selectors, services
 from gongkai.supervision.monthly.forms import ComputeForm, CorrectionForm, HealthFilterForm
@@ -215,9 +214,7 @@ def records(request: HttpRequest, pk: int, agency_pk: int, key: str) -> HttpResp
         item = figures.figure(key)
     except KeyError:
         raise Http404(_("No such figure.")) from None
-    agency = get_object_or_404(Agency, pk=agency_pk)
-    if not permissions.can_view_agency_figures(request.user, agency):
-        raise Http404(_("No such figure."))
+    agency = get_object_or_404(permissions.figure_agencies_visible_to(request.user), pk=agency_pk)
     frozen = get_object_or_404(MonthlyFigure, publication=publication, agency=agency, key=key)
     return render(
         request,
