@@ -2,3 +2,11 @@
 ``supervision``; each part keeps its models in its own package)."""
 
 from __future__ import annotations
+
+from gongkai.supervision.monthly.models import (  # noqa: F401
+    HealthCheck,
+    HealthSettings,
+    MonthlyFigure,
+    MonthlyPublication,
+    PublicationEvent,
+)

@@ -1,0 +1,97 @@
+"""Monthly performance and the site-health watch in the workbench's "my queue".
+
+* The office: a table waiting to be checked or published, every warning of the last health
+  check (a limit near), the site's own failures (home page, columns, letters) one by one, and
+  the agencies' failures as one line pointing to the health page (they would flood the queue).
+* An agency's staff: their agency's warnings and failures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gongkai.agencies.permissions import has_role, is_office
+from gongkai.supervision.monthly import selectors
+from gongkai.supervision.monthly.models import HealthCheck, MonthlyPublication
+from gongkai.workbench.queue import QueueItem, register_queue_source
+
+if TYPE_CHECKING:
+    from gongkai.agencies.models import Agency
+    from gongkai.core.models import User
+
+LIMIT = 100
+State = HealthCheck.State
+
+
+def _title(check: HealthCheck) -> str:
+    where = check.agency.name if check.agency is not None else _("The site")
+    return f"{where}: {selectors.subject_label(check)}"
+
+
+def _item(check: HealthCheck, url: str) -> QueueItem:
+    return QueueItem(
+        title=_title(check),
+        url=url,
+        due=check.deadline,
+        state=check.get_state_display(),
+        kind=gettext_lazy("site health"),
+    )
+
+
+def monthly_items(user: User, agency: Agency | None) -> Iterator[QueueItem]:
+    health_url = reverse("monthly_staff:health")
+    if is_office(user):
+        for publication in MonthlyPublication.objects.exclude(
+            state=MonthlyPublication.State.PUBLISHED
+        ).order_by("year", "month")[:LIMIT]:
+            yield QueueItem(
+                title=_("Monthly performance %(month)s, version %(number)d")
+                % {"month": f"{publication.year}-{publication.month:02d}",
+                   "number": publication.version},
+                url=reverse("monthly_staff:detail", args=[publication.pk]),
+                due=None,
+                state=publication.get_state_display(),
+                kind=gettext_lazy("monthly performance"),
+            )  # fmt: skip
+        day = selectors.latest_check_day()
+        if day is None:
+            return
+        rows = HealthCheck.objects.filter(checked_on=day).select_related("agency", "column")
+        shown = rows.filter(state=State.WARNING) | rows.filter(
+            agency__isnull=True, state__in=(State.OVERDUE, State.EMPTY)
+        )
+        for check in shown.order_by("deadline", "scope_key")[:LIMIT]:
+            yield _item(check, health_url)
+        failing = rows.filter(agency__isnull=False, state__in=(State.OVERDUE, State.EMPTY))
+        count = failing.count()
+        if count:
+            yield QueueItem(
+                title=_("%(count)d columns or letters of the agencies are past their limit")
+                % {"count": count},
+                url=f"{health_url}?state={State.OVERDUE}",
+                due=None,
+                state=State.OVERDUE.label,
+                kind=gettext_lazy("site health"),
+            )
+        return
+    if agency is None or not has_role(user, agency):
+        return
+    day = selectors.latest_check_day()
+    if day is None:
+        return
+    rows = (
+        HealthCheck.objects.filter(checked_on=day, agency=agency, state__in=selectors.ATTENTION)
+        .select_related("agency", "column")
+        .order_by("deadline", "scope_key")
+    )
+    for check in rows[:LIMIT]:
+        yield _item(check, f"{health_url}?agency={agency.pk}")
+
+
+def register() -> None:
+    register_queue_source(monthly_items)
