@@ -74,6 +74,7 @@ def hotline_addresses(records) -> list[tuple[str, bool]]:
     return [
         (url("hotline_list"), False),
         (url("hotline_new"), True),
+        (url("hotline_detail", records["session"].pk), False),
         (url("hotline_edit", records["session"].pk), True),
     ]
 
@@ -289,7 +290,7 @@ def test_hotline_list_has_bounded_queries(
     english.get(url("hotline_list") + "?year=2014")
     with django_assert_max_num_queries(16):  # the shell (sign-in, roles, menu) and 6 here
         response = english.get(url("hotline_list") + "?year=2014")
-    assert response.content.decode().count(url("hotline_edit", 0)[:-2]) >= 10
+    assert response.content.decode().count(url("hotline_detail", 0)[:-2]) >= 10
 
 
 # --- channel figures ---------------------------------------------------------------------------
