@@ -387,3 +387,43 @@ class CloseForm(ActionForm):
         required=False,
         help_text=gettext_lazy("For example: the writer confirmed by phone that it is settled."),
     )
+
+
+class StatisticsFilterForm(forms.Form):
+    """The statistics page's filters: a year (and a month of it), an agency among those the
+    user may see, a type."""
+
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
+    month = forms.TypedChoiceField(
+        label=gettext_lazy("Month"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", gettext_lazy("The whole year")), *[(m, str(m)) for m in range(1, 13)]],
+    )
+    agency = AgencyChoiceField(
+        label=gettext_lazy("Agency"),
+        required=False,
+        queryset=Agency.objects.none(),
+        empty_label=gettext_lazy("All agencies"),
+    )
+    letter_type = LetterTypeField(
+        label=gettext_lazy("Type"),
+        required=False,
+        queryset=LetterType.objects.none(),
+        empty_label=gettext_lazy("All types"),
+    )
+
+    def __init__(
+        self, *args: Any, years: list[int], agencies: QuerySet[Agency], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        year = cast(forms.TypedChoiceField, self.fields["year"])
+        year.choices = [(value, str(value)) for value in years]
+        year.initial = years[0] if years else None
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies.order_by(
+            "sort_order", "name", "id"
+        )
+        cast(
+            forms.ModelChoiceField, self.fields["letter_type"]
+        ).queryset = LetterType.objects.order_by("sort_order", "id")

@@ -71,7 +71,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q
 
@@ -484,7 +484,7 @@ def tabulate(
     elif isinstance(scope, int):
         chosen_agencies = [scope]
     else:
-        chosen_agencies = sorted(scope)
+        chosen_agencies = [*sorted(cast(Collection[int], scope))]
 
     def count(**kwargs: Any) -> Figures:
         return figures(facts, as_of=as_of, **kwargs)
@@ -578,10 +578,13 @@ def letter_statistics(
     agencies: Collection[int] | None = None,
     agency_id: int | None = None,
     type_id: int | None = None,
+    facts: Sequence[LetterFacts] | None = None,
 ) -> Report:
     """The statistics of ``start``–``end`` read on ``as_of``, for the government
-    (``agencies`` None) or the agencies a member of staff may see; see :func:`tabulate`."""
-    facts = load_facts(start, end, as_of=as_of)
+    (``agencies`` None) or the agencies a member of staff may see; see :func:`tabulate`.
+    ``facts``: already read for a period that holds this one (a year for one of its months)."""
+    if facts is None:
+        facts = load_facts(start, end, as_of=as_of)
     tables = tabulate(
         facts,
         start=start,
