@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("workbench/channels/", include("gongkai.interaction.channels.urls_staff")),
     path("workbench/", include("gongkai.workbench.urls")),
     path("account/", include("gongkai.citizens.urls")),
+    path("interaction/", include("gongkai.interaction.urls")),
     path("letters/", include("gongkai.interaction.letters.urls")),
     path("consultations/", include("gongkai.interaction.consultations.urls")),
     path("surveys/", include("gongkai.interaction.surveys.urls")),

@@ -316,11 +316,13 @@ class YearRecords:
     channels: list[Channel] = field(default_factory=list)
 
 
-def load_year(year: int) -> YearRecords:
-    """Read ``year``'s records as rows: nine queries, whatever their number."""
-    records = YearRecords(year)
+def _session_rows(year: int) -> list[SessionRow]:
+    """``year``'s hotline sessions as rows, with their agencies on air and follow-up letters
+    counted: two queries."""
     sessions = list(
-        with_follow_up_letters(HotlineSession.objects.filter(aired_on__year=year)).values_list(
+        HotlineSession.objects.filter(aired_on__year=year)
+        .annotate(follow_up_letter_total=Count("follow_up_letters", distinct=True))
+        .values_list(
             "pk",
             "programme_id",
             "aired_on",
@@ -335,10 +337,21 @@ def load_year(year: int) -> YearRecords:
         hotlinesession__aired_on__year=year
     ).values_list("hotlinesession_id", "agency_id"):
         on_air[session_id].add(agency_id)
-    records.sessions = [
+    return [
         SessionRow(programme, aired_on, calls, answered, follow_ups, frozenset(on_air[pk]), letters)
         for pk, programme, aired_on, calls, answered, follow_ups, letters in sessions
     ]
+
+
+def hotline_year(year: int) -> HotlineTotals:
+    """``year``'s hotline totals for the whole government (two queries)."""
+    return hotline_totals(_session_rows(year))
+
+
+def load_year(year: int) -> YearRecords:
+    """Read ``year``'s records as rows: nine queries, whatever their number."""
+    records = YearRecords(year)
+    records.sessions = _session_rows(year)
     programme_ids = {row.programme_id for row in records.sessions}
     records.programmes = list(HotlineProgramme.objects.filter(pk__in=programme_ids))
     records.logs = [
@@ -535,6 +548,7 @@ __all__ = [
     "channel_periods",
     "channel_year",
     "hotline_totals",
+    "hotline_year",
     "load_year",
     "open_opinions",
     "opinion_totals",
