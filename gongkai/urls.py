@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("performance/", include("gongkai.supervision.monthly.urls")),
     path("scorecards/", include("gongkai.supervision.assessment.urls")),
     path("account/", include("gongkai.citizens.urls")),
+    path("interaction/", include("gongkai.interaction.urls")),
     path("letters/", include("gongkai.interaction.letters.urls")),
     path("consultations/", include("gongkai.interaction.consultations.urls")),
     path("surveys/", include("gongkai.interaction.surveys.urls")),

@@ -7,11 +7,12 @@ from typing import TextIO
 from django.utils.module_loading import import_string
 
 # Each entry is ``load(stdout)``, matching existing records so that a second run changes nothing.
+# The channels come before the letters: the hotline sessions' follow-ups are letters.
 PART_LOADERS: list[str] = [
+    "gongkai.interaction.channels.demo.load",
     "gongkai.interaction.letters.demo.load",
     "gongkai.interaction.surveys.demo.load",
     "gongkai.interaction.consultations.demo.load",
-    "gongkai.interaction.channels.demo.load",
 ]
 
 

@@ -1,16 +1,19 @@
 """Explicit registration of each part of public interaction with the shells (the portal's
-menu, the workbench's menu and queue, the search index), called from ``AppConfig.ready``."""
+menu, the workbench's menu and queue, the search index), called from ``AppConfig.ready``.
+The portal has one column for all of them, 政民互动 (``interaction.navigation``)."""
 
 from __future__ import annotations
 
 
 def connect() -> None:
     """Each part registers itself here, one call a part."""
+    from gongkai.interaction import navigation
     from gongkai.interaction.channels import shells as channels
     from gongkai.interaction.consultations import shells as consultations
     from gongkai.interaction.letters import shells as letters
     from gongkai.interaction.surveys import navigation as surveys
 
+    navigation.register()
     letters.register()
     consultations.register()
     surveys.register()

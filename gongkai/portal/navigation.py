@@ -10,6 +10,9 @@ An app registers its entry in its ``AppConfig.ready()``::
 Registering a key again replaces the entry, so an app that brings a fuller page for a column
 (the catalogue for 政府信息公开, say) takes the column over from the shell. An entry whose URL
 name does not resolve is left out, so the header never links to a page that does not exist.
+
+A column whose pages live under several addresses names them with ``also`` (URL names): the
+entry is marked current on those pages too (政民互动 for /letters/, /surveys/ …).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ class NavEntry:
     label: str | Promise
     url_name: str
     order: int = 100
+    also: tuple[str, ...] = ()  # URL names of the column's other pages
 
 
 @dataclass(frozen=True)
@@ -34,14 +38,23 @@ class ResolvedNavEntry:
     key: str
     label: str | Promise
     url: str
+    also: tuple[str, ...] = ()  # the addresses of the column's other pages that exist
 
 
 _entries: dict[str, NavEntry] = {}
 
 
-def register_nav_entry(key: str, label: str | Promise, url_name: str, *, order: int = 100) -> None:
-    """Add (or replace) the main-navigation entry ``key``; lower ``order`` comes first."""
-    _entries[key] = NavEntry(key=key, label=label, url_name=url_name, order=order)
+def register_nav_entry(
+    key: str,
+    label: str | Promise,
+    url_name: str,
+    *,
+    order: int = 100,
+    also: tuple[str, ...] = (),
+) -> None:
+    """Add (or replace) the main-navigation entry ``key``; lower ``order`` comes first;
+    ``also`` names other pages of the column (marked current there too)."""
+    _entries[key] = NavEntry(key=key, label=label, url_name=url_name, order=order, also=also)
 
 
 def unregister_nav_entry(key: str) -> None:
@@ -56,7 +69,15 @@ def main_navigation() -> list[ResolvedNavEntry]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        resolved.append(ResolvedNavEntry(key=entry.key, label=entry.label, url=url))
+        also = []
+        for name in entry.also:
+            try:
+                also.append(reverse(name))
+            except NoReverseMatch:
+                continue
+        resolved.append(
+            ResolvedNavEntry(key=entry.key, label=entry.label, url=url, also=tuple(also))
+        )
     return resolved
 
 

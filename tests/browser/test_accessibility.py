@@ -166,6 +166,8 @@ def site(agency_factory, staff_role_factory):
         "/letters/write/",
         "/letters/write/?type=complaint",
         "/letters/status/",
+        "/letters/statistics/",
+        "/interaction/",
         "/no-such-page/",
     ]
 

@@ -36,9 +36,11 @@ def test_write_accept_assign_reply_review_and_rate(
     reviewer = staff_role_factory(agency=bureau, role=StaffRole.Role.REVIEWER).user
     base = live_server.url
 
-    # --- the citizen finds the letters page in the menu and writes a complaint -----------------
+    # --- the citizen finds the letters page through 政民互动 and writes a complaint -------------
     page.goto(base + "/")
-    page.locator('.main-nav a[href="/letters/"]').click()
+    page.locator('.main-nav a[href="/interaction/"]').click()
+    page.wait_for_url(re.compile(r"/interaction/$"))
+    page.locator('[data-testid="channel-letters"] a.panel-more').click()
     page.wait_for_url(re.compile(r"/letters/$"))
     complaint = page.locator('[data-type="complaint"]')
     assert complaint.locator('[data-limit="10"]').count() == 1

@@ -298,12 +298,10 @@ def test_apps_add_navigation_entries_that_resolve():
         unregister_nav_entry,
     )
 
-    register_nav_entry("interaction", "政民互动", "portal:accessibility", order=50)
     register_nav_entry("requests", "依申请公开", "info_requests:start", order=60)
     try:
         keys = [entry.key for entry in main_navigation()]
     finally:
-        unregister_nav_entry("interaction")
         unregister_nav_entry("requests")
 
     assert keys == [
@@ -312,13 +310,30 @@ def test_apps_add_navigation_entries_that_resolve():
         "interpretations",
         "key_areas",
         "info_requests",  # registered by its app
+        # 政民互动, registered by interaction: one column whose landing page leads to letters,
+        # consultations, surveys and the hotline and services (no entry of their own).
         "interaction",
-        "letters",  # registered by interaction's letters part (order 50, after "interaction")
-        "consultations",  # registered by interaction's consultations (order 52)
-        "surveys",  # registered by interaction's surveys (order 54)
-        "services",  # the hotline, services and channels (registered by interaction)
         "performance",  # monthly performance (registered by supervision's monthly, order 72)
     ]  # no link to a page that is not there
+
+
+def test_a_column_is_current_on_the_pages_it_names(client, site):
+    from gongkai.portal.navigation import main_navigation
+
+    entry = next(entry for entry in main_navigation() if entry.key == "interaction")
+    assert entry.url == reverse("interaction:index")
+    assert entry.also == (
+        reverse("letters:index"),
+        reverse("consultations:list"),
+        reverse("surveys:index"),
+        reverse("channels:index"),
+    )
+    for address in (entry.url, reverse("letters:write"), reverse("surveys:index")):
+        html = client.get(address).content.decode()
+        current = re.findall(r'<a href="([^"]+)"\s+aria-current="page">', html)
+        assert current[:1] == [entry.url], address
+    home = client.get(reverse("portal:home")).content.decode()
+    assert entry.url not in re.findall(r'<a href="([^"]+)"\s+aria-current="page">', home)
 
 
 def test_former_member_keeps_its_page_with_a_notice(client, site, agency_factory):

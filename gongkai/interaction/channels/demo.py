@@ -27,11 +27,14 @@ demonstration's disclosure office (``office``), so the audit trail is what real 
   "2982条" are 2014's own figures, entered for the whole year.
 * The seed reports no opinion matter by number, so 2014 has none.
 
-2024–2026: sessions of both programmes, daily logs of the archive and of the government's
-reading room, monthly and yearly channel figures, and matters of public opinion — responded,
-one closed without a public response, one still open. Where the catalogue has a public document
-of the responsible agency published in the days after a matter was found, the response links
-it; otherwise the response is a post on the official microblog (an address under example.com).
+2024–2026: sessions of both programmes (the cases some of the 2025–2026 sessions took for
+follow-up are registered as letters by the letters' demonstration, which runs after this one:
+those sessions' follow-up figure is then counted from the letters), daily logs of the archive
+and of the government's reading room, monthly and yearly channel figures, and matters of
+public opinion — responded, one closed without a public response, one still open. Where the
+catalogue has a public document of the responsible agency published in the days after a matter
+was found, the response links it; otherwise the response is a post on the official microblog
+(an address under example.com).
 
 Idempotent: each record is matched on its natural key (programme and day, point and day,
 channel and period, agency and topic), so a second run finds them all and creates nothing.

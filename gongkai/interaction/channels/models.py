@@ -67,10 +67,12 @@ class HotlineSession(models.Model):
     """One broadcast of a hotline programme (政风行风热线) and what came of it.
 
     ``follow_ups`` counts the cases taken off air for investigation (下线后调查办理), as staff
-    enter it. Each such case is meant to become a letter handled like any other; when letters
-    exist, a letter will carry a nullable link to the session it came from, and the session's
-    follow-up cases can be read from those letters. The session is therefore a stable record of
-    its own (one per programme and day) that such a link can point to.
+    enter it. Each such case is registered as a letter handled like any other
+    (``Letter.hotline_session`` points here, ``follow_up_letters`` from here). Which figure
+    counts (:attr:`follow_up_cases`): the linked letters as soon as there is one — they are
+    the record, and the entered number is then only what was announced on air — and the entered
+    number for a session without any, such as the sessions recorded before follow-ups were
+    registered as letters (2014 in the demonstration).
     """
 
     programme = models.ForeignKey(
@@ -127,6 +129,29 @@ class HotlineSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} {self.aired_on:%Y-%m-%d}"
+
+    @property
+    def follow_up_letter_count(self) -> int:
+        """The letters registered as this session's follow-ups (an annotation
+        ``follow_up_letter_total`` when the queryset has it, else one query)."""
+        annotated = getattr(self, "follow_up_letter_total", None)
+        if annotated is not None:
+            return int(annotated)
+        if self.pk is None:
+            return 0
+        return self.follow_up_letters.count()  # type: ignore[attr-defined]
+
+    @property
+    def follow_up_cases(self) -> int:
+        """The session's follow-up figure: its follow-up letters when there are any, else the
+        number entered (see the class)."""
+        return follow_up_cases(self.follow_ups, self.follow_up_letter_count)
+
+
+def follow_up_cases(entered: int, letters: int) -> int:
+    """A session's follow-up figure: the ``letters`` registered as its follow-ups when there
+    is at least one, else the number ``entered`` by staff."""
+    return letters if letters else entered
 
 
 # --------------------------------------------------------------------------- services

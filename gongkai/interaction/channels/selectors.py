@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import ExtractYear
 
 from gongkai.agencies.models import Agency
@@ -44,6 +44,7 @@ from gongkai.interaction.channels.models import (
     OpinionResponse,
     ServiceLog,
     ServicePoint,
+    follow_up_cases,
     response_working_days,
 )
 
@@ -54,7 +55,8 @@ OpinionState = OpinionResponse.State
 
 @dataclass(frozen=True, slots=True)
 class SessionRow:
-    """A hotline session as the totals read it."""
+    """A hotline session as the totals read it: ``follow_ups`` as entered, and the letters
+    registered as its follow-ups."""
 
     programme_id: int
     aired_on: datetime.date
@@ -62,6 +64,12 @@ class SessionRow:
     answered_on_air: int
     follow_ups: int
     agency_ids: frozenset[int] = frozenset()
+    follow_up_letters: int = 0
+
+    @property
+    def follow_up_cases(self) -> int:
+        """The follow-up figure counted: the letters when there are any, else as entered."""
+        return follow_up_cases(self.follow_ups, self.follow_up_letters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,14 +121,15 @@ class HotlineTotals:
 
 
 def hotline_totals(rows: Iterable[SessionRow], *, agency_id: int | None = None) -> HotlineTotals:
-    """Sessions, calls, questions answered on air, follow-up cases and the distinct agencies
-    on air, over ``rows`` — or over the sessions ``agency_id`` was on air in."""
+    """Sessions, calls, questions answered on air, follow-up cases (each session's
+    :attr:`SessionRow.follow_up_cases`) and the distinct agencies on air, over ``rows`` — or
+    over the sessions ``agency_id`` was on air in."""
     chosen = [row for row in rows if agency_id is None or agency_id in row.agency_ids]
     return HotlineTotals(
         sessions=len(chosen),
         calls=sum(row.calls for row in chosen),
         answered_on_air=sum(row.answered_on_air for row in chosen),
-        follow_ups=sum(row.follow_ups for row in chosen),
+        follow_ups=sum(row.follow_up_cases for row in chosen),
         agencies_on_air=len({pk for row in chosen for pk in row.agency_ids})
         if agency_id is None
         else int(bool(chosen)),
@@ -307,12 +316,20 @@ class YearRecords:
     channels: list[Channel] = field(default_factory=list)
 
 
-def load_year(year: int) -> YearRecords:
-    """Read ``year``'s records as rows: nine queries, whatever their number."""
-    records = YearRecords(year)
+def _session_rows(year: int) -> list[SessionRow]:
+    """``year``'s hotline sessions as rows, with their agencies on air and follow-up letters
+    counted: two queries."""
     sessions = list(
-        HotlineSession.objects.filter(aired_on__year=year).values_list(
-            "pk", "programme_id", "aired_on", "calls", "answered_on_air", "follow_ups"
+        HotlineSession.objects.filter(aired_on__year=year)
+        .annotate(follow_up_letter_total=Count("follow_up_letters", distinct=True))
+        .values_list(
+            "pk",
+            "programme_id",
+            "aired_on",
+            "calls",
+            "answered_on_air",
+            "follow_ups",
+            "follow_up_letter_total",
         )
     )
     on_air: dict[int, set[int]] = defaultdict(set)
@@ -320,10 +337,21 @@ def load_year(year: int) -> YearRecords:
         hotlinesession__aired_on__year=year
     ).values_list("hotlinesession_id", "agency_id"):
         on_air[session_id].add(agency_id)
-    records.sessions = [
-        SessionRow(programme, aired_on, calls, answered, follow_ups, frozenset(on_air[pk]))
-        for pk, programme, aired_on, calls, answered, follow_ups in sessions
+    return [
+        SessionRow(programme, aired_on, calls, answered, follow_ups, frozenset(on_air[pk]), letters)
+        for pk, programme, aired_on, calls, answered, follow_ups, letters in sessions
     ]
+
+
+def hotline_year(year: int) -> HotlineTotals:
+    """``year``'s hotline totals for the whole government (two queries)."""
+    return hotline_totals(_session_rows(year))
+
+
+def load_year(year: int) -> YearRecords:
+    """Read ``year``'s records as rows: nine queries, whatever their number."""
+    records = YearRecords(year)
+    records.sessions = _session_rows(year)
     programme_ids = {row.programme_id for row in records.sessions}
     records.programmes = list(HotlineProgramme.objects.filter(pk__in=programme_ids))
     records.logs = [
@@ -422,11 +450,18 @@ def agency_summaries(records: YearRecords) -> list[YearSummary]:
 # --------------------------------------------------------------------------- lists
 
 
+def with_follow_up_letters(sessions: QuerySet[HotlineSession]) -> QuerySet[HotlineSession]:
+    """``sessions`` with the number of their follow-up letters (``follow_up_letter_total``,
+    read by :attr:`HotlineSession.follow_up_cases`)."""
+    return sessions.annotate(follow_up_letter_total=Count("follow_up_letters", distinct=True))
+
+
 def sessions_of_year(year: int) -> QuerySet[HotlineSession]:
-    """The year's hotline sessions in the order they were aired, with their programme and
-    agencies on air (for the public list: never show ``notes``)."""
+    """The year's hotline sessions in the order they were aired, with their programme,
+    agencies on air and follow-up letters counted (for the public list: never show
+    ``notes``)."""
     return (
-        HotlineSession.objects.filter(aired_on__year=year)
+        with_follow_up_letters(HotlineSession.objects.filter(aired_on__year=year))
         .select_related("programme")
         .prefetch_related("agencies")
         .order_by("aired_on", "programme__sort_order", "id")
@@ -456,6 +491,7 @@ def session_rows(sessions: Iterable[HotlineSession]) -> list[SessionRow]:
             session.answered_on_air,
             session.follow_ups,
             frozenset(agency.pk for agency in session.agencies.all()),
+            session.follow_up_letter_count,
         )
         for session in sessions
     ]
@@ -512,6 +548,7 @@ __all__ = [
     "channel_periods",
     "channel_year",
     "hotline_totals",
+    "hotline_year",
     "load_year",
     "open_opinions",
     "opinion_totals",
@@ -520,6 +557,7 @@ __all__ = [
     "session_rows",
     "sessions_of_year",
     "summarise",
+    "with_follow_up_letters",
     "year_summary",
     "years_with_records",
 ]

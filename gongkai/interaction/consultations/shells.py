@@ -1,12 +1,12 @@
-"""The consultations' registrations with the shells: the workbench's queue and menu, the
-portal's menu (called once from ``interaction.wiring.connect``)."""
+"""The consultations' registrations with the shells: the workbench's queue and menu (called
+once from ``interaction.wiring.connect``; the public list is reached from the 政民互动 column,
+``interaction.navigation``)."""
 
 from __future__ import annotations
 
 
 def register() -> None:
-    from gongkai.interaction.consultations import navigation, queue, workbench_nav
+    from gongkai.interaction.consultations import queue, workbench_nav
 
     queue.register()
-    navigation.register()
     workbench_nav.register()

@@ -21,6 +21,12 @@ demonstration are not played: the newest letters stand wherever their story had 
   transfers, replies returned by the reviewer, late replies, every rejection reason, unsatisfied
   ratings, one letter reopened and answered again, and — near the end — letters received,
   accepted, being handled (some overdue), in review and replied awaiting the rating.
+* Hotline follow-ups: every case taken for follow-up in the hotline sessions of 2025–2026 that
+  put one of the three bureaux below on air (the channels' demonstration, loaded before this
+  one) is a letter that came by the hotline, registered by the office on the day on air, linked
+  to its session and handled by the bureau — so that those sessions' follow-up figure is counted
+  from letters, and equals the number the channels' demonstration entered. The sessions of 2014
+  keep their entered figures (follow-ups were not letters then).
 
 The letters are handled by the three bureaux whose staff the demonstration has: education and
 health (their handlers and reviewers) and city management (``urban-handler``,
@@ -58,6 +64,7 @@ from gongkai.core.workdays import (
     is_working_day,
     working_days_between,
 )
+from gongkai.interaction.channels.models import HotlineSession
 from gongkai.interaction.letters import defaults, services
 from gongkai.interaction.letters.models import Letter, LetterSettings, LetterType
 
@@ -67,6 +74,8 @@ RECENT_START = datetime.date(2024, 1, 2)
 RECENT_COUNT = 150
 DAYS_BEFORE_TODAY = 3
 RATING_DAYS = 10  # the settings' default: the job closes unrated replies after these
+FOLLOW_UPS_FROM = datetime.date(2025, 1, 1)  # hotline sessions whose follow-ups are letters
+FOLLOW_UP_WRITERS = 5000  # the follow-ups' writers are numbered from here
 
 Role = StaffRole.Role
 Channel = Letter.Channel
@@ -265,6 +274,7 @@ class Story:
     steps: list[Step] = field(default_factory=list)
     letter: Letter | None = None
     hour: int = 10
+    session: HotlineSession | None = None  # a hotline follow-up's session
 
 
 class Planner:
@@ -533,6 +543,39 @@ def plan_recent(planner: Planner) -> list[Story]:
     return stories
 
 
+def follow_up_sessions(end: datetime.date) -> list[HotlineSession]:
+    """The hotline sessions of 2025 to ``end`` with one of the bureaux of these letters on air
+    (none when the channels' demonstration was not loaded)."""
+    return list(
+        HotlineSession.objects.filter(
+            aired_on__gte=FOLLOW_UPS_FROM, aired_on__lte=end, agencies__slug__in=AGENCIES
+        )
+        .distinct()
+        .prefetch_related("agencies")
+        .order_by("aired_on", "id")
+    )
+
+
+def plan_follow_ups(planner: Planner, sessions: list[HotlineSession]) -> list[Story]:
+    """Each case a session took for follow-up, as a letter that came by the hotline on the day
+    on air, about the matters of the bureau on air, handled by it like any other."""
+    limits = _limits()
+    stories = []
+    for session in sessions:
+        agency = next(a.slug for a in session.agencies.all() if a.slug in HANDLERS)
+        topics = [topic for topic in TOPICS if topic.agency == agency]
+        for _n in range(session.follow_ups):
+            topic = planner.rng.choice(topics)
+            story = planner.story(
+                topic.kind, session.aired_on, channel=Channel.HOTLINE, topic=topic
+            )
+            story.session = session
+            story.hour = 11  # typed in after the programme
+            planner.handled(story, limit=limits[topic.kind])
+            stories.append(story)
+    return stories
+
+
 # --- Playing the stories ---------------------------------------------------------------------
 
 
@@ -628,7 +671,11 @@ class Runner:
             letter, _code = services.submit_letter(data, submission_key=key, now=moment)
         else:
             letter, _code = services.register_letter(
-                data, actor=self.staff.office, channel=story.channel, received_on=story.received
+                data,
+                actor=self.staff.office,
+                channel=story.channel,
+                received_on=story.received,
+                hotline_session=story.session,
             )
             # Typed in on the day it came (a timestamp, not a state).
             Letter.objects.filter(pk=letter.pk).update(submitted_at=moment)
@@ -750,6 +797,10 @@ def load(stdout: TextIO) -> None:
     planner = Planner(random.Random(SEED), end)  # noqa: S311 - reproducible demo data
     old = plan_2014(planner)
     recent = plan_recent(planner)
+    # Their own generator, so that the sessions found never shift the other letters' draws.
+    follow_up_planner = Planner(random.Random(f"{SEED}:follow-ups"), end)  # noqa: S311
+    follow_up_planner.serial = FOLLOW_UP_WRITERS
+    follow_ups = plan_follow_ups(follow_up_planner, follow_up_sessions(end))
     runner = Runner(staff, agencies, types)
     first_mail = OutgoingMail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     memo = request_memo.set({})
@@ -757,7 +808,7 @@ def load(stdout: TextIO) -> None:
         with override_settings(
             PASSWORD_HASHERS=["gongkai.interaction.letters.demo.DemoQueryCodeHasher"]
         ):
-            play(old + recent, runner, end)
+            play(old + recent + follow_ups, runner, end)
             # The daily job's clock refresh, as of today: the overdue are marked.
             for letter in Letter.objects.filter(state__in=["accepted", "handling", "review"]):
                 services.refresh_letter_clock(letter)
@@ -770,10 +821,15 @@ def load(stdout: TextIO) -> None:
     counts = {
         "total": Letter.objects.count(),
         "old": len(old),
-        "recent": len(recent),
+        "recent": len(recent) + len(follow_ups),
         "open": Letter.objects.exclude(state__in=["closed", "rejected"]).count(),
     }
     stdout.write(
         _("Letters: %(total)d loaded (%(old)d of 2014, %(recent)d of 2024–2026, %(open)d open).\n")
         % counts
     )
+    if follow_ups:
+        stdout.write(
+            _("Letters: %(count)d of them follow-ups of %(sessions)d hotline sessions.\n")
+            % {"count": len(follow_ups), "sessions": len({story.session for story in follow_ups})}
+        )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gongkai.agencies.models import Agency
+from gongkai.interaction.channels.models import HotlineSession
 from gongkai.interaction.letters import services
 from gongkai.interaction.letters.forms import LetterTypeField, MultipleFileField
 from gongkai.interaction.letters.models import Letter, LetterType
@@ -160,14 +161,33 @@ class RegisterForm(ServiceErrorMixin, forms.Form):
         required=False,
         help_text=gettext_lazy("A scan of a paper letter, for example (at most 3 files)."),
     )
+    # A case taken on air for follow-up: the session it came from (set from the session's page).
+    hotline_session = forms.ModelChoiceField(
+        queryset=HotlineSession.objects.none(), required=False, widget=forms.HiddenInput
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        sessions: QuerySet[HotlineSession] | None = None,
+        session: HotlineSession | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``sessions``: the hotline sessions the user may link a follow-up to; ``session``:
+        the one it is registered for (the channel and the date then start from it)."""
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["letter_type"]).queryset = _types()
         cast(forms.ModelChoiceField, self.fields["agency"]).queryset = _agencies()
+        cast(forms.ModelChoiceField, self.fields["hotline_session"]).queryset = (
+            sessions if sessions is not None else HotlineSession.objects.none()
+        )
         today = timezone.localdate()
         self.fields["received_on"].initial = today
         self.fields["received_on"].widget.attrs["max"] = today.isoformat()
+        if session is not None:
+            self.fields["hotline_session"].initial = session.pk
+            self.fields["channel"].initial = Channel.HOTLINE
+            self.fields["received_on"].initial = session.aired_on
 
     def clean_received_on(self) -> datetime.date:
         value = self.cleaned_data["received_on"]
@@ -367,3 +387,43 @@ class CloseForm(ActionForm):
         required=False,
         help_text=gettext_lazy("For example: the writer confirmed by phone that it is settled."),
     )
+
+
+class StatisticsFilterForm(forms.Form):
+    """The statistics page's filters: a year (and a month of it), an agency among those the
+    user may see, a type."""
+
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
+    month = forms.TypedChoiceField(
+        label=gettext_lazy("Month"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", gettext_lazy("The whole year")), *[(m, str(m)) for m in range(1, 13)]],
+    )
+    agency = AgencyChoiceField(
+        label=gettext_lazy("Agency"),
+        required=False,
+        queryset=Agency.objects.none(),
+        empty_label=gettext_lazy("All agencies"),
+    )
+    letter_type = LetterTypeField(
+        label=gettext_lazy("Type"),
+        required=False,
+        queryset=LetterType.objects.none(),
+        empty_label=gettext_lazy("All types"),
+    )
+
+    def __init__(
+        self, *args: Any, years: list[int], agencies: QuerySet[Agency], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        year = cast(forms.TypedChoiceField, self.fields["year"])
+        year.choices = [(value, str(value)) for value in years]
+        year.initial = years[0] if years else None
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies.order_by(
+            "sort_order", "name", "id"
+        )
+        cast(
+            forms.ModelChoiceField, self.fields["letter_type"]
+        ).queryset = LetterType.objects.order_by("sort_order", "id")

@@ -229,6 +229,18 @@ class Letter(models.Model):
     )
     closed_on = models.DateField(_("closing date"), null=True, blank=True)
 
+    # A case taken on air for follow-up (下线后调查办理) is a letter of its own, registered by
+    # the office with the hotline channel and linked to the session it came from; the
+    # session's follow-up figure then counts these letters (``channels.selectors``).
+    hotline_session = models.ForeignKey(
+        "interaction.HotlineSession",
+        verbose_name=_("hotline session"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_up_letters",
+    )
+
     # The reply clock as last read (for queues and sorting); the events are the truth.
     due_on = models.DateField(_("due date"), null=True, blank=True)
     clock_state = models.CharField(max_length=16, blank=True)
@@ -267,6 +279,10 @@ class Letter(models.Model):
                 condition=~models.Q(state__in=["replied", "closed"])
                 | models.Q(replied_on__isnull=False),
                 name="letter_replied_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hotline_session__isnull=True) | models.Q(channel="hotline"),
+                name="letter_follow_up_came_by_hotline",
             ),
         ]
 

@@ -64,3 +64,21 @@ def can_review_letter(user: UserLike, letter: Letter) -> bool:
 def has_letter_role(user: UserLike) -> bool:
     """Whether the workbench should show ``user`` the letters at all."""
     return is_office(user) or bool(roles_of(user) & {str(role) for role in CASE_ROLES})
+
+
+def can_view_letter_statistics(user: UserLike) -> bool:
+    """Read the letters' statistics in the workbench: the office (every agency's and the
+    government's) and the agencies' handlers and reviewers (their own agencies')."""
+    return has_letter_role(user)
+
+
+def statistics_agencies_for(user: UserLike) -> set[int] | None:
+    """The agencies whose letter statistics ``user`` may read: None for the office (every
+    agency and the government's totals), else the agencies where ``user`` handles or reviews
+    letters (an empty set for anyone else)."""
+    account = active_user(user)
+    if account is None:
+        return set()
+    if is_office(account):
+        return None
+    return set(account.staff_roles.filter(role__in=CASE_ROLES).values_list("agency_id", flat=True))

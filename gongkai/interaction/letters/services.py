@@ -35,6 +35,7 @@ from gongkai.core.mail import queue_mail
 from gongkai.core.models import User
 from gongkai.core.numbering import allocate_number
 from gongkai.core.workdays import CalendarNotCovered, working_days_between
+from gongkai.interaction.channels.models import HotlineSession
 from gongkai.interaction.letters import permissions
 from gongkai.interaction.letters.clocks import letter_settings, read_clock, refresh_clock
 from gongkai.interaction.letters.models import (
@@ -290,6 +291,7 @@ def _create(
     submitted_at: datetime.datetime,
     registered_by: User | None,
     submission_key: str | None,
+    hotline_session: HotlineSession | None = None,
 ) -> tuple[Letter, str]:
     code = new_query_code()
     _serial, number = allocate_number(
@@ -314,6 +316,7 @@ def _create(
         received_on=received_on,
         registered_by=registered_by,
         submission_key=submission_key,
+        hotline_session=hotline_session,
     )
     return letter, code
 
@@ -376,6 +379,37 @@ def submit_letter(
     return letter, code
 
 
+def _check_follow_up(session: HotlineSession, *, channel: str, received_on: datetime.date) -> None:
+    """A case taken on air for follow-up came by the hotline, on or after the day on air."""
+    if channel != Channel.HOTLINE:
+        raise LetterError(
+            _("A follow-up of a hotline session comes by the hotline."), field="channel"
+        )
+    if received_on < session.aired_on:
+        raise LetterError(
+            _("A follow-up cannot be received before its session was on air (%(date)s).")
+            % {"date": session.aired_on.isoformat()},
+            field="received_on",
+        )
+
+
+def _lock_session(session: HotlineSession) -> HotlineSession:
+    """The session re-read under a row lock, so that two follow-ups registered at once are
+    counted against its calls one after the other; a session cannot have more follow-up
+    cases than calls taken."""
+    locked = HotlineSession.objects.select_for_update().get(pk=session.pk)
+    if locked.follow_up_letters.count() >= locked.calls:
+        raise LetterError(
+            _(
+                "The session took %(calls)d calls and has as many follow-up letters already; "
+                "correct the session's calls first."
+            )
+            % {"calls": locked.calls},
+            field="hotline_session",
+        )
+    return locked
+
+
 def register_letter(
     data: LetterInput,
     *,
@@ -383,18 +417,26 @@ def register_letter(
     channel: str,
     received_on: datetime.date,
     attachments: Sequence[UploadedFile] = (),
+    hotline_session: HotlineSession | None = None,
 ) -> tuple[Letter, str]:
     """A letter that came by the hotline, by post, in a visit or a phone call, typed in by the
     office with the day it arrived. The writer's e-mail is optional here: someone who phones
-    or writes on paper may have none (they are then told the number and code by staff)."""
+    or writes on paper may have none (they are then told the number and code by staff).
+
+    With ``hotline_session``, the letter is a case taken on air for follow-up (下线后调查办理):
+    it comes by the hotline, on or after the day on air, and is linked to the session, whose
+    follow-up figure then counts such letters; it is handled like any other letter."""
     _require(permissions.can_receive_letters(actor))
     if channel not in Channel.values or channel == Channel.ONLINE:
         raise LetterError(_("Choose the channel the letter came by."), field="channel")
     if received_on > _today():
         raise LetterError(_("The date cannot be in the future."), field="received_on")
+    if hotline_session is not None:
+        _check_follow_up(hotline_session, channel=channel, received_on=received_on)
     check_letter(data, email_required=False)
     files = inspect_attachments(attachments)
     with transaction.atomic():
+        session = _lock_session(hotline_session) if hotline_session is not None else None
         letter, code = _create(
             data,
             channel=channel,
@@ -402,16 +444,21 @@ def register_letter(
             submitted_at=timezone.now(),
             registered_by=actor,
             submission_key=None,
+            hotline_session=session,
         )
         stored = _store_attachments(letter, files, actor=actor)
-        _event(
-            letter,
-            Code.REGISTERED,
-            actor=actor,
-            on=received_on,
-            data={"type": letter.letter_type_id, "channel": channel, "attachments": len(stored)},
-        )
-        _audit("register", letter, actor=actor, channel=channel)
+        event_data: dict[str, Any] = {
+            "type": letter.letter_type_id,
+            "channel": channel,
+            "attachments": len(stored),
+        }
+        if session is not None:
+            event_data["hotline_session"] = session.pk
+        _event(letter, Code.REGISTERED, actor=actor, on=received_on, data=event_data)
+        if session is not None:
+            _audit("register", letter, actor=actor, channel=channel, hotline_session=session.pk)
+        else:
+            _audit("register", letter, actor=actor, channel=channel)
         _notify(
             letter,
             "registered",

@@ -2,13 +2,14 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from gongkai.interaction.letters.views import public
+from gongkai.interaction.letters.views import public, statistics
 
 app_name = "letters"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", public.index, name="index"),
     path("write/", public.write, name="write"),
+    path("statistics/", statistics.public_page, name="statistics"),
     path("received/<str:number>/", public.received, name="received"),
     path("status/", public.status, name="status"),
     path("status/<str:number>/", public.status_detail, name="status_detail"),

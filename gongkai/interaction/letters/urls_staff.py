@@ -2,13 +2,15 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from gongkai.interaction.letters.views import staff
+from gongkai.interaction.letters.views import staff, statistics
 
 app_name = "letters_staff"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", staff.queue, name="queue"),
     path("register/", staff.register, name="register"),
+    path("statistics/", statistics.staff_page, name="statistics"),
+    path("statistics/export.xlsx", statistics.staff_export, name="statistics_export"),
     path("<int:pk>/", staff.detail, name="detail"),
     path(
         "<int:pk>/files/<int:attachment_pk>/",

@@ -29,6 +29,7 @@ def portal_navigation(context: template.Context) -> list[NavLink]:
     links = []
     for entry in main_navigation():
         current = path == entry.url if entry.url == "/" else path.startswith(entry.url)
+        current = current or any(path.startswith(url) for url in entry.also if url != "/")
         links.append(NavLink(key=entry.key, label=entry.label, url=entry.url, current=current))
     return links
 

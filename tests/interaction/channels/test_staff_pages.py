@@ -74,6 +74,7 @@ def hotline_addresses(records) -> list[tuple[str, bool]]:
     return [
         (url("hotline_list"), False),
         (url("hotline_new"), True),
+        (url("hotline_detail", records["session"].pk), False),
         (url("hotline_edit", records["session"].pk), True),
     ]
 
@@ -151,10 +152,12 @@ def test_an_editor_may_not_record_hotline_sessions(english, editor, records):
     assert "Hotline sessions are recorded by the disclosure office." in response.content.decode()
 
 
-def test_navigation_entries():
-    assert "services" in [entry.key for entry in main_navigation()]
-    services_entry = next(entry for entry in main_navigation() if entry.key == "services")
-    assert services_entry.url == reverse("channels:index")
+def test_navigation_entries(client):
+    """The public page is reached through the 政民互动 column (its landing page)."""
+    interaction = next(entry for entry in main_navigation() if entry.key == "interaction")
+    assert reverse("channels:index") in interaction.also
+    landing = client.get(reverse("interaction:index")).content.decode()
+    assert f'href="{reverse("channels:index")}"' in landing
 
 
 def test_workbench_menu_shows_the_pages_to_editors_and_the_office(editor, office, handler):
@@ -289,7 +292,7 @@ def test_hotline_list_has_bounded_queries(
     english.get(url("hotline_list") + "?year=2014")
     with django_assert_max_num_queries(16):  # the shell (sign-in, roles, menu) and 6 here
         response = english.get(url("hotline_list") + "?year=2014")
-    assert response.content.decode().count(url("hotline_edit", 0)[:-2]) >= 10
+    assert response.content.decode().count(url("hotline_detail", 0)[:-2]) >= 10
 
 
 # --- channel figures ---------------------------------------------------------------------------

@@ -42,11 +42,15 @@ def form(**overrides: object) -> dict[str, object]:
     return data
 
 
-def test_the_portal_menu_has_the_consultations(client):
+def test_the_portal_menu_leads_to_the_consultations(client):
+    """Through the 政民互动 column: its landing page links the list, whose pages mark the
+    column as current."""
     from gongkai.portal.navigation import main_navigation
 
     entries = {entry.key: entry for entry in main_navigation()}
-    assert entries["consultations"].url == reverse("consultations:list")
+    assert reverse("consultations:list") in entries["interaction"].also
+    landing = client.get(reverse("interaction:index")).content.decode()
+    assert f'href="{reverse("consultations:list")}"' in landing
 
 
 def test_the_list_shows_published_consultations_by_stage(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import time
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -14,7 +15,9 @@ from django.db.models import Count
 from gongkai.agencies import demo as agencies_demo
 from gongkai.core.models import AuditEntry, OutgoingMail
 from gongkai.interaction import demo as interaction_demo
-from gongkai.interaction.letters import demo
+from gongkai.interaction.channels import selectors as channel_selectors
+from gongkai.interaction.channels.models import HotlineSession
+from gongkai.interaction.letters import demo, statistics
 from gongkai.interaction.letters.clocks import read_clock
 from gongkai.interaction.letters.models import Letter, LetterEvent, LetterType
 
@@ -130,9 +133,45 @@ def test_writers_are_invented_and_old_notices_are_not_sent_again(loaded):
 def test_loading_again_changes_nothing(loaded):
     output, seconds = loaded
     assert re.search(r"Letters: \d+ loaded \(376 of 2014, \d+ of 2024–2026, \d+ open\)", output)
+    assert re.search(r"Letters: \d+ of them follow-ups of \d+ hotline sessions", output)
     before = snapshot()
     again = io.StringIO()
     demo.load(again)
     assert "present already, none loaded" in again.getvalue()
     assert snapshot() == before
     assert seconds < 120
+
+
+def test_the_statistics_give_the_seeds_reply_rate_for_2014(loaded):
+    """Seed, part 三: "收到各类咨询、投诉、建议376条，回复率98%以上" — counted by the statistics
+    from the events, read at the end of 2014 as the annual report would be."""
+    start, end = statistics.year_period(2014)
+    total = statistics.letter_statistics(start, end, as_of=end).total
+    assert (total.received, total.received_online, total.replied_online) == (376, 376, 370)
+    assert total.reply_rate == Decimal("98.4")
+    assert total.rejected == 6 and total.late == 0
+
+
+def test_some_recent_hotline_sessions_have_their_follow_ups_as_letters(loaded):
+    sessions = HotlineSession.objects.filter(follow_up_letters__isnull=False).distinct()
+    assert sessions.count() >= 3
+    for session in sessions:
+        assert session.aired_on.year in (2025, 2026)
+        letters = Letter.objects.filter(hotline_session=session)
+        assert set(letters.values_list("channel", flat=True)) == {Letter.Channel.HOTLINE}
+        assert set(letters.values_list("received_on", flat=True)) == {session.aired_on}
+        # Every case entered is a letter: the figure counted from letters is the same.
+        assert letters.count() == session.follow_ups == session.follow_up_cases
+        on_air = set(session.agencies.values_list("pk", flat=True))
+        assert set(letters.exclude(handling_agency=None).values_list(
+            "handling_agency", flat=True
+        )) <= on_air  # fmt: skip
+    # 2014's sessions keep the figures entered (follow-ups were not letters then).
+    assert not HotlineSession.objects.filter(
+        aired_on__year=2014, follow_up_letters__isnull=False
+    ).exists()
+    totals = channel_selectors.year_summary(2025).hotline
+    entered = sum(
+        HotlineSession.objects.filter(aired_on__year=2025).values_list("follow_ups", flat=True)
+    )
+    assert totals.follow_ups == entered

@@ -90,8 +90,11 @@ def assert_private(html: str) -> None:
 
 
 def test_the_portal_menu_leads_to_the_index_of_types_with_their_limits(client):
+    """Through the 政民互动 column: the menu links its landing page, which links the index."""
     home = client.get(reverse("portal:home")).content.decode()
-    assert f'href="{INDEX}"' in home
+    assert f'href="{reverse("interaction:index")}"' in home
+    landing = client.get(reverse("interaction:index")).content.decode()
+    assert f'href="{INDEX}"' in landing
 
     page = client.get(INDEX).content.decode()
     for slug, days in (("mailbox", 15), ("consultation", 5), ("complaint", 10), ("suggestion", 15)):

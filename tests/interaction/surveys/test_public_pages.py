@@ -63,8 +63,14 @@ def test_the_list_shows_open_upcoming_and_closed_surveys_never_drafts(
 
 
 def test_the_portal_menu_links_to_the_surveys(client, make_survey):
-    response = client.get(reverse("portal:home"))
-    assert f'href="{reverse("surveys:index")}"' in response.content.decode()
+    """Through the 政民互动 column: the menu links its landing page, which lists the open
+    surveys and links their index."""
+    survey = make_survey()
+    home = client.get(reverse("portal:home")).content.decode()
+    assert f'href="{reverse("interaction:index")}"' in home
+    landing = client.get(reverse("interaction:index")).content.decode()
+    assert f'href="{reverse("surveys:index")}"' in landing
+    assert f'href="{reverse("surveys:detail", args=[survey.pk])}"' in landing
 
 
 def test_a_draft_is_not_found_on_any_public_page(client, make_survey):

@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from gongkai.core.models import User
@@ -44,6 +45,7 @@ from gongkai.interaction.channels.models import (
     ServiceLog,
 )
 from gongkai.interaction.channels.workflow import ChannelsError
+from gongkai.interaction.letters.permissions import can_receive_letters, letters_visible_to
 from gongkai.workbench.session import current_agency
 from gongkai.workbench.views import refuse_action, staff_required
 
@@ -202,7 +204,7 @@ def summary(request: HttpRequest) -> HttpResponse:
 def hotline_list(request: HttpRequest) -> HttpResponse:
     year, years = _chosen_year(request)
     sessions = list(
-        permissions.hotline_sessions_visible_to(request.user)
+        selectors.with_follow_up_letters(permissions.hotline_sessions_visible_to(request.user))
         .filter(aired_on__year=year)
         .select_related("programme")
         .prefetch_related("agencies")
@@ -216,6 +218,38 @@ def hotline_list(request: HttpRequest) -> HttpResponse:
             "years": years,
             "sessions": sessions,
             "totals": selectors.hotline_totals(selectors.session_rows(sessions)),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@office_required
+def hotline_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A session's page: its figures and its follow-up letters, with "register a follow-up"
+    (the letters' registration form, for this session)."""
+    user = _user(request)
+    session: HotlineSession | None = _visible(
+        selectors.with_follow_up_letters(permissions.hotline_sessions_visible_to(user))
+        .select_related("programme", "recorded_by")
+        .prefetch_related("agencies"),
+        pk,
+    )
+    if session is None:
+        return _refuse_record(request)
+    follow_ups = (
+        letters_visible_to(user)
+        .filter(hotline_session=session)
+        .select_related("letter_type", "handling_agency")
+        .order_by("received_on", "id")
+    )
+    return _render(
+        request,
+        "hotline_detail.html",
+        {
+            "session": session,
+            "follow_ups": follow_ups,
+            "can_register": can_receive_letters(user),
+            "register_url": reverse("letters_staff:register") + f"?session={session.pk}",
         },
     )
 
@@ -265,15 +299,29 @@ def hotline_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if changed is not None:
             messages.success(request, _("The session was saved."))
-            url = reverse("channels_staff:hotline_list") + f"?year={changed.aired_on.year}"
-            return HttpResponseRedirect(url)
+            return HttpResponseRedirect(reverse("channels_staff:hotline_detail", args=[pk]))
     return _form_page(
         request,
         form,
         section="hotline",
         title=_("Hotline session of %(date)s") % {"date": f"{session.aired_on:%Y-%m-%d}"},
-        cancel_url=reverse("channels_staff:hotline_list") + f"?year={session.aired_on.year}",
+        intro=_follow_up_intro(session),
+        cancel_url=reverse("channels_staff:hotline_detail", args=[pk]),
     )
+
+
+def _follow_up_intro(session: HotlineSession) -> str:
+    """What the form says of the follow-up figure once letters are linked to the session."""
+    letters = session.follow_up_letters.count()  # type: ignore[attr-defined]
+    if not letters:
+        return ""
+    return ngettext(
+        "%(count)d follow-up letter is registered for this session: the session's follow-up "
+        "figure counts the letters, and the number entered below is kept only as announced.",
+        "%(count)d follow-up letters are registered for this session: the session's follow-up "
+        "figure counts the letters, and the number entered below is kept only as announced.",
+        letters,
+    ) % {"count": letters}
 
 
 # --------------------------------------------------------------------------- service logs

@@ -39,6 +39,11 @@ from gongkai.core import audit
 from gongkai.core.clock import ClockError, ClockReading
 from gongkai.core.models import AuditEntry, User
 from gongkai.core.workdays import CalendarNotCovered, working_days_between
+from gongkai.interaction.channels.models import HotlineSession
+from gongkai.interaction.channels.permissions import (
+    can_record_hotline_sessions,
+    hotline_sessions_visible_to,
+)
 from gongkai.interaction.letters import clocks, permissions, selectors, services
 from gongkai.interaction.letters import forms_staff as staff_forms
 from gongkai.interaction.letters.models import Letter, LetterEvent
@@ -99,7 +104,12 @@ def get_letter(request: HttpRequest, pk: int) -> Letter:
     """The letter if the user may open it; 404 otherwise (as if it did not exist)."""
     return get_object_or_404(
         permissions.letters_visible_to(request.user).select_related(
-            "letter_type", "agency", "handling_agency", "registered_by", "duplicate_of"
+            "letter_type",
+            "agency",
+            "handling_agency",
+            "registered_by",
+            "duplicate_of",
+            "hotline_session__programme",
         ),
         pk=pk,
     )
@@ -388,6 +398,11 @@ def render_detail(
         "events": _history(letter),
         "panels": panels_for(letter, user, bound=bound),
         "rejection_message": REJECTION_MESSAGES.get(letter.rejection_reason, ""),
+        "session_url": (
+            reverse("channels_staff:hotline_detail", args=[letter.hotline_session_id])
+            if letter.hotline_session_id is not None and can_record_hotline_sessions(user)
+            else ""
+        ),
         "duplicate_visible": (
             letter.duplicate_of_id is not None
             and permissions.letters_visible_to(user).filter(pk=letter.duplicate_of_id).exists()
@@ -405,15 +420,44 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- registration ----------------------------------------------------------------------------
 
 
+def _follow_up_session(request: HttpRequest) -> tuple[HotlineSession | None, bool]:
+    """The hotline session a follow-up is registered for (``?session=`` on the form, the
+    hidden field once posted), and whether the user may link a letter to it."""
+    raw = (request.POST if request.method == "POST" else request.GET).get(
+        "hotline_session" if request.method == "POST" else "session", ""
+    )
+    if not raw:
+        return None, True
+    if not (raw.isascii() and raw.isdigit()):
+        return None, False
+    session = (
+        hotline_sessions_visible_to(request.user)
+        .select_related("programme")
+        .filter(pk=int(raw))
+        .first()
+    )
+    return session, session is not None
+
+
 @require_http_methods(["GET", "POST"])
 @letter_staff_required
 def register(request: HttpRequest) -> HttpResponse:
     """The office registers a letter that came by the hotline, by post, in a visit or a phone
-    call, with its files (one transaction: a refused file registers nothing)."""
+    call, with its files (one transaction: a refused file registers nothing). From a hotline
+    session's page (``?session=``), the letter is a follow-up of that session: the channel and
+    the date start from the session, and the letter is linked to it."""
     user = _user(request)
     if not permissions.can_receive_letters(user):
         return _refuse(request, _("Only the disclosure office registers letters."))
-    form = staff_forms.RegisterForm(request.POST or None, request.FILES or None)
+    session, allowed = _follow_up_session(request)
+    if not allowed:
+        return _refuse(request, _("There is no such hotline session, or you may not see it."))
+    form = staff_forms.RegisterForm(
+        request.POST or None,
+        request.FILES or None,
+        sessions=hotline_sessions_visible_to(user),
+        session=session,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             letter, code = services.register_letter(
@@ -422,6 +466,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 channel=form.cleaned_data["channel"],
                 received_on=form.cleaned_data["received_on"],
                 attachments=form.cleaned_data.get("attachments") or [],
+                hotline_session=form.cleaned_data.get("hotline_session"),
             )
         except LetterPermissionDenied as error:
             return _refuse(request, error.message)
@@ -440,7 +485,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "letters/staff/register.html",
-        {"form": form},
+        {"form": form, "session": session},
         status=400 if form.is_bound and form.errors else 200,
     )
 
