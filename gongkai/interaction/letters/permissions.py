@@ -61,6 +61,16 @@ def can_review_letter(user: UserLike, letter: Letter) -> bool:
     return agency is not None and has_role(user, agency, Role.REVIEWER)
 
 
+def can_publish_letter(user: UserLike, letter: Letter) -> bool:
+    """Propose, confirm and withdraw the letter's public Q&A (公开答复): the handling agency's
+    reviewer, or the office. Whether the letter may be published at all (the writer's consent,
+    a reply) is the service's to check."""
+    if is_office(user):
+        return True
+    agency = letter.handling_agency
+    return agency is not None and has_role(user, agency, Role.REVIEWER)
+
+
 def has_letter_role(user: UserLike) -> bool:
     """Whether the workbench should show ``user`` the letters at all."""
     return is_office(user) or bool(roles_of(user) & {str(role) for role in CASE_ROLES})
