@@ -16,7 +16,8 @@ from gongkai.core.models import AuditEntry, OutgoingMail
 from gongkai.interaction import demo as interaction_demo
 from gongkai.interaction.letters import demo
 from gongkai.interaction.letters.clocks import read_clock
-from gongkai.interaction.letters.models import Letter, LetterEvent, LetterType
+from gongkai.interaction.letters.models import Letter, LetterEvent, LetterType, PublishedLetter
+from gongkai.interaction.letters.selectors import published_qa
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,18 @@ def test_loading_again_changes_nothing(loaded):
     assert "present already, none loaded" in again.getvalue()
     assert snapshot() == before
     assert seconds < 120
+
+
+def test_some_closed_letters_are_published_as_public_qa_and_one_withdrawn(loaded):
+    output, _seconds = loaded
+    published = list(published_qa().select_related("letter"))
+    assert len(published) >= 10
+    assert re.search(rf"Public Q&A: {len(published)} published", output)
+    for publication in published:
+        letter = publication.letter
+        assert letter.consent_to_publish and letter.state == State.CLOSED
+        assert letter.name not in publication.public_content + publication.public_reply
+        assert publication.published_at.date() > letter.closed_on
+    withdrawn = PublishedLetter.objects.get(state=PublishedLetter.State.WITHDRAWN)
+    assert withdrawn.withdrawal_reason == demo.QA_WITHDRAWAL_REASON
+    assert not PublishedLetter.objects.filter(letter__consent_to_publish=False).exists()
