@@ -1,5 +1,6 @@
-"""The workbench pages of letters: the queue, the case page with its action panels, the
-registration of a letter that came by another channel, and the writer's files.
+"""The workbench pages of letters: the queue, the case page with its action panels and its
+public Q&A section (the publication pages are in ``staff_qa``), the registration of a letter
+that came by another channel, and the writer's files.
 
 Every view needs a signed-in member of staff holding a letters role (the disclosure office, or
 a handler or reviewer somewhere); a letter is read only through
