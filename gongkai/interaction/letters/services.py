@@ -1135,7 +1135,14 @@ def withdraw_publication(
 def _withdraw_if_published(
     letter: Letter, *, actor: User | None, reason: str, now: datetime.datetime
 ) -> None:
-    """Inside a service's transaction: withdraw the letter's public Q&A if it is public."""
+    """Inside a service's transaction: withdraw the letter's public Q&A if it is public; a
+    proposal waiting for confirmation is marked stale (it holds the old reply), so that it
+    must be proposed again before it can be published."""
     publication = _publication_of(letter)
-    if publication is not None and publication.state == Publication.PUBLISHED:
+    if publication is None:
+        return
+    if publication.state == Publication.PUBLISHED:
         _withdraw(publication, letter, actor=actor, reason=reason, now=now)
+    elif publication.state == Publication.PROPOSED:
+        publication.reply_of = None
+        publication.save(update_fields=["reply_of", "updated_at"])

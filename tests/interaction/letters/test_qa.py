@@ -309,6 +309,9 @@ def test_a_proposal_made_before_the_reply_changed_is_not_published(answered, rev
     with at(TODAY):
         proposal = services.propose_publication(letter, actor=reviewer)
         services.rate_letter(letter, rating="unsatisfied", comment="还是不亮", reopen=True)
+    proposal.refresh_from_db()
+    assert proposal.state == Publication.PROPOSED and proposal.reply_of is None  # stale
+    with at(TODAY):
         services.draft_reply(letter, actor=handler, reply_text="已更换灯具，现已恢复照明。")
         services.submit_for_review(letter, actor=handler)
         services.review_letter(letter, actor=reviewer, approve=True)
