@@ -2,9 +2,11 @@
 
 What is indexed is exactly what the public may read: a document's latest published version,
 its public metadata and attachments; a list record's ``search_text`` (which never holds a
-personal field). An object that is not public (any more) is removed from the index, so
-re-indexing one object after any change is always right, and a full rebuild gives the same
-rows as the incremental updates.
+personal field); for a registered source (``sources``: public Q&A, consultations on drafts),
+the :class:`~gongkai.search.sources.IndexItem` its app builds from an object of its public
+gate. An object that is not public (any more) is removed from the index, so re-indexing one
+object after any change is always right, and a full rebuild gives the same rows as the
+incremental updates.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -39,6 +41,7 @@ from gongkai.search.backends import get_backend
 from gongkai.search.cutting import SNIPPET_TEXT_LIMIT, Texts, cut_many, text_values
 from gongkai.search.cutting import join_lines as _join
 from gongkai.search.models import SearchEntry
+from gongkai.search.sources import IndexItem, IndexSource, get_source, registered_sources
 
 
 def public_records() -> Any:
@@ -152,6 +155,29 @@ def record_values(record: ListRecord) -> dict[str, Any]:
     }
 
 
+def item_values(item: IndexItem) -> dict[str, Any]:
+    """The index row of an object of a registered source."""
+    return {
+        "kind": item.kind,
+        "agency_id": item.agency_id,
+        "statutory_item_id": None,
+        "topic_id": None,
+        "genre_id": None,
+        "year": _year(item.published_at),
+        "validity": "",
+        "published_at": item.published_at,
+        "url": item.url[:300],
+        "title": item.title[:300],
+        "doc_number": "",
+        "doc_number_key": "",
+        "index_number": "",
+        "snippet_text": (item.snippet or item.body)[:SNIPPET_TEXT_LIMIT],
+        "title_tokens": segment_for_index(item.title),
+        "meta_tokens": segment_for_index(item.meta),
+        "body_tokens": segment_for_index(item.body),
+    }
+
+
 def _save(source: str, object_id: int, values: dict[str, Any] | None) -> None:
     backend = get_backend()
     with transaction.atomic():
@@ -225,15 +251,32 @@ def index_record(record_id: int) -> None:
     _save(SearchEntry.Source.RECORD, record_id, record_values(record) if record else None)
 
 
-def _targets(agency: str | None) -> tuple[list[int], list[int]]:
+def index_object(source: str, object_id: int) -> None:
+    """Index the object of a registered source when its gate holds it, or remove it."""
+    registered = get_source(source)
+    found = None
+    if registered is not None:
+        found = registered.loaded().filter(pk=object_id).first()
+    values = item_values(registered.item(found)) if registered and found is not None else None
+    _save(source, object_id, values)
+
+
+def _targets(agency: str | None) -> tuple[list[int], list[int], list[tuple[str, list[int]]]]:
     documents = published_documents().order_by("pk")
     records = public_records().order_by("pk")
     if agency:
         documents = documents.filter(agency__slug=agency)
         records = records.filter(agency__slug=agency)
+    others = []
+    for name, source in sorted(registered_sources().items()):
+        rows = source.public().order_by("pk")
+        if agency:
+            rows = rows.filter(**{f"{source.agency_path}__slug": agency})
+        others.append((name, list(rows.values_list("pk", flat=True))))
     return (
         list(documents.values_list("pk", flat=True)),
         list(records.values_list("pk", flat=True)),
+        others,
     )
 
 
@@ -331,6 +374,15 @@ def _index_records(record_ids: list[int], *, write: bool = True) -> None:
     )
 
 
+def _index_source(source: IndexSource, object_ids: list[int], *, write: bool = True) -> None:
+    rows = source.loaded().filter(pk__in=object_ids).order_by("pk")
+    _insert(
+        source.source,
+        [(row.pk, item_values(source.item(row))) for row in rows],
+        write=write,
+    )
+
+
 def reindex_entries(entry_ids: list[int]) -> None:
     """Index again the objects behind these entries (removing those no longer public)."""
     for source, object_id in SearchEntry.objects.filter(id__in=entry_ids).values_list(
@@ -338,8 +390,10 @@ def reindex_entries(entry_ids: list[int]) -> None:
     ):
         if source == SearchEntry.Source.DOCUMENT:
             index_document(object_id)
-        else:
+        elif source == SearchEntry.Source.RECORD:
             index_record(object_id)
+        else:
+            index_object(source, object_id)
 
 
 @contextmanager
@@ -438,8 +492,8 @@ def rebuild_index(
             for start in range(0, len(ids), REBUILD_BATCH):
                 backend.delete(ids[start : start + REBUILD_BATCH])
             stale.delete()
-    document_ids, record_ids = _targets(agency)
-    total = len(document_ids) + len(record_ids)
+    document_ids, record_ids, others = _targets(agency)
+    total = len(document_ids) + len(record_ids) + sum(len(ids) for _name, ids in others)
     workers = default_workers() if workers is None else max(1, workers)
     pooled = full and workers > 1 and len(document_ids) >= POOL_THRESHOLD
     done = 0
@@ -463,6 +517,12 @@ def rebuild_index(
         (_index_records, record_ids[i : i + REBUILD_BATCH])
         for i in range(0, len(record_ids), REBUILD_BATCH)
     ]
+    sources = registered_sources()
+    for name, ids in others:
+        work += [
+            (partial(_index_source, sources[name]), ids[i : i + REBUILD_BATCH])
+            for i in range(0, len(ids), REBUILD_BATCH)
+        ]
     for index_batch, batch in work:
         with transaction.atomic():
             index_batch(batch, write=not full)

@@ -18,12 +18,18 @@ class SearchEntry(models.Model):
     class Source(models.TextChoices):
         DOCUMENT = "document", _("document")  # catalogue.Document
         RECORD = "record", _("list record")  # catalogue.ListRecord
+        # Registered by their apps (``search.sources``):
+        QA = "qa", _("public Q&A")  # interaction.PublishedLetter
+        CONSULTATION = "consultation", _("consultation on a draft")  # interaction.Consultation
 
     class Kind(models.TextChoices):
+        # New kinds go at the end: the embedded engine stores each kind as its position.
         DOCUMENT = "document", _("document")
         NEWS = "news", _("news item")
         INTERPRETATION = "interpretation", _("policy interpretation")
         RECORD = "record", _("list record")
+        QA = "qa", _("public Q&A")  # 公开答复: a published letter and its reply
+        CONSULTATION = "consultation", _("consultation on a draft")  # 建议征集
 
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     object_id = models.BigIntegerField(_("object id"))

@@ -1,20 +1,24 @@
 """The index follows publishing: after a commit that saved or deleted a document, one of its
-versions or attachments, an interpretation link or a list record, the objects whose index rows
-show it are indexed again (or removed when no longer public). A decoupled side concern, so a
-signal (STYLE.md); the engine never trusts the index alone anyway — every hit is checked
-against the public selectors.
+versions or attachments, an interpretation link, a list record, or an object of a registered
+source (``sources``: public Q&A, consultations on drafts), the objects whose index rows show it
+are indexed again (or removed when no longer public). A decoupled side concern, so a signal
+(STYLE.md); the engine never trusts the index alone anyway — every hit is checked against the
+public selectors.
 """
 
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from gongkai.catalogue.models import Attachment, Document, DocumentVersion, ListRecord
 from gongkai.catalogue.signals import documents_imported
+
+if TYPE_CHECKING:
+    from gongkai.search.sources import IndexSource, Watched
 
 _UID = "gongkai.search"
 
@@ -69,6 +73,32 @@ def _documents_imported(sender: Any, document_ids: list[int], **kwargs: Any) -> 
 
     for document_id in document_ids:
         index_document(document_id)
+
+
+def _watcher(source: str, watched: Watched) -> Any:
+    def changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+        from gongkai.search.indexing import index_object
+
+        object_id = watched.object_id(instance)
+        if object_id is not None:
+            transaction.on_commit(partial(index_object, source, object_id))
+
+    return changed
+
+
+def watch(source: IndexSource) -> None:
+    """Index ``source``'s object again after each commit that saved or deleted one of its
+    watched models."""
+    for watched in source.watched:
+        handler = _watcher(source.source, watched)
+        label = watched.model._meta.label_lower
+        for signal in (post_save, post_delete):
+            signal.connect(
+                handler,
+                sender=watched.model,
+                weak=False,
+                dispatch_uid=f"{_UID}.{source.source}.{label}",
+            )
 
 
 def connect() -> None:

@@ -18,6 +18,8 @@ from gongkai.agencies.models import Agency, StaffRole
 from gongkai.agencies.services import record_membership_change, update_site_identity
 from gongkai.catalogue import lists, services
 from gongkai.catalogue.models import Column, Document, ListRecord, RecordType, StatutoryItem, Topic
+from gongkai.interaction.letters import services as letter_services
+from gongkai.interaction.letters.models import LetterType, PublishedLetter
 
 # The calendar, taxonomies and list types that migrations seed are put back before each browser
 # test by ``seeded_reference_data`` (tests/browser/conftest.py).
@@ -139,6 +141,7 @@ def site(agency_factory, staff_role_factory):
     ]
     lists.publish_records(records, actor=editor)
     record = ListRecord.objects.filter(record_type=power).order_by("pk").first()
+    qa = public_qa(government, bureau, reviewer, staff_role_factory)
 
     return [
         "/",
@@ -168,8 +171,44 @@ def site(agency_factory, staff_role_factory):
         "/letters/status/",
         "/letters/statistics/",
         "/interaction/",
+        "/letters/qa/",
+        f"/letters/qa/?agency={bureau.slug}",
+        f"/letters/qa/{qa.pk}/",
+        "/letters/qa/agencies/",
         "/no-such-page/",
     ]
+
+
+def public_qa(government, bureau, reviewer, staff_role_factory) -> PublishedLetter:
+    """A letter answered by ``bureau`` and published as public Q&A, through the services."""
+    office = staff_role_factory(agency=government, role=StaffRole.Role.OFFICE).user
+    handler = staff_role_factory(agency=bureau, role=StaffRole.Role.HANDLER).user
+    letter, _code = letter_services.submit_letter(
+        letter_services.LetterInput(
+            letter_type=LetterType.objects.get(slug="consultation"),
+            name="王小红",
+            phone="13900000000",
+            email="xiaohong@example.invalid",
+            subject="灵活就业人员社保补贴如何申请",
+            content="我是灵活就业人员，请问社会保险补贴在哪里申请，需要哪些材料？",
+            consent_to_publish=True,
+        ),
+        submission_key="accessibility-letter-0001",
+    )
+    letter_services.accept_letter(letter, actor=office, handling_agency=bureau)
+    letter_services.draft_reply(
+        letter, actor=handler, reply_text="您好，请携带身份证到区人社局服务大厅办理。"
+    )
+    letter_services.submit_for_review(letter, actor=handler)
+    letter_services.review_letter(letter, actor=reviewer, approve=True)
+    proposal = letter_services.propose_publication(letter, actor=reviewer)
+    return letter_services.publish_letter(
+        letter,
+        actor=reviewer,
+        subject=proposal.public_subject,
+        content=proposal.public_content,
+        reply=proposal.public_reply,
+    )
 
 
 def scan(page) -> list[dict]:

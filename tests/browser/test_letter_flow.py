@@ -1,7 +1,10 @@
 """One letter's whole path through the browser (issue 6, "Letters"): a citizen writes a
-complaint from the portal's letters page and opens its status page; the office accepts it and
+complaint from the portal's letters page — agreeing to publication, with their name and phone
+number typed into the letter too — and opens its status page; the office accepts it and
 assigns it; the handler drafts the reply; the agency's reviewer approves it; the citizen reads
-the reply and rates it."""
+the reply and rates it; the reviewer publishes it as public Q&A, checking the masked text beside
+the original; and anyone finds it on the public Q&A page with the phone number masked and the
+writer's name absent."""
 
 from __future__ import annotations
 
@@ -24,9 +27,12 @@ from tests.interaction.letters.conftest import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REPLY = "经现场核实，已安排维修人员更换灯具，路灯已于本周恢复照明。感谢您的监督。"
+# As writers do: their name and phone number in the letter itself, not only in the form's fields.
+TYPED = f"{CONTENT}我是{WRITER_NAME}，我的电话是{WRITER_PHONE}，有进展请来电告知。"
+MASKED_PHONE = "139****4321"
 
 
-def test_write_accept_assign_reply_review_and_rate(
+def test_write_accept_assign_reply_review_rate_and_publish(
     live_server, page, agency_factory, staff_role_factory, password
 ):
     office_agency = member(agency_factory, "测试区人民政府办公室", "bgs")
@@ -48,7 +54,7 @@ def test_write_accept_assign_reply_review_and_rate(
     page.wait_for_url(re.compile(r"/letters/write/\?type=complaint$"))
     assert page.locator('input[name="letter_type"]:checked').count() == 1
     page.locator('input[name="subject"]').fill(SUBJECT)
-    page.locator('textarea[name="content"]').fill(CONTENT)
+    page.locator('textarea[name="content"]').fill(TYPED)
     page.locator('input[name="name"]').fill(WRITER_NAME)
     page.locator('input[name="phone"]').fill(WRITER_PHONE)
     page.locator('input[name="email"]').fill(WRITER_EMAIL)
@@ -70,7 +76,10 @@ def test_write_accept_assign_reply_review_and_rate(
     status_url = page.url
     html = page.content()
     assert SUBJECT in html
-    assert WRITER_PHONE not in html and WRITER_EMAIL not in html and WRITER_NAME not in html
+    # The contact details are not shown: the name and phone only inside the letter as typed.
+    assert WRITER_EMAIL not in html
+    assert html.count(WRITER_PHONE) == 1 and html.count(WRITER_NAME) == 1
+    assert WRITER_PHONE in page.locator(".prose", has_text=WRITER_PHONE).inner_text()
     page.locator('[data-testid="letter-state"][data-state="received"]').wait_for()
 
     # --- the office accepts it and assigns it to the bureau ------------------------------------
@@ -120,8 +129,36 @@ def test_write_accept_assign_reply_review_and_rate(
     page.locator('[data-testid="rating"][data-rating="satisfied"]').wait_for()
     page.locator('[data-testid="letter-state"][data-state="closed"]').wait_for()
     html = page.content()
-    assert WRITER_PHONE not in html and WRITER_EMAIL not in html
+    assert WRITER_EMAIL not in html and html.count(WRITER_PHONE) == 1
     screenshot(page, "letter-closed")
+
+    # --- the reviewer publishes it as public Q&A, the personal data masked --------------------
+    sign_in(staff, base, reviewer, password)
+    staff.goto(base + f"/workbench/letters/{letter.pk}/")
+    staff.locator('[data-testid="propose-publication"]').click()
+    staff.wait_for_url(re.compile(rf"/workbench/letters/{letter.pk}/publication/$"))
+    assert WRITER_PHONE in staff.locator('[data-testid="original-content"]').inner_text()
+    public_content = staff.locator('textarea[name="public_content"]').input_value()
+    assert MASKED_PHONE in public_content
+    assert WRITER_PHONE not in public_content and WRITER_NAME not in public_content
+    screenshot(staff, "letter-publication")
+    staff.locator('[data-testid="publish"]').click()
+    staff.locator('[data-testid="publication"][data-state="published"]').wait_for()
+    sign_out(staff)
+
+    # --- anyone finds it on the public Q&A page ------------------------------------------------
+    page.goto(base + "/letters/")
+    page.locator('[data-testid="qa-link"]').click()
+    page.wait_for_url(re.compile(r"/letters/qa/$"))
+    page.locator('[data-testid="qa-list"]').get_by_role("link", name=SUBJECT).click()
+    page.wait_for_url(re.compile(r"/letters/qa/\d+/$"))
+    assert MASKED_PHONE in page.locator('[data-testid="qa-content"]').inner_text()
+    assert "区城市管理局" in page.locator('[data-testid="qa-facts"]').inner_text()
+    assert REPLY in page.locator('[data-testid="qa-reply"]').inner_text()
+    html = page.content()
+    for absent in (WRITER_PHONE, WRITER_NAME, WRITER_EMAIL, letter.number):
+        assert absent not in html, absent
+    screenshot(page, "letter-public-qa")
 
     letter.refresh_from_db()
     assert (letter.state, letter.rating, letter.handling_agency) == (
@@ -132,5 +169,5 @@ def test_write_accept_assign_reply_review_and_rate(
     codes = list(letter.events.values_list("code", flat=True))
     assert codes == [
         "submitted", "accepted", "assigned", "drafted", "submitted_for_review",
-        "review_approved", "replied", "rated", "closed",
+        "review_approved", "replied", "rated", "closed", "publication_proposed", "published",
     ]  # fmt: skip

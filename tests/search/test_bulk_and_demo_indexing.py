@@ -47,3 +47,9 @@ def test_the_demonstration_district_is_searchable(settings):
 
     assert result.hits[0].title == "关于进一步加强政府信息公开工作的通知"
     assert search(SearchQuery(q="低保")).total > 0
+    # The published Q&A and consultations on drafts, as content types of their own.
+    from gongkai.interaction.consultations.selectors import public_consultations
+    from gongkai.interaction.letters.selectors import published_qa
+
+    assert search(SearchQuery(type="qa")).total == published_qa().count() > 0
+    assert search(SearchQuery(type="consultation")).total == public_consultations().count() > 0

@@ -105,8 +105,9 @@ def _accept_all(document: Document) -> dict[int, str]:
 
 
 def test_personal_data_in_drafts_withdrawn_documents_and_personal_fields_is_never_found(
-    document_factory, published_document, indexed, agency, editor, reviewer, client
-):
+    document_factory, published_document, indexed, agency, editor, reviewer, client,
+    staff_role_factory, agency_factory,
+):  # fmt: skip
     sentinel = f"<p>申请人{SENTINEL_NAME}，身份证号{SENTINEL_ID}。</p>"
     # An application (依申请公开) by the same person: never indexed, whatever happens to it.
     from gongkai.info_requests import services as request_services
@@ -137,13 +138,43 @@ def test_personal_data_in_drafts_withdrawn_documents_and_personal_fields_is_neve
             values=housing_values(),
             publish=True,
         )
+    # Letters (来信) by the same person, who gave a phone and an e-mail and typed them into
+    # the letter too: one without consent, one only proposed for publication, and one
+    # published as public Q&A — whose public text is masked.
+    from gongkai.interaction.letters import services as letter_services
+    from tests.search.interaction_support import SENTINEL_EMAIL, SENTINEL_PHONE, LetterDesk
+
+    desk = LetterDesk(agency, reviewer, staff_role_factory, agency_factory)
+    typed = (
+        f"我是{SENTINEL_NAME}，身份证号{SENTINEL_ID}，电话{SENTINEL_PHONE}，"
+        f"邮箱{SENTINEL_EMAIL}。华光路的路灯坏了，请尽快维修。"
+    )
+    with indexed():
+        desk.replied(subject=f"{SENTINEL_NAME}的来信", content=typed,
+                     reply=f"{SENTINEL_NAME}您好，路灯已修复。", consent=False)  # fmt: skip
+        proposed = desk.replied(subject="路灯不亮", content=typed, reply="路灯已经修复。")
+        letter_services.propose_publication(proposed, actor=reviewer)
+        published_qa = desk.publish(
+            desk.replied(
+                subject="华光路路灯",
+                content=typed,
+                reply=f"{SENTINEL_NAME}您好，华光路路灯已修复。",
+            )
+        )
+    qa_url = reverse("letters:qa_detail", args=[published_qa.pk])
+    assert [hit.url for hit in search(SearchQuery(q="华光路")).hits] == [qa_url]
+
     assert search(SearchQuery(q=SENTINEL_NAME)).total == 1  # published: found, for now
     # Withdrawn without the commit's index update: the index lags and still holds it.
     services.withdraw_document(withdrawn, actor=reviewer, reason="含个人信息")
     assert SearchEntry.objects.filter(object_id=withdrawn.pk, source="document").exists()
 
     assert search(SearchQuery(q="公共租赁住房")).total == 1  # the record itself is found
-    for q in (SENTINEL_NAME, SENTINEL_ID, f"{SENTINEL_NAME} {SENTINEL_ID}", "待撤回", "草稿"):
+    for q in (
+        SENTINEL_NAME, SENTINEL_ID, f"{SENTINEL_NAME} {SENTINEL_ID}", "待撤回", "草稿",
+        SENTINEL_PHONE, SENTINEL_EMAIL, "shen.yanqiu", "example.cn",
+        f"{SENTINEL_NAME} {SENTINEL_PHONE}", f"{SENTINEL_PHONE} {SENTINEL_EMAIL}",
+    ):  # fmt: skip
         result = search(SearchQuery(q=q))
         assert result.total == 0, q
         assert result.hits == []

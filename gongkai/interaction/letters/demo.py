@@ -20,7 +20,10 @@ demonstration are not played: the newest letters stand wherever their story had 
   every type (the district head's mailbox and a deputy's among them) and channel, with
   transfers, replies returned by the reviewer, late replies, every rejection reason, unsatisfied
   ratings, one letter reopened and answered again, and — near the end — letters received,
-  accepted, being handled (some overdue), in review and replied awaiting the rating.
+  accepted, being handled (some overdue), in review and replied awaiting the rating. Every
+  second closed letter whose writer agreed and was not unsatisfied is published as public Q&A
+  by its agency's reviewer a working day after closing (:func:`publish_some`); the first of
+  them was withdrawn again at the writer's request.
 * Hotline follow-ups: every case taken for follow-up in the hotline sessions of 2025–2026 that
   put one of the three bureaux below on air (the channels' demonstration, loaded before this
   one) is a letter that came by the hotline, registered by the office on the day on air, linked
@@ -774,6 +777,55 @@ def play(stories: list[Story], runner: Runner, end: datetime.date) -> None:
             runner.perform(story, story.steps[n])
 
 
+QA_WITHDRAWAL_REASON = "应来信人要求撤回。"
+
+
+def publish_some(stories: list[Story], staff: Staff, end: datetime.date) -> int:
+    """Publish every second closed recent letter whose writer agreed (and was not unsatisfied)
+    as public Q&A, as its agency's reviewer would; withdraw the first again. Returns how many
+    stand published."""
+    eligible = sorted(
+        (
+            story.letter
+            for story in stories
+            if story.letter is not None
+            and story.consent
+            and story.letter.state == Letter.State.CLOSED
+            and story.letter.rating != Rating.UNSATISFIED
+            and story.letter.closed_on is not None
+            and story.letter.handling_agency is not None
+        ),
+        key=lambda letter: letter.number,
+    )
+    published = 0
+    for index, letter in enumerate(eligible[::2]):
+        assert letter.closed_on is not None and letter.handling_agency is not None  # noqa: S101
+        on = add_working_days(letter.closed_on, 1)
+        if on > end:
+            continue
+        reviewer = staff.reviewers[letter.handling_agency.slug]
+        moment = datetime.datetime.combine(on, datetime.time(10, 30), tzinfo=SHANGHAI)
+        proposal = services.propose_publication(letter, actor=reviewer, now=moment)
+        services.publish_letter(
+            letter,
+            actor=reviewer,
+            subject=proposal.public_subject,
+            content=proposal.public_content,
+            reply=proposal.public_reply,
+            now=moment + datetime.timedelta(minutes=20),
+        )
+        if index == 0:
+            later = datetime.datetime.combine(
+                min(add_working_days(on, 5), end), datetime.time(15), tzinfo=SHANGHAI
+            )
+            services.withdraw_publication(
+                letter, actor=reviewer, reason=QA_WITHDRAWAL_REASON, now=later
+            )
+        else:
+            published += 1
+    return published
+
+
 def end_date() -> datetime.date:
     """The last day of the demonstration: a working day a few days before today, early
     enough in the calendar's last year that every limit counted from it is covered."""
@@ -812,6 +864,7 @@ def load(stdout: TextIO) -> None:
             # The daily job's clock refresh, as of today: the overdue are marked.
             for letter in Letter.objects.filter(state__in=["accepted", "handling", "review"]):
                 services.refresh_letter_clock(letter)
+            published = publish_some(recent, staff, end)
     finally:
         request_memo.reset(memo)
     # The notices of these letters went out when they happened, not now.
@@ -833,3 +886,4 @@ def load(stdout: TextIO) -> None:
             _("Letters: %(count)d of them follow-ups of %(sessions)d hotline sessions.\n")
             % {"count": len(follow_ups), "sessions": len({story.session for story in follow_ups})}
         )
+    stdout.write(_("Public Q&A: %(count)d published.\n") % {"count": published})

@@ -1,5 +1,5 @@
-"""Forms of the public pages of letters: writing a letter, opening its status page and rating
-the reply.
+"""Forms of the public pages of letters: writing a letter, opening its status page, rating
+the reply, and the filters of public Q&A.
 
 The forms read and check what a person typed; they change nothing. The views hand the cleaned
 data to ``letters.services``, which checks everything again and names the field of any refusal;
@@ -21,7 +21,7 @@ from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import public_agencies
 from gongkai.interaction.letters import services
 from gongkai.interaction.letters.models import Letter, LetterType
-from gongkai.interaction.letters.selectors import active_letter_types
+from gongkai.interaction.letters.selectors import QAFilterChoices, active_letter_types
 from gongkai.interaction.letters.workflow import LetterError
 
 QUERY_CODE_MAX_LENGTH = 32
@@ -236,3 +236,32 @@ class RatingForm(PublicForm):
         super().__init__(*args, **kwargs)
         if letter.reopened:
             del self.fields["reopen"]
+
+
+class QAFilterForm(PublicForm):
+    """The filters of the public Q&A list: the agency that replied, the letter type and the
+    year of the reply, each offered only where published Q&A exists. An unknown value is
+    ignored (the list is shown unfiltered by it), never an error."""
+
+    agency = forms.ChoiceField(label=_("Agency that replied"), required=False)
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    year = forms.TypedChoiceField(label=_("Year of the reply"), required=False, coerce=int)
+
+    def __init__(self, *args: Any, choices: QAFilterChoices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = cast(dict[str, forms.ChoiceField], self.fields)
+        fields["agency"].choices = [("", _("All agencies")), *choices.agencies]
+        fields["type"].choices = [("", _("All types")), *choices.types]
+        fields["year"].choices = [("", _("All years")), *[(y, str(y)) for y in choices.years]]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters chosen (the others left out)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            "agency_slug": cleaned.get("agency") or "",
+            "type_slug": cleaned.get("type") or "",
+            "year": cleaned.get("year") or None,
+        }

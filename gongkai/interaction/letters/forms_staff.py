@@ -427,3 +427,35 @@ class StatisticsFilterForm(forms.Form):
         cast(
             forms.ModelChoiceField, self.fields["letter_type"]
         ).queryset = LetterType.objects.order_by("sort_order", "id")
+
+
+# --------------------------------------------------------------------------- public Q&A
+
+
+class PublicationForm(ServiceErrorMixin, forms.Form):
+    """The public texts of a letter as the reviewer confirms them (公开答复): proposed with the
+    personal data masked, edited further where the reviewer sees fit."""
+
+    public_subject = forms.CharField(
+        label=gettext_lazy("Public subject"),
+        max_length=services.PUBLIC_SUBJECT_MAX_LENGTH,
+        error_messages={"required": gettext_lazy("This text cannot be empty.")},
+    )
+    public_content = _text(
+        gettext_lazy("Public text of the letter"),
+        rows=12,
+        error_messages={"required": gettext_lazy("This text cannot be empty.")},
+    )
+    public_reply = _text(
+        gettext_lazy("Public text of the reply"),
+        rows=12,
+        error_messages={"required": gettext_lazy("This text cannot be empty.")},
+    )
+
+
+class WithdrawPublicationForm(ServiceErrorMixin, forms.Form):
+    reason = _text(
+        gettext_lazy("Reason for the withdrawal"),
+        help_text=gettext_lazy("Kept in the letter's history, for example: personal data found."),
+        error_messages={"required": gettext_lazy("Give the reason for the withdrawal.")},
+    )

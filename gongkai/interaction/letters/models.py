@@ -7,9 +7,12 @@ queues and (later) the statistics are computed. The writer's personal data (name
 e-mail) lives on :class:`Letter` only: events, audit entries and log lines name the letter by
 its number, never its writer, and no public page shows it.
 
-Kept for the parts built later on these models: ``consent_to_publish`` (public Q&A, only with
-the writer's consent), the reply's date and time on the letter and in the ``replied`` event
-(reply times per agency), the rating and each type's kind (statistics by type).
+A replied letter whose writer agreed (``consent_to_publish``) may be published as public Q&A
+(公开答复): :class:`PublishedLetter` holds the public version — the subject, the letter and the
+reply with personal data masked and confirmed by a reviewer — apart from the letter, so that the
+public pages and the search index never read the letter itself. The reply's date and time on
+the letter and in the ``replied`` event (reply times per agency), the rating and each type's
+kind (statistics by type) are kept for the statistics.
 """
 
 from __future__ import annotations
@@ -347,6 +350,10 @@ class LetterEvent(models.Model):
         CLOSED = "closed", _("closed")
         REMINDED = "reminded", _("reminder sent")
         OVERDUE = "overdue", _("became overdue")
+        # Public Q&A (公开答复): no change of the letter's state.
+        PUBLICATION_PROPOSED = "publication_proposed", _("publication as public Q&A proposed")
+        PUBLISHED = "published", _("published as public Q&A")
+        PUBLICATION_WITHDRAWN = "publication_withdrawn", _("public Q&A withdrawn")
 
     letter = models.ForeignKey(
         Letter, on_delete=models.CASCADE, related_name="events", verbose_name=_("letter")
@@ -377,3 +384,89 @@ class LetterEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter} {self.code} {self.on}"
+
+
+class PublishedLetter(models.Model):
+    """The public version of a replied letter (公开答复), kept apart from the letter.
+
+    Proposed by the handling agency's reviewer or the office with the personal data masked
+    automatically (``letters.masking``), edited and confirmed by the reviewer, public from then
+    until it is withdrawn (with the reason). Only the ``public_*`` texts and the letter's type,
+    handling agency and dates ever reach a public page or the search index — never the
+    writer's name, phone, e-mail or files. ``letters.selectors.published_qa`` is the only gate.
+    """
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")  # masked, waiting for the reviewer; not public
+        PUBLISHED = "published", _("published")  # public
+        WITHDRAWN = "withdrawn", _("withdrawn")  # public no longer, with the reason
+
+    letter = models.OneToOneField(
+        Letter, verbose_name=_("letter"), on_delete=models.PROTECT, related_name="publication"
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PROPOSED
+    )
+    public_subject = models.CharField(_("public subject"), max_length=200)
+    public_content = models.TextField(_("public text of the letter"))
+    public_reply = models.TextField(_("public text of the reply"))
+    # The reply the texts were masked from (a reopened letter is answered anew).
+    reply_of = models.DateTimeField(_("reply masked"), null=True, blank=True)
+    # Working days from acceptance to the reply, counted when published (None: the calendar
+    # did not cover the dates).
+    reply_days = models.PositiveSmallIntegerField(
+        _("reply time (working days)"), null=True, blank=True
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(  # None: withdrawn by the system (the letter reopened)
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("public Q&A")
+        verbose_name_plural = _("public Q&A")
+        indexes = [models.Index(fields=["state", "-published_at"], name="published_letter_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="published") | models.Q(published_at__isnull=False),
+                name="published_letter_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="withdrawn")
+                | (models.Q(withdrawn_at__isnull=False) & ~models.Q(withdrawal_reason="")),
+                name="published_letter_withdrawn_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.letter.number if self.letter_id else str(self.pk)  # never the writer
+
+    @property
+    def is_public(self) -> bool:
+        return self.state == self.State.PUBLISHED

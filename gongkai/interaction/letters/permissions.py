@@ -4,7 +4,8 @@ The disclosure office (公开办) receives every letter, accepts or refuses it a
 it sees all of them. The handling agency's handlers (承办人) draft the reply and its reviewers
 (审核人) approve it or send it back; they see only the letters assigned to their agency, and
 only from the moment they are assigned. Staff of any other agency, and the administrator, see
-none: the writer's name, phone and e-mail are on every letter.
+none: the writer's name, phone and e-mail are on every letter. A replied letter is published
+as public Q&A (公开答复) by the handling agency's reviewer or the office.
 """
 
 from __future__ import annotations
@@ -57,6 +58,16 @@ def can_handle_letter(user: UserLike, letter: Letter) -> bool:
 
 def can_review_letter(user: UserLike, letter: Letter) -> bool:
     """Approve the reply or return it: the handling agency's reviewer."""
+    agency = letter.handling_agency
+    return agency is not None and has_role(user, agency, Role.REVIEWER)
+
+
+def can_publish_letter(user: UserLike, letter: Letter) -> bool:
+    """Propose, confirm and withdraw the letter's public Q&A (公开答复): the handling agency's
+    reviewer, or the office. Whether the letter may be published at all (the writer's consent,
+    a reply) is the service's to check."""
+    if is_office(user):
+        return True
     agency = letter.handling_agency
     return agency is not None and has_role(user, agency, Role.REVIEWER)
 

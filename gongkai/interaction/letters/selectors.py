@@ -1,15 +1,22 @@
-"""Queries the letters' pages, jobs and (later) the Q&A and statistics share."""
+"""Queries the letters' pages, jobs, public Q&A, search index and statistics share.
+
+Public Q&A (公开答复) reaches the public only through :func:`published_qa` — published, not
+withdrawn, of a letter whose writer agreed and which stands replied — and is read as
+:class:`PublicQA` values: the masked texts, the type, the handling agency and the dates, never a
+:class:`~gongkai.interaction.letters.models.Letter` (whose writer a template could print).
+"""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, Q, QuerySet
 
-from gongkai.interaction.letters.models import Letter, LetterEvent, LetterType
+from gongkai.interaction.letters.models import Letter, LetterEvent, LetterType, PublishedLetter
 from gongkai.interaction.letters.permissions import letters_visible_to
-from gongkai.interaction.letters.workflow import ACTIVE_STATES, OPEN_STATES
+from gongkai.interaction.letters.workflow import ACTIVE_STATES, OPEN_STATES, REPLIED_STATES
 
 State = Letter.State
 
@@ -91,3 +98,156 @@ def search_letters(rows: QuerySet[Letter], text: str) -> QuerySet[Letter]:
     if not text:
         return rows
     return rows.filter(Q(number__icontains=text) | Q(subject__icontains=text))
+
+
+# --------------------------------------------------------------------------- public Q&A
+
+
+def published_qa() -> QuerySet[PublishedLetter]:
+    """The public gate of public Q&A: confirmed and not withdrawn, of a letter whose writer
+    agreed to publication and which stands replied (a reopened letter drops out at once).
+    Every public page, the search index and its check of each hit start from this."""
+    return PublishedLetter.objects.filter(
+        state=PublishedLetter.State.PUBLISHED,
+        letter__consent_to_publish=True,
+        letter__state__in=REPLIED_STATES,
+    )
+
+
+@dataclass(frozen=True)
+class PublicQA:
+    """What the public sees of a published letter: the masked texts, the letter's type, the
+    agency that replied and the dates — never the writer, the tracking number or the files."""
+
+    pk: int
+    subject: str
+    content: str
+    reply: str
+    type_name: str
+    type_slug: str
+    agency_name: str
+    agency_slug: str
+    written_on: datetime.date
+    replied_on: datetime.date | None
+    reply_days: int | None  # working days from acceptance to the reply
+    published_at: datetime.datetime | None
+
+
+# The only columns read for the public: the letter's own columns never come with them.
+_PUBLIC_COLUMNS = (
+    "pk", "public_subject", "public_content", "public_reply", "reply_days", "published_at",
+    "letter__letter_type__name", "letter__letter_type__leader_name",
+    "letter__letter_type__leader_title", "letter__letter_type__slug",
+    "letter__handling_agency__name", "letter__handling_agency__slug",
+    "letter__received_on", "letter__replied_on",
+)  # fmt: skip
+
+
+def public_qa_values(rows: QuerySet[PublishedLetter]) -> QuerySet[PublishedLetter, dict[str, Any]]:
+    """``rows`` (from :func:`published_qa`) as the values :func:`as_public_qa` reads."""
+    return rows.values(*_PUBLIC_COLUMNS)
+
+
+def as_public_qa(row: dict[str, Any]) -> PublicQA:
+    type_name = row["letter__letter_type__name"]
+    leader = " ".join(
+        part
+        for part in (
+            row["letter__letter_type__leader_name"],
+            row["letter__letter_type__leader_title"],
+        )
+        if part
+    )
+    return PublicQA(
+        pk=row["pk"],
+        subject=row["public_subject"],
+        content=row["public_content"],
+        reply=row["public_reply"],
+        type_name=f"{type_name}（{leader}）" if leader else type_name,
+        type_slug=row["letter__letter_type__slug"],
+        agency_name=row["letter__handling_agency__name"] or "",
+        agency_slug=row["letter__handling_agency__slug"] or "",
+        written_on=row["letter__received_on"],
+        replied_on=row["letter__replied_on"],
+        reply_days=row["reply_days"],
+        published_at=row["published_at"],
+    )
+
+
+def public_qa_list(
+    *, agency_slug: str = "", type_slug: str = "", year: int | None = None
+) -> QuerySet[PublishedLetter, dict[str, Any]]:
+    """Published Q&A, the latest reply first, by handling agency, letter type and the year
+    of the reply."""
+    rows = published_qa()
+    if agency_slug:
+        rows = rows.filter(letter__handling_agency__slug=agency_slug)
+    if type_slug:
+        rows = rows.filter(letter__letter_type__slug=type_slug)
+    if year is not None:
+        rows = rows.filter(letter__replied_on__year=year)
+    return public_qa_values(rows.order_by("-letter__replied_on", "-published_at", "-pk"))
+
+
+def public_qa(pk: int) -> PublicQA | None:
+    """The published Q&A ``pk``, or None (proposed, withdrawn or unknown: not there)."""
+    row = public_qa_values(published_qa().filter(pk=pk)).first()
+    return as_public_qa(row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class QAFilterChoices:
+    agencies: list[tuple[str, str]]  # slug, name
+    types: list[tuple[str, str]]  # slug, display name
+    years: list[int]
+
+
+def qa_filter_choices() -> QAFilterChoices:
+    """The agencies, letter types and years that have published Q&A (three queries)."""
+    rows = published_qa()
+    agencies = (
+        rows.order_by("letter__handling_agency__sort_order", "letter__handling_agency__name")
+        .values_list("letter__handling_agency__slug", "letter__handling_agency__name")
+        .distinct()
+    )
+    type_ids = rows.values("letter__letter_type_id")
+    types = LetterType.objects.filter(pk__in=type_ids).order_by("sort_order", "id")
+    years = sorted({day.year for day in rows.dates("letter__replied_on", "year")}, reverse=True)
+    return QAFilterChoices(
+        agencies=[(slug, name) for slug, name in agencies if slug],
+        types=[(letter_type.slug, letter_type.display_name) for letter_type in types],
+        years=years,
+    )
+
+
+@dataclass(frozen=True)
+class AgencyReplyTimes:
+    """One agency's published Q&A and how long its replies took (working days from
+    acceptance)."""
+
+    slug: str
+    name: str
+    count: int
+    mean_days: float | None
+    longest_days: int | None
+
+
+def qa_reply_times_by_agency() -> list[AgencyReplyTimes]:
+    """Each agency with published Q&A: how many, the mean and the longest reply time."""
+    rows = (
+        published_qa()
+        .values("letter__handling_agency__slug", "letter__handling_agency__name")
+        .annotate(count=Count("pk"), mean_days=Avg("reply_days"), longest=Max("reply_days"))
+        .order_by("letter__handling_agency__sort_order", "letter__handling_agency__name")
+    )
+    return [
+        AgencyReplyTimes(
+            slug=row["letter__handling_agency__slug"],
+            name=row["letter__handling_agency__name"],
+            count=row["count"],
+            mean_days=float(row["mean_days"]) if row["mean_days"] is not None else None,
+            longest_days=row["longest"],
+        )
+        for row in rows
+        if row["letter__handling_agency__slug"]
+    ]

@@ -36,22 +36,26 @@ from gongkai.core.models import User
 from gongkai.core.numbering import allocate_number
 from gongkai.core.workdays import CalendarNotCovered, working_days_between
 from gongkai.interaction.channels.models import HotlineSession
-from gongkai.interaction.letters import permissions
+from gongkai.interaction.letters import masking, permissions
 from gongkai.interaction.letters.clocks import letter_settings, read_clock, refresh_clock
 from gongkai.interaction.letters.models import (
     Letter,
     LetterAttachment,
     LetterEvent,
     LetterType,
+    PublishedLetter,
 )
 from gongkai.interaction.letters.workflow import (
     REJECTION_MESSAGES,
+    REPLIED_STATES,
     LetterError,
     LetterPermissionDenied,
     transition,
+    transition_publication,
 )
 
 State = Letter.State
+Publication = PublishedLetter.State
 Code = LetterEvent.Code
 Channel = Letter.Channel
 Rating = Letter.Rating
@@ -847,6 +851,13 @@ def rate_letter(
             )
             _save(letter, "state", "reopened")
             _audit("reopen", letter, actor=None, rating=rating)
+            # Its public Q&A shows a reply that no longer stands: withdrawn at once.
+            _withdraw_if_published(
+                letter,
+                actor=None,
+                reason=_("The letter was reopened after an unsatisfied rating."),
+                now=now,
+            )
             return letter
         transition(letter, State.CLOSED)
         letter.rating, letter.rating_comment, letter.rated_at = rating, comment, now
@@ -924,3 +935,261 @@ def refresh_letter_clock(letter: Letter, *, today: datetime.date | None = None) 
                 data={"due_on": letter.due_on.isoformat() if letter.due_on else ""},
             )  # fmt: skip
     return letter
+
+
+# --------------------------------------------------------------------------- public Q&A
+#
+# 公开答复: a replied letter whose writer agreed is proposed for publication with its personal
+# data masked (``letters.masking``), the reviewer edits and confirms the public text, and it is
+# public until withdrawn. The letter's own state never changes; each step is a LetterEvent.
+
+PUBLIC_SUBJECT_MAX_LENGTH = SUBJECT_MAX_LENGTH
+
+
+def writer_of(letter: Letter) -> masking.Writer:
+    """The writer's own data, to be masked wherever it stands in the public text."""
+    return masking.Writer(name=letter.name, phone=letter.phone, email=letter.email)
+
+
+def masked_letter(letter: Letter) -> masking.MaskedLetter:
+    """The letter's subject, text and reply with the personal data masked automatically."""
+    return masking.mask_letter(
+        subject=letter.subject,
+        content=letter.content,
+        reply=letter.reply_text,
+        writer=writer_of(letter),
+    )
+
+
+def check_publishable(letter: Letter) -> None:
+    """Refuse a letter that may not be published: without the writer's consent, or not
+    replied yet."""
+    if not letter.consent_to_publish:
+        raise LetterError(
+            _(
+                "The writer did not agree to publication: this letter cannot be published as "
+                "public Q&A."
+            )
+        )
+    if letter.state not in REPLIED_STATES or not letter.reply_text:
+        raise LetterError(_("Only a replied letter can be published as public Q&A."))
+
+
+def _publication_of(letter: Letter) -> PublishedLetter | None:
+    """The letter's public Q&A, locked (the letter is locked already)."""
+    return PublishedLetter.objects.select_for_update().filter(letter=letter).first()
+
+
+def _reply_days(letter: Letter) -> int | None:
+    """Working days from acceptance to the reply (the day of acceptance not counted)."""
+    if letter.accepted_on is None or letter.replied_on is None:
+        return None
+    try:
+        return max(0, working_days_between(letter.accepted_on, letter.replied_on))
+    except CalendarNotCovered:
+        return None
+
+
+def propose_publication(
+    letter: Letter, *, actor: User, now: datetime.datetime | None = None
+) -> PublishedLetter:
+    """Propose the replied letter as public Q&A: its subject, text and reply are masked
+    automatically (the writer's name, phone and e-mail, and identity numbers, mobile numbers,
+    bank cards and e-mail addresses wherever they stand) and kept as a proposal that is not
+    public until a reviewer confirms it (:func:`publish_letter`). Proposing again masks the
+    texts afresh (after a withdrawal, or when the reply changed)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        letter = _locked(letter)
+        _require(permissions.can_publish_letter(actor, letter))
+        check_publishable(letter)
+        publication = _publication_of(letter)
+        current = publication.state if publication is not None else ""
+        if publication is None:
+            publication = PublishedLetter(letter=letter)
+        transition_publication(publication, Publication.PROPOSED, current=current)
+        masked = masked_letter(letter)
+        publication.public_subject = masked.subject.text[:PUBLIC_SUBJECT_MAX_LENGTH]
+        publication.public_content = masked.content.text
+        publication.public_reply = masked.reply.text
+        publication.reply_of = letter.replied_at
+        publication.reply_days = None
+        publication.proposed_at, publication.proposed_by = now, actor
+        publication.published_at, publication.published_by = None, None
+        publication.withdrawn_at, publication.withdrawn_by = None, None
+        publication.withdrawal_reason = ""
+        publication.save()
+        kinds = sorted({str(finding.kind) for finding in masked.findings})
+        _event(
+            letter,
+            Code.PUBLICATION_PROPOSED,
+            actor=actor,
+            on=timezone.localdate(now),
+            at=now,
+            from_state=letter.state,
+            data={"publication": publication.pk, "masked": len(masked.findings), "kinds": kinds},
+        )
+        _audit("propose_publication", letter, actor=actor, publication=publication.pk)
+    return publication
+
+
+def _check_public_text(
+    letter: Letter, *, subject: str, content: str, reply: str
+) -> tuple[str, str, str]:
+    """The reviewer's public texts, trimmed; refused (naming the field) when one is empty or
+    too long, or still holds the writer's name, phone or e-mail or other personal data of high
+    risk."""
+    subject, content, reply = subject.strip(), content.strip(), reply.strip()
+    if not SUBJECT_MIN_LENGTH <= len(subject) <= PUBLIC_SUBJECT_MAX_LENGTH:
+        raise LetterError(
+            _("Give a subject of %(min)d to %(max)d characters.")
+            % {"min": SUBJECT_MIN_LENGTH, "max": PUBLIC_SUBJECT_MAX_LENGTH},
+            field="public_subject",
+        )
+    for field, text in (("public_content", content), ("public_reply", reply)):
+        if len(text) < CONTENT_MIN_LENGTH:
+            raise LetterError(_("This text cannot be empty."), field=field)
+        if len(text) > CONTENT_MAX_LENGTH:
+            raise LetterError(
+                _("A text has at most %(max)d characters.") % {"max": CONTENT_MAX_LENGTH},
+                field=field,
+            )
+    writer = writer_of(letter)
+    for field, text in (
+        ("public_subject", subject),
+        ("public_content", content),
+        ("public_reply", reply),
+    ):
+        remaining = masking.remaining_personal_data(text, writer)
+        if remaining:
+            kinds = sorted({masking.kind_label(str(finding.kind)) for finding in remaining})
+            raise LetterError(
+                _("This text still holds %(what)s: mask it before publishing.")
+                % {"what": "; ".join(kinds)},
+                field=field,
+            )
+    return subject, content, reply
+
+
+def publish_letter(
+    letter: Letter,
+    *,
+    actor: User,
+    subject: str,
+    content: str,
+    reply: str,
+    now: datetime.datetime | None = None,
+) -> PublishedLetter:
+    """Confirm the proposed public Q&A with the reviewer's final texts: from now on it is on
+    the public pages and in the search index. Refused without the writer's consent, without a
+    proposal, when the reply changed since the proposal, and when a text still holds the
+    writer's name, phone or e-mail or other high-risk personal data."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        letter = _locked(letter)
+        _require(permissions.can_publish_letter(actor, letter))
+        check_publishable(letter)
+        publication = _publication_of(letter)
+        if publication is None or publication.state != Publication.PROPOSED:
+            raise LetterError(
+                _("Prepare the publication first: the masked text is proposed, then confirmed.")
+            )
+        if publication.reply_of != letter.replied_at:
+            raise LetterError(
+                _("The reply changed since the publication was prepared: prepare it again.")
+            )
+        subject, content, reply = _check_public_text(
+            letter, subject=subject, content=content, reply=reply
+        )
+        edited = (subject, content, reply) != (
+            publication.public_subject,
+            publication.public_content,
+            publication.public_reply,
+        )
+        transition_publication(publication, Publication.PUBLISHED, current=publication.state)
+        publication.public_subject, publication.public_content = subject, content
+        publication.public_reply = reply
+        publication.reply_days = _reply_days(letter)
+        publication.published_at, publication.published_by = now, actor
+        publication.save()
+        _event(
+            letter,
+            Code.PUBLISHED,
+            actor=actor,
+            on=timezone.localdate(now),
+            at=now,
+            from_state=letter.state,
+            data={"publication": publication.pk, "edited": edited},
+        )
+        _audit("publish", letter, actor=actor, publication=publication.pk, edited=edited)
+        site = getattr(settings, "GONGKAI_SITE_URL", "").rstrip("/")
+        _notify(
+            letter,
+            "published",
+            _("Your letter is published as public Q&A"),
+            [_("Your letter “%(subject)s” and its reply are published without your personal "
+               "data:") % {"subject": letter.subject},
+             site + reverse("letters:qa_detail", args=[publication.pk])],
+        )  # fmt: skip
+    return publication
+
+
+def _withdraw(
+    publication: PublishedLetter,
+    letter: Letter,
+    *,
+    actor: User | None,
+    reason: str,
+    now: datetime.datetime,
+) -> PublishedLetter:
+    transition_publication(publication, Publication.WITHDRAWN, current=publication.state)
+    publication.withdrawn_at, publication.withdrawn_by = now, actor
+    publication.withdrawal_reason = reason
+    publication.save()
+    _event(
+        letter,
+        Code.PUBLICATION_WITHDRAWN,
+        actor=actor,
+        on=timezone.localdate(now),
+        at=now,
+        from_state=letter.state,
+        comment=reason,
+        data={"publication": publication.pk},
+    )
+    _audit("withdraw_publication", letter, actor=actor, publication=publication.pk)
+    return publication
+
+
+def withdraw_publication(
+    letter: Letter, *, actor: User, reason: str, now: datetime.datetime | None = None
+) -> PublishedLetter:
+    """Take the letter's public Q&A off the public pages and the search index, with the
+    reason (for example personal data found after all, or the writer's request). It may be
+    proposed and published again later."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise LetterError(_("Give the reason for the withdrawal."), field="reason")
+    with transaction.atomic():
+        letter = _locked(letter)
+        _require(permissions.can_publish_letter(actor, letter))
+        publication = _publication_of(letter)
+        if publication is None or publication.state != Publication.PUBLISHED:
+            raise LetterError(_("This letter is not published as public Q&A."))
+        return _withdraw(publication, letter, actor=actor, reason=reason, now=now)
+
+
+def _withdraw_if_published(
+    letter: Letter, *, actor: User | None, reason: str, now: datetime.datetime
+) -> None:
+    """Inside a service's transaction: withdraw the letter's public Q&A if it is public; a
+    proposal waiting for confirmation is marked stale (it holds the old reply), so that it
+    must be proposed again before it can be published."""
+    publication = _publication_of(letter)
+    if publication is None:
+        return
+    if publication.state == Publication.PUBLISHED:
+        _withdraw(publication, letter, actor=actor, reason=reason, now=now)
+    elif publication.state == Publication.PROPOSED:
+        publication.reply_of = None
+        publication.save(update_fields=["reply_of", "updated_at"])

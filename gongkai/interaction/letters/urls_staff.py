@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from gongkai.interaction.letters.views import staff, statistics
+from gongkai.interaction.letters.views import staff, staff_qa, statistics
 
 app_name = "letters_staff"
 
@@ -26,4 +26,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/submit/", staff.submit, name="submit"),
     path("<int:pk>/review/", staff.review, name="review"),
     path("<int:pk>/close/", staff.close, name="close"),
+    # Public Q&A (公开答复): propose, check and publish, withdraw.
+    path("<int:pk>/publication/propose/", staff_qa.propose, name="propose_publication"),
+    path("<int:pk>/publication/", staff_qa.publication, name="publication"),
+    path("<int:pk>/publication/withdraw/", staff_qa.withdraw, name="withdraw_publication"),
 ]

@@ -16,6 +16,10 @@
 * The reviewer's approval replies (the clock stops, the writer is notified). An unsatisfied
   rating (不满意) may reopen the letter once: back to the handler, with a new reply clock of the
   same limit from the day it is reopened.
+* A replied letter whose writer agreed may be published as public Q&A (公开答复), on its own
+  small path (:data:`PUBLICATION_TRANSITIONS`) that never changes the letter's state::
+
+      (none) ─propose─▶ proposed ─publish─▶ published ─withdraw─▶ withdrawn ─propose─▶ proposed
 
 :func:`transition` is the only place a state is assigned; only ``letters.services`` calls it,
 inside the service's transaction, and saves the letter.
@@ -28,9 +32,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongkai.interaction.letters.models import Letter
+from gongkai.interaction.letters.models import Letter, PublishedLetter
 
 State = Letter.State
+Publication = PublishedLetter.State
 Rejection = Letter.Rejection
 
 
@@ -97,6 +102,16 @@ REJECTION_MESSAGES: dict[str, Promise] = {
 }
 
 
+# Public Q&A: proposing again refreshes a proposal (or starts afresh after a withdrawal);
+# "" is a letter never proposed.
+PUBLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    "": frozenset({Publication.PROPOSED}),
+    Publication.PROPOSED: frozenset({Publication.PROPOSED, Publication.PUBLISHED}),
+    Publication.PUBLISHED: frozenset({Publication.WITHDRAWN}),
+    Publication.WITHDRAWN: frozenset({Publication.PROPOSED}),
+}
+
+
 def can_transition(letter: Letter, to_state: str) -> bool:
     return to_state in TRANSITIONS.get(letter.state, frozenset())
 
@@ -120,3 +135,24 @@ def transition(letter: Letter, to_state: str) -> str:
         )
     letter.state = to_state
     return current
+
+
+def publication_state_label(value: str) -> str:
+    try:
+        return str(Publication(value).label)
+    except ValueError:
+        return value
+
+
+def transition_publication(publication: PublishedLetter, to_state: str, *, current: str) -> None:
+    """Move ``publication`` (whose state was ``current``, "" for a new one) to ``to_state`` in
+    memory; the publication services are the only callers."""
+    if to_state not in PUBLICATION_TRANSITIONS.get(current, frozenset()):
+        raise WorkflowError(
+            _("Public Q&A that is “%(current)s” cannot become “%(target)s”.")
+            % {
+                "current": publication_state_label(current) or _("not proposed"),
+                "target": publication_state_label(to_state),
+            }
+        )
+    publication.state = to_state

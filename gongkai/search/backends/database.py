@@ -47,25 +47,39 @@ def repair(entry_ids: list[int]) -> None:
 
 def public_entry_ids(entry_ids: Iterable[int]) -> set[int]:
     """Of these entries, those whose object the public may see now, checked against the
-    public selectors by key: one query for documents, one for list records (an OR of the two
-    would make PostgreSQL hash every public document first)."""
+    public selectors by key: one query for the sources among them, then one for each —
+    documents, list records, each registered source (``search.sources``) — (an OR of them
+    would make PostgreSQL hash every public document first). An entry of a source nobody
+    registers is not public."""
     from gongkai.catalogue.selectors.public import public_document_rows
     from gongkai.search.indexing import public_records
+    from gongkai.search.sources import registered_sources
 
     ids = list(entry_ids)
     if not ids:
         return set()
-    documents = SearchEntry.objects.filter(
-        Exists(public_document_rows().filter(pk=OuterRef("object_id"))),
-        pk__in=ids,
-        source=SearchEntry.Source.DOCUMENT,
+    present = set(
+        SearchEntry.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("source", flat=True)
+        .distinct()
     )
-    records = SearchEntry.objects.filter(
-        Exists(public_records().filter(pk=OuterRef("object_id"))),
-        pk__in=ids,
-        source=SearchEntry.Source.RECORD,
-    )
-    return set(documents.values_list("id", flat=True)) | set(records.values_list("id", flat=True))
+    gates: dict[str, QuerySet[Any]] = {}
+    if SearchEntry.Source.DOCUMENT in present:
+        gates[SearchEntry.Source.DOCUMENT] = public_document_rows()
+    if SearchEntry.Source.RECORD in present:
+        gates[SearchEntry.Source.RECORD] = public_records()
+    for name, source in registered_sources().items():
+        if name in present:
+            gates[name] = source.public()
+    public: set[int] = set()
+    for name, gate in gates.items():
+        public.update(
+            SearchEntry.objects.filter(
+                Exists(gate.filter(pk=OuterRef("object_id"))), pk__in=ids, source=name
+            ).values_list("id", flat=True)
+        )
+    return public
 
 
 def filtered(entries: QuerySet[SearchEntry], filters: Filters) -> QuerySet[SearchEntry]:

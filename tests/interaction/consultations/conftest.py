@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 
 from gongkai.agencies.models import StaffRole
@@ -54,8 +55,11 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture
 def en_client() -> Client:
-    """A browser that asks for the English interface (messages are asserted in English)."""
-    return Client(headers={"accept-language": "en"})
+    """A browser that chose the English interface (messages are asserted in English); the
+    site ignores Accept-Language, only the visitor's language cookie switches it."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 @pytest.fixture

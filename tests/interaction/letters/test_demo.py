@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 from django.db.models import Count
+from django.utils import translation
 
 from gongkai.agencies import demo as agencies_demo
 from gongkai.core.models import AuditEntry, OutgoingMail
@@ -19,7 +20,8 @@ from gongkai.interaction.channels import selectors as channel_selectors
 from gongkai.interaction.channels.models import HotlineSession
 from gongkai.interaction.letters import demo, statistics
 from gongkai.interaction.letters.clocks import read_clock
-from gongkai.interaction.letters.models import Letter, LetterEvent, LetterType
+from gongkai.interaction.letters.models import Letter, LetterEvent, LetterType, PublishedLetter
+from gongkai.interaction.letters.selectors import published_qa
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +31,7 @@ Code = LetterEvent.Code
 
 def load() -> str:
     out = io.StringIO()
-    with transaction.atomic():
+    with transaction.atomic(), translation.override("en"):  # the output is asserted in English
         agencies_demo.load(io.StringIO())
         interaction_demo.load(out)
     return out.getvalue()
@@ -175,3 +177,18 @@ def test_some_recent_hotline_sessions_have_their_follow_ups_as_letters(loaded):
         HotlineSession.objects.filter(aired_on__year=2025).values_list("follow_ups", flat=True)
     )
     assert totals.follow_ups == entered
+
+
+def test_some_closed_letters_are_published_as_public_qa_and_one_withdrawn(loaded):
+    output, _seconds = loaded
+    published = list(published_qa().select_related("letter"))
+    assert len(published) >= 10
+    assert re.search(rf"Public Q&A: {len(published)} published", output)
+    for publication in published:
+        letter = publication.letter
+        assert letter.consent_to_publish and letter.state == State.CLOSED
+        assert letter.name not in publication.public_content + publication.public_reply
+        assert publication.published_at.date() > letter.closed_on
+    withdrawn = PublishedLetter.objects.get(state=PublishedLetter.State.WITHDRAWN)
+    assert withdrawn.withdrawal_reason == demo.QA_WITHDRAWAL_REASON
+    assert not PublishedLetter.objects.filter(letter__consent_to_publish=False).exists()

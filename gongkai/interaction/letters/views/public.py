@@ -36,7 +36,11 @@ from gongkai.interaction.letters import services
 from gongkai.interaction.letters.clocks import letter_settings
 from gongkai.interaction.letters.forms import LetterForm, RatingForm, StatusLookupForm
 from gongkai.interaction.letters.models import Letter, LetterEvent
-from gongkai.interaction.letters.selectors import active_letter_types, find_by_number
+from gongkai.interaction.letters.selectors import (
+    active_letter_types,
+    find_by_number,
+    published_qa,
+)
 from gongkai.interaction.letters.workflow import (
     OPEN_STATES,
     REJECTION_MESSAGES,
@@ -71,6 +75,8 @@ PUBLIC_EVENTS = frozenset(
         Code.RATED,
         Code.REOPENED,
         Code.CLOSED,
+        Code.PUBLISHED,
+        Code.PUBLICATION_WITHDRAWN,
     }
 )
 
@@ -279,6 +285,7 @@ def status_detail(request: HttpRequest, number: str) -> HttpResponse:
             ),
             "petition_agency": config.petition_agency if config.petition_agency_id else None,
             "petition_note": config.petition_note,
+            "public_qa": published_qa().filter(letter=letter).only("pk", "public_subject").first(),
         },
         status=status_code,
     )

@@ -1,5 +1,6 @@
-"""The workbench pages of letters: the queue, the case page with its action panels, the
-registration of a letter that came by another channel, and the writer's files.
+"""The workbench pages of letters: the queue, the case page with its action panels and its
+public Q&A section (the publication pages are in ``staff_qa``), the registration of a letter
+that came by another channel, and the writer's files.
 
 Every view needs a signed-in member of staff holding a letters role (the disclosure office, or
 a handler or reviewer somewhere); a letter is read only through
@@ -46,10 +47,11 @@ from gongkai.interaction.channels.permissions import (
 )
 from gongkai.interaction.letters import clocks, permissions, selectors, services
 from gongkai.interaction.letters import forms_staff as staff_forms
-from gongkai.interaction.letters.models import Letter, LetterEvent
+from gongkai.interaction.letters.models import Letter, LetterEvent, PublishedLetter
 from gongkai.interaction.letters.workflow import (
     OPEN_STATES,
     REJECTION_MESSAGES,
+    REPLIED_STATES,
     LetterError,
     LetterPermissionDenied,
     state_label,
@@ -376,15 +378,38 @@ def _history(letter: Letter) -> list[LetterEvent]:
     return events
 
 
+def _publication_context(
+    letter: Letter,
+    user: User,
+    *,
+    withdraw_form: staff_forms.WithdrawPublicationForm | None,
+    error: str,
+) -> dict[str, Any]:
+    """The case page's public Q&A section: where the publication stands and what ``user``
+    may do about it."""
+    publication = PublishedLetter.objects.filter(letter=letter).first()
+    may_publish = permissions.can_publish_letter(user, letter)
+    replied = letter.state in REPLIED_STATES and bool(letter.reply_text)
+    return {
+        "publication": publication,
+        "can_publish": may_publish,
+        "publishable": letter.consent_to_publish and replied,
+        "withdraw_form": withdraw_form or staff_forms.WithdrawPublicationForm(),
+        "publication_error": error,
+    }
+
+
 def render_detail(
     request: HttpRequest,
     letter: Letter,
     *,
     bound: dict[str, staff_forms.ActionForm] | None = None,
+    withdraw_form: staff_forms.WithdrawPublicationForm | None = None,
+    publication_error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    """The case page, with the action panels the user may use. Each showing is recorded as a
-    read of the writer's data."""
+    """The case page, with the action panels the user may use and its public Q&A section.
+    Each showing is recorded as a read of the writer's data."""
     user = _user(request)
     audit.record_read(
         letter, actor=user, agency_id=_audit_agency(letter), fields=list(WRITER_FIELDS)
@@ -407,6 +432,7 @@ def render_detail(
             letter.duplicate_of_id is not None
             and permissions.letters_visible_to(user).filter(pk=letter.duplicate_of_id).exists()
         ),
+        **_publication_context(letter, user, withdraw_form=withdraw_form, error=publication_error),
     }
     return render(request, "letters/staff/detail.html", context, status=status)
 
