@@ -2,3 +2,18 @@
 ``supervision``; each part keeps its models in its own package)."""
 
 from __future__ import annotations
+
+from gongkai.supervision.plans.models import (  # noqa: F401
+    KeyTask,
+    NoticeEvent,
+    NoticeRecipient,
+    NoticeReplyFile,
+    PlanSettings,
+    SupervisionNotice,
+    TaskCategory,
+    TaskEvent,
+    TaskReminder,
+    TaskReport,
+    TaskReportFile,
+    WorkPlan,
+)
