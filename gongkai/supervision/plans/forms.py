@@ -13,6 +13,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongkai.agencies.models import Agency
 from gongkai.supervision.plans import services
@@ -206,7 +207,7 @@ class NoticeForm(ServiceErrorMixin, forms.Form):
 
 class TaskFilterForm(forms.Form):
     show = forms.ChoiceField(
-        choices=[("open", _("Open")), ("accepted", _("Accepted"))],
+        choices=[("open", _("Open")), ("accepted", pgettext_lazy("key task", "Accepted"))],
         required=False,
         widget=forms.HiddenInput,
     )

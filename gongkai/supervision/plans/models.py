@@ -96,7 +96,12 @@ class WorkPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.title}"
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title with its year in front, unless the title says the year already."""
+        return self.title if str(self.year) in self.title else f"{self.year} {self.title}"
 
 
 class TaskCategory(models.Model):
@@ -125,12 +130,24 @@ class KeyTask(models.Model):
     """One task of the plan, from assignment to acceptance."""
 
     class State(models.TextChoices):
-        ASSIGNED = "assigned", _("assigned")  # 已交办: waiting for the lead agency to sign
-        SIGNED = "signed", _("signed for")  # 已签收: no progress reported yet
-        IN_PROGRESS = "in_progress", _("in progress")  # 推进中
-        COMPLETION_REPORTED = "completion_reported", _("completion reported")  # 待验收
-        SENT_BACK = "sent_back", _("sent back")  # 退回: the office wants more before accepting
-        ACCEPTED = "accepted", _("accepted")  # 已办结 (final)
+        ASSIGNED = (
+            "assigned",
+            pgettext_lazy("key task", "assigned"),
+        )  # 已交办: waiting for the lead agency to sign
+        SIGNED = (
+            "signed",
+            pgettext_lazy("key task", "signed for"),
+        )  # 已签收: no progress reported yet
+        IN_PROGRESS = "in_progress", pgettext_lazy("key task", "in progress")  # 推进中
+        COMPLETION_REPORTED = (
+            "completion_reported",
+            pgettext_lazy("key task", "completion reported"),
+        )  # 待验收
+        SENT_BACK = (
+            "sent_back",
+            pgettext_lazy("key task", "sent back"),
+        )  # 退回: the office wants more before accepting
+        ACCEPTED = "accepted", pgettext_lazy("key task", "accepted")  # 已办结 (final)
 
     plan = models.ForeignKey(
         WorkPlan, verbose_name=_("work plan"), on_delete=models.PROTECT, related_name="tasks"
@@ -299,19 +316,31 @@ class TaskEvent(models.Model):
     staff wrote (internal: never on the public page); ``data`` holds codes, ids and dates."""
 
     class Code(models.TextChoices):
-        ASSIGNED = "assigned", _("assigned")
-        UPDATED = "updated", _("changed by the office")
-        SIGNED = "signed", _("signed for")
-        PROGRESS_REPORTED = "progress_reported", _("progress reported")
-        CONTRIBUTION_REPORTED = "contribution_reported", _("co-responsible agency reported")
-        EXTENSION_REQUESTED = "extension_requested", _("extension requested")
-        EXTENSION_APPROVED = "extension_approved", _("extension approved")
-        EXTENSION_REFUSED = "extension_refused", _("extension refused")
-        EXTENSION_WITHDRAWN = "extension_withdrawn", _("extension request withdrawn")
-        COMPLETION_REPORTED = "completion_reported", _("completion reported")
-        SENT_BACK = "sent_back", _("sent back")
-        ACCEPTED = "accepted", _("accepted")
-        REMINDED = "reminded", _("reminder sent")
+        ASSIGNED = "assigned", pgettext_lazy("key task", "assigned")
+        UPDATED = "updated", pgettext_lazy("key task", "changed by the office")
+        SIGNED = "signed", pgettext_lazy("key task", "signed for")
+        PROGRESS_REPORTED = "progress_reported", pgettext_lazy("key task", "progress reported")
+        CONTRIBUTION_REPORTED = (
+            "contribution_reported",
+            pgettext_lazy("key task", "co-responsible agency reported"),
+        )
+        EXTENSION_REQUESTED = (
+            "extension_requested",
+            pgettext_lazy("key task", "extension requested"),
+        )
+        EXTENSION_APPROVED = "extension_approved", pgettext_lazy("key task", "extension approved")
+        EXTENSION_REFUSED = "extension_refused", pgettext_lazy("key task", "extension refused")
+        EXTENSION_WITHDRAWN = (
+            "extension_withdrawn",
+            pgettext_lazy("key task", "extension request withdrawn"),
+        )
+        COMPLETION_REPORTED = (
+            "completion_reported",
+            pgettext_lazy("key task", "completion reported"),
+        )
+        SENT_BACK = "sent_back", pgettext_lazy("key task", "sent back")
+        ACCEPTED = "accepted", pgettext_lazy("key task", "accepted")
+        REMINDED = "reminded", pgettext_lazy("key task", "reminder sent")
 
     task = models.ForeignKey(
         KeyTask, on_delete=models.CASCADE, related_name="events", verbose_name=_("key task")
@@ -376,8 +405,11 @@ class SupervisionNotice(models.Model):
     """A supervision notice (督查通知) from the office to agencies, which answer by a date."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("draft")  # being written: the agencies do not see it
-        ISSUED = "issued", _("issued")  # 已下发: the agencies answer
+        DRAFT = (
+            "draft",
+            pgettext_lazy("notice", "draft"),
+        )  # being written: the agencies do not see it
+        ISSUED = "issued", pgettext_lazy("notice", "issued")  # 已下发: the agencies answer
         CLOSED = "closed", pgettext_lazy("notice", "closed")  # 已结束: no more answers
 
     plan = models.ForeignKey(  # the plan it supervises, if any
@@ -471,9 +503,9 @@ class NoticeEvent(models.Model):
     """One thing that happened to a notice (issued, answered by an agency, closed)."""
 
     class Code(models.TextChoices):
-        CREATED = "created", _("written")
-        ISSUED = "issued", _("issued")
-        ANSWERED = "answered", _("answered")
+        CREATED = "created", pgettext_lazy("notice", "written")
+        ISSUED = "issued", pgettext_lazy("notice", "issued")
+        ANSWERED = "answered", pgettext_lazy("notice", "answered")
         CLOSED = "closed", pgettext_lazy("notice", "closed")
 
     notice = models.ForeignKey(SupervisionNotice, on_delete=models.CASCADE, related_name="events")

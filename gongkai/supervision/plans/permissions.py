@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from gongkai.agencies.models import StaffRole
-from gongkai.agencies.permissions import active_user, has_role, is_office
+from gongkai.agencies.permissions import has_role, held_roles, is_office
 from gongkai.supervision.plans.models import (
     KeyTask,
     NoticeRecipient,
@@ -35,24 +35,26 @@ if TYPE_CHECKING:
 
 Role = StaffRole.Role
 ACTING_ROLES = (Role.HEAD, Role.EDITOR)
-CROSS_AGENCY = (Role.OFFICE, Role.ADMINISTRATOR)
+CROSS_AGENCY = frozenset({str(Role.OFFICE), str(Role.ADMINISTRATOR)})
 
 
-def _own_agency_ids(user: UserLike, *roles: str) -> QuerySet[StaffRole, int] | list[int]:
+def _own_agency_ids(user: UserLike, *roles: str) -> list[int]:
     """The agencies where ``user`` holds a role of their own (one of ``roles`` if named):
-    the office and administrator roles do not make an agency one's own."""
-    account = active_user(user)
-    if account is None:
-        return []
-    rows = StaffRole.objects.filter(user_id=account.pk).exclude(role__in=CROSS_AGENCY)
-    if roles:
-        rows = rows.filter(role__in=roles)
-    return rows.values_list("agency_id", flat=True)
+    the office and administrator roles do not make an agency one's own. From the request's
+    memo of the user's roles."""
+    wanted = {str(role) for role in roles}
+    return sorted(
+        {
+            agency_id
+            for agency_id, role in held_roles(user)
+            if role not in CROSS_AGENCY and (not wanted or role in wanted)
+        }
+    )
 
 
 def acting_agency_ids(user: UserLike) -> list[int]:
     """The agencies for which ``user`` acts on tasks and notices (as head or editor)."""
-    return list(_own_agency_ids(user, *ACTING_ROLES))
+    return _own_agency_ids(user, *ACTING_ROLES)
 
 
 # --- plans -----------------------------------------------------------------------------------
@@ -78,7 +80,7 @@ def tasks_visible_to(user: UserLike) -> QuerySet[KeyTask]:
     or shares. Every staff list and page of tasks starts from this."""
     if is_office(user):
         return KeyTask.objects.all()
-    own = list(_own_agency_ids(user))
+    own = _own_agency_ids(user)
     if not own:
         return KeyTask.objects.none()
     shared = KeyTask.co_agencies.through.objects.filter(agency_id__in=own).values("keytask_id")
@@ -117,7 +119,7 @@ def can_report_on_task(user: UserLike, task: KeyTask) -> bool:
 def has_task_role(user: UserLike) -> bool:
     """Whether the workbench shows ``user`` the key tasks at all: the office, or anyone with
     a role of their own at an agency."""
-    return is_office(user) or bool(list(_own_agency_ids(user)))
+    return is_office(user) or bool(_own_agency_ids(user))
 
 
 # --- notices ---------------------------------------------------------------------------------
@@ -128,7 +130,7 @@ def notices_visible_to(user: UserLike) -> QuerySet[SupervisionNotice]:
     where ``user`` holds a role. A draft is the office's alone."""
     if is_office(user):
         return SupervisionNotice.objects.all()
-    own = list(_own_agency_ids(user))
+    own = _own_agency_ids(user)
     if not own:
         return SupervisionNotice.objects.none()
     sent = NoticeRecipient.objects.filter(agency_id__in=own).values("notice_id")
@@ -143,7 +145,7 @@ def recipients_visible_to(user: UserLike, notice: SupervisionNotice) -> QuerySet
     rows = notice.recipients.select_related("agency", "replied_by")
     if is_office(user):
         return rows
-    return rows.filter(agency_id__in=list(_own_agency_ids(user)))
+    return rows.filter(agency_id__in=_own_agency_ids(user))
 
 
 def can_answer_notice(user: UserLike, recipient: NoticeRecipient) -> bool:
