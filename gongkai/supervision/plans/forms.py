@@ -68,10 +68,14 @@ class MultipleFileField(forms.FileField):
 
 
 class ServiceErrorMixin:
+    # The service's name for a field where the form calls it otherwise.
+    field_aliases: dict[str, str] = {}
+
     def add_service_error(self, error: PlanError) -> None:
         """Show the service's message next to the field it names (the form otherwise)."""
         form = cast(forms.Form, self)
-        field = error.field if error.field in form.fields else None
+        named = self.field_aliases.get(error.field or "", error.field)
+        field = named if named in form.fields else None
         if field is None or field not in form.errors:
             form.add_error(field, error.message)
 
@@ -342,6 +346,7 @@ class CompletionDecisionForm(ActionForm):
         rows=3,
         help_text=_("Required when sending back: what is missing. Never shown on the portal."),
     )
+    field_aliases = {"reason": "comment"}  # a send-back's reason is the comment
     decisions = (
         Decision("accept", _("Accept (办结)"), False),
         Decision("send_back", _("Send back"), True),

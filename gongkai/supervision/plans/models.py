@@ -160,10 +160,16 @@ class KeyTask(models.Model):
     description = models.TextField(_("description"), blank=True)
     expected_output = models.TextField(_("expected output"))  # 预期成果
     lead_agency = models.ForeignKey(  # 牵头单位
-        Agency, verbose_name=_("lead agency"), on_delete=models.PROTECT, related_name="led_tasks"
+        Agency,
+        verbose_name=_("lead agency"),
+        on_delete=models.PROTECT,
+        related_name="led_key_tasks",
     )
     co_agencies = models.ManyToManyField(  # 配合单位
-        Agency, verbose_name=_("co-responsible agencies"), blank=True, related_name="shared_tasks"
+        Agency,
+        verbose_name=_("co-responsible agencies"),
+        blank=True,
+        related_name="shared_key_tasks",
     )
     deadline = models.DateField(_("deadline"))  # as extended
     original_deadline = models.DateField(_("original deadline"))

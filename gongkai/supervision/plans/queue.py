@@ -23,15 +23,16 @@ from gongkai.workbench.queue import QueueItem, register_queue_source
 if TYPE_CHECKING:
     from gongkai.agencies.models import Agency
     from gongkai.core.models import User
+    from gongkai.supervision.plans.models import KeyTask
 
 LIMIT = 100
 
 
-def _title(task: object) -> str:
+def _title(task: KeyTask) -> str:
     return _("%(year)s key task %(number)s: %(title)s") % {
-        "year": task.plan.year,  # type: ignore[attr-defined]
-        "number": task.number,  # type: ignore[attr-defined]
-        "title": task.title,  # type: ignore[attr-defined]
+        "year": task.plan.year,
+        "number": task.number,
+        "title": task.title,
     }
 
 

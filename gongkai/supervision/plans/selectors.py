@@ -166,6 +166,19 @@ def plan_overview(plan: WorkPlan, *, today: datetime.date) -> PlanOverview:
     return PlanOverview(plan=plan, categories=rows, rollup=roll_up(everything))
 
 
+def rollups_of(plans: list[WorkPlan]) -> dict[int, RollUp]:
+    """Each plan's roll-up (progress and counts by state, no warnings), in one query: for the
+    lists of plans."""
+    shares: dict[int, list[Share]] = {plan.pk: [] for plan in plans}
+    rows = KeyTask.objects.filter(plan__in=plans).values_list(
+        "plan_id", "weight", "progress", "state"
+    )
+    for plan_id, weight, progress, state in rows:
+        percent = task_percent(state=state, reported=progress)
+        shares[plan_id].append(Share(weight=weight, percent=percent, state=state))
+    return {plan_id: roll_up(items) for plan_id, items in shares.items()}
+
+
 def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 

@@ -120,3 +120,27 @@ def test_the_public_page_takes_a_fixed_number_of_queries(
         assign(D(2025, 3, 3), D(2025, 6, 30))
     with django_assert_max_num_queries(len(few)):
         client.get(reverse("plans:plan", args=[2025]))
+
+
+def test_the_index_takes_a_fixed_number_of_queries(
+    client, story, office, government, django_assert_max_num_queries
+):
+    client.get(reverse("plans:index"))
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("plans:index"))
+    for year in (2023, 2024):
+        plan = services.create_plan(actor=office, year=year, agency=government, title="计划")
+        category = services.add_category(plan, actor=office, name="类别")
+        with at(D(year, 3, 1)):
+            services.assign_task(
+                plan,
+                services.TaskInput(
+                    category=category, title="任务", expected_output=OUTPUT,
+                    lead_agency=government, deadline=D(year, 6, 30),
+                ),
+                actor=office,
+            )  # fmt: skip
+        services.publish_plan(plan, actor=office)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(reverse("plans:index"))
+    assert [plan.year for plan, _rollup in response.context["plans"]] == [2025, 2024, 2023]

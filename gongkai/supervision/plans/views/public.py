@@ -14,17 +14,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from gongkai.supervision.plans import selectors
+from gongkai.supervision.plans.models import WorkPlan
 from gongkai.supervision.plans.progress import RollUp
 
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """The published plans, the latest year first, each with its progress."""
-    today = timezone.localdate()
-    plans: list[tuple[object, RollUp]] = [
-        (plan, selectors.plan_overview(plan, today=today).rollup)
-        for plan in selectors.published_plans()
-    ]
+    published = list(selectors.published_plans())
+    rollups = selectors.rollups_of(published)
+    plans: list[tuple[WorkPlan, RollUp]] = [(plan, rollups[plan.pk]) for plan in published]
     return render(request, "supervision/plans/public/index.html", {"plans": plans})
 
 

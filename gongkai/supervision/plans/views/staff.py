@@ -156,10 +156,9 @@ def index(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_plans(user):
         return HttpResponseRedirect(reverse("plans_staff:my_tasks"))
     today = timezone.localdate()
-    plans = [
-        (plan, selectors.plan_overview(plan, today=today).rollup)
-        for plan in WorkPlan.objects.select_related("agency").order_by("-year")
-    ]
+    every_plan = list(WorkPlan.objects.select_related("agency").order_by("-year"))
+    rollups = selectors.rollups_of(every_plan)
+    plans = [(plan, rollups[plan.pk]) for plan in every_plan]
     config = plan_settings()
     waiting = [
         selectors.task_row(task, today=today, config=config)
