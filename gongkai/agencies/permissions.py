@@ -54,6 +54,15 @@ def forget_roles(user: User) -> None:
         memo.pop(("agencies.roles", user.pk), None)
 
 
+def held_roles(user: UserLike) -> list[tuple[int, str]]:
+    """The (agency id, role) pairs ``user`` holds, as stored (no implied roles): one query a
+    request, shared with every other check."""
+    account = active_user(user)
+    if account is None:
+        return []
+    return list(_role_rows(account))
+
+
 def roles_of(user: UserLike, agency: Agency | None = None) -> set[str]:
     """The roles ``user`` may exercise at ``agency`` (or anywhere, when ``agency`` is None).
 

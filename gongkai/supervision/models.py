@@ -10,3 +10,17 @@ from gongkai.supervision.monthly.models import (  # noqa: F401
     MonthlyPublication,
     PublicationEvent,
 )
+from gongkai.supervision.plans.models import (  # noqa: F401
+    KeyTask,
+    NoticeEvent,
+    NoticeRecipient,
+    NoticeReplyFile,
+    PlanSettings,
+    SupervisionNotice,
+    TaskCategory,
+    TaskEvent,
+    TaskReminder,
+    TaskReport,
+    TaskReportFile,
+    WorkPlan,
+)

@@ -96,9 +96,14 @@ def test_running_twice_changes_nothing(output):
         AuditEntry.objects.filter(action="agencies.record_membership_change").count()
         == MembershipChange.objects.count()
     )
-    assert AuditEntry.objects.filter(action="agencies.grant_role").count() == sum(
-        len(roles) for roles in EXPECTED_STAFF.values()
+    # (Later loaders add sign-ins of their own, such as the key tasks' liaison editors: these
+    # are the agencies loader's.)
+    demo_roles = StaffRole.objects.filter(user__username__in=EXPECTED_STAFF)
+    granted = AuditEntry.objects.filter(
+        action="agencies.grant_role",
+        object_id__in=[str(pk) for pk in demo_roles.values_list("pk", flat=True)],
     )
+    assert granted.count() == sum(len(roles) for roles in EXPECTED_STAFF.values())
 
 
 def test_membership_of_2014(output):

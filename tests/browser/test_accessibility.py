@@ -20,6 +20,7 @@ from gongkai.catalogue import lists, services
 from gongkai.catalogue.models import Column, Document, ListRecord, RecordType, StatutoryItem, Topic
 from gongkai.interaction.letters import services as letter_services
 from gongkai.interaction.letters.models import LetterType, PublishedLetter
+from gongkai.supervision.plans import services as plans
 
 # The calendar, taxonomies and list types that migrations seed are put back before each browser
 # test by ``seeded_reference_data`` (tests/browser/conftest.py).
@@ -143,6 +144,29 @@ def site(agency_factory, staff_role_factory):
     record = ListRecord.objects.filter(record_type=power).order_by("pk").first()
     qa = public_qa(government, bureau, reviewer, staff_role_factory)
 
+    # A published key-task plan: one task accepted, one in progress and overdue, one assigned.
+    office = staff_role_factory(agency=government, role=StaffRole.Role.OFFICE).user
+    today = timezone.localdate()
+    plan = plans.create_plan(actor=office, year=today.year, agency=government, title="重点工作")
+    category = plans.add_category(plan, actor=office, name="推进就业信息公开")
+    tasks = [
+        plans.assign_task(
+            plan,
+            plans.TaskInput(
+                category=category, title=title, expected_output="就业政策在区政府网站公开",
+                lead_agency=bureau, deadline=today, co_agencies=[housing_bureau],
+            ),
+            actor=office,
+        )
+        for title in ("公开就业补助资金政策", "公开招聘信息", "公开职业培训目录")
+    ]  # fmt: skip
+    for task in tasks[:2]:
+        plans.sign_task(task, actor=editor)
+        plans.report_progress(task, actor=editor, text="已公开大部分内容。", percentage=70)
+    plans.report_completion(tasks[0], actor=editor, text="已全部公开。")
+    plans.accept_task(tasks[0], actor=office)
+    plans.publish_plan(plan, actor=office)
+
     return [
         "/",
         "/agencies/",
@@ -175,6 +199,8 @@ def site(agency_factory, staff_role_factory):
         f"/letters/qa/?agency={bureau.slug}",
         f"/letters/qa/{qa.pk}/",
         "/letters/qa/agencies/",
+        "/key-tasks/",
+        f"/key-tasks/{plan.year}/",
         "/no-such-page/",
     ]
 

@@ -313,6 +313,7 @@ def test_apps_add_navigation_entries_that_resolve():
         # 政民互动, registered by interaction: one column whose landing page leads to letters,
         # consultations, surveys and the hotline and services (no entry of their own).
         "interaction",
+        "key_tasks",  # the year's key tasks (registered by supervision's plans, order 70)
         "performance",  # monthly performance (registered by supervision's monthly, order 72)
     ]  # no link to a page that is not there
 

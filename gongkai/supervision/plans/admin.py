@@ -1,0 +1,26 @@
+"""Django admin for the key tasks' settings only (the warning thresholds).
+
+Plans, tasks and notices are worked on in the workbench, where every change goes through
+``plans.services`` and writes its history; they are not edited here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+
+from gongkai.supervision.plans.models import PlanSettings
+
+
+class PlanSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "blue_days", "yellow_days"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return super().has_add_permission(request) and not PlanSettings.objects.exists()
+
+
+def register() -> None:
+    """Register with the admin site (from ``shells``; repeat-safe)."""
+    if not admin.site.is_registered(PlanSettings):
+        admin.site.register(PlanSettings, PlanSettingsAdmin)
