@@ -7,7 +7,9 @@ from typing import TextIO
 from django.utils.module_loading import import_string
 
 # Each entry is ``load(stdout)``, matching existing records so that a second run changes nothing.
-PART_LOADERS: list[str] = []
+PART_LOADERS: list[str] = [
+    "gongkai.supervision.assessment.demo.load",
+]
 
 
 def load(stdout: TextIO) -> None:
