@@ -6,3 +6,6 @@ from __future__ import annotations
 
 def connect() -> None:
     """Each part registers itself here, one call a part (its ``shells.register``)."""
+    from gongkai.supervision.assessment import shells as assessment
+
+    assessment.register()

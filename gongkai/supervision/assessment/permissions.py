@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from gongkai.agencies.models import Agency, StaffRole
 from gongkai.agencies.permissions import active_user, is_office, roles_of
@@ -83,12 +83,14 @@ def works_on_assessment(user: UserLike) -> bool:
 
 
 def schemes_visible_to(user: UserLike) -> QuerySet[IndicatorScheme]:
-    """Schemes ``user`` may open: every one for the office, the active and published ones for
-    an agency's staff (drafts are the office's working copies)."""
+    """Schemes ``user`` may open: every one for the office; for an agency's staff the active
+    ones and those published (drafts and versions replaced unpublished are the office's)."""
     if is_office(user):
         return IndicatorScheme.objects.all()
     if works_on_assessment(user):
-        return IndicatorScheme.objects.exclude(state=IndicatorScheme.State.DRAFT)
+        return IndicatorScheme.objects.filter(
+            Q(state=IndicatorScheme.State.ACTIVE) | Q(published_at__isnull=False)
+        )
     return IndicatorScheme.objects.none()
 
 

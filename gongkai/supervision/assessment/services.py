@@ -614,7 +614,7 @@ def record_hand_score(
         try:
             inspected.append((upload, inspect_upload(upload)))
         except AttachmentError as error:
-            raise AssessmentError(error.message, field="files") from None
+            raise AssessmentError(error.message, field="evidence_files") from None
     now = _now(now)
     scheme = indicator.scheme
     start, end = selectors.year_bounds(scheme.year)
