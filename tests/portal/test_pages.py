@@ -317,6 +317,7 @@ def test_apps_add_navigation_entries_that_resolve():
         "consultations",  # registered by interaction's consultations (order 52)
         "surveys",  # registered by interaction's surveys (order 54)
         "services",  # the hotline, services and channels (registered by interaction)
+        "scorecards",  # the public scorecards (registered by supervision's assessment, order 74)
     ]  # no link to a page that is not there
 
 
