@@ -42,13 +42,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
@@ -68,7 +69,9 @@ class RecordRow:
     """One record behind a figure, as the drill-down lists it (no personal data).
 
     ``counted`` says whether it counts in the numerator (replied on time, interpreted,
-    covered …); for a count, every row counts.
+    covered …); for a count, every row counts. ``details`` holds codes and dates only, so that
+    the row is frozen into a published ``Score`` in no language: :attr:`note` words it when it
+    is shown.
     """
 
     kind: str  # "request", "letter", "version", "document", "statutory_item"
@@ -76,7 +79,37 @@ class RecordRow:
     label: str  # a tracking number, a title, an item's name
     date: datetime.date | None
     counted: bool
-    note: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def note(self) -> str:
+        """The details in words, in the language of the page showing them."""
+        details = self.details
+        if "rating" in details:
+            return str(dict(Letter.Rating.choices).get(details["rating"], details["rating"]))
+        if "replied" in details:
+            if details["replied"]:
+                return gettext("due %(due)s, replied %(replied)s") % {
+                    "due": details.get("due") or "—",
+                    "replied": details["replied"],
+                }
+            return gettext("due %(due)s, not replied by the end of the period") % {
+                "due": details.get("due") or "—"
+            }
+        if "version" in details:
+            return gettext("due %(due)s, version %(number)s") % {
+                "due": details.get("due") or "—",
+                "number": details["version"],
+            }
+        if "interpreted" in details:
+            if details["interpreted"]:
+                return gettext("interpretation published")
+            return gettext("no interpretation published")
+        if "documents" in details:
+            return ngettext(
+                "%(count)s public document", "%(count)s public documents", details["documents"]
+            ) % {"count": details["documents"]}
+        return str(details.get("index_number", ""))
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -85,7 +118,7 @@ class RecordRow:
             "label": self.label,
             "date": self.date.isoformat() if self.date else None,
             "counted": self.counted,
-            "note": self.note,
+            "details": self.details,
         }
 
     @classmethod
@@ -96,7 +129,7 @@ class RecordRow:
             label=str(data.get("label", "")),
             date=datetime.date.fromisoformat(data["date"]) if data.get("date") else None,
             counted=bool(data.get("counted")),
-            note=str(data.get("note", "")),
+            details=dict(data.get("details") or {}),
         )
 
 
@@ -147,8 +180,8 @@ def _count_result(rows: Iterable[RecordRow]) -> MeasureResult:
     return MeasureResult(Decimal(len(records)), len(records), None, records)
 
 
-def _iso(day: datetime.date | None) -> str:
-    return day.isoformat() if day else "—"
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 # --------------------------------------------------------------------------- applications
@@ -183,12 +216,8 @@ def request_reply_rate(agency: Agency, start: datetime.date, end: datetime.date)
     ).values_list(*fields):
         replied = replied_on is not None and replied_on <= end
         on_time = replied and (due_on is None or replied_on <= due_on)
-        note = (
-            _("due %(due)s, replied %(replied)s")
-            if replied
-            else _("due %(due)s, not replied by the end of the period")
-        ) % {"due": _iso(due_on), "replied": _iso(replied_on)}
-        rows.append(RecordRow("request", pk, number, received_on, on_time, str(note)))
+        details = {"due": _iso(due_on), "replied": _iso(replied_on) if replied else None}
+        rows.append(RecordRow("request", pk, number, received_on, on_time, details))
     return _rate_result(rows)
 
 
@@ -203,8 +232,7 @@ def late_publications(agency: Agency, start: datetime.date, end: datetime.date) 
             version.title,
             timezone.localdate(version.published_at),
             True,
-            str(_("due %(due)s, version %(number)s"))
-            % {"due": version.metadata.get("due_date", "—"), "number": version.number},
+            {"due": version.metadata.get("due_date"), "version": version.number},
         )
         for version in late_publication_versions(agency, start, end)
     ]
@@ -246,11 +274,7 @@ def interpretation_coverage(
             policy.title,
             timezone.localdate(policy.published_at) if policy.published_at else None,
             policy.interpreted,  # type: ignore[attr-defined]
-            str(
-                _("interpretation published")
-                if policy.interpreted  # type: ignore[attr-defined]
-                else _("no interpretation published")
-            ),
+            {"interpreted": policy.interpreted},  # type: ignore[attr-defined]
         )
         for policy in policies_needing_interpretation(agency, start, end)
     ]
@@ -276,7 +300,7 @@ def statutory_coverage(agency: Agency, start: datetime.date, end: datetime.date)
             item.name,
             None,
             counts.get(item.pk, 0) > 0,
-            str(_("%(count)s public documents")) % {"count": counts.get(item.pk, 0)},
+            {"documents": counts.get(item.pk, 0)},
         )
         for item in items
     ]
@@ -291,7 +315,14 @@ def documents_published(agency: Agency, start: datetime.date, end: datetime.date
         .values_list("pk", "title", "published_at", "index_number")
     )
     rows = [
-        RecordRow("document", pk, title, timezone.localdate(published_at), True, index_number or "")
+        RecordRow(
+            "document",
+            pk,
+            title,
+            timezone.localdate(published_at),
+            True,
+            {"index_number": index_number or ""},
+        )
         for pk, title, published_at, index_number in documents
     ]
     return _count_result(rows)
@@ -330,12 +361,8 @@ def letter_reply_rate(agency: Agency, start: datetime.date, end: datetime.date) 
     ).values_list(*fields):
         replied = replied_on is not None and replied_on <= end
         on_time = replied and (due_on is None or replied_on <= due_on)
-        note = (
-            _("due %(due)s, replied %(replied)s")
-            if replied
-            else _("due %(due)s, not replied by the end of the period")
-        ) % {"due": _iso(due_on), "replied": _iso(replied_on)}
-        rows.append(RecordRow("letter", pk, number, received_on, on_time, str(note)))
+        details = {"due": _iso(due_on), "replied": _iso(replied_on) if replied else None}
+        rows.append(RecordRow("letter", pk, number, received_on, on_time, details))
     return _rate_result(rows)
 
 
@@ -353,9 +380,8 @@ def rated_letters(agency: Agency, start: datetime.date, end: datetime.date) -> Q
 
 
 def letter_satisfaction(agency: Agency, start: datetime.date, end: datetime.date) -> MeasureResult:
-    labels = dict(Letter.Rating.choices)
     rows = [
-        RecordRow("letter", pk, number, replied_on, rating in SATISFIED, str(labels[rating]))
+        RecordRow("letter", pk, number, replied_on, rating in SATISFIED, {"rating": rating})
         for pk, number, replied_on, rating in rated_letters(agency, start, end).values_list(
             "pk", "number", "replied_on", "rating"
         )

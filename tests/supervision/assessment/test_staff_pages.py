@@ -143,6 +143,7 @@ def test_an_agency_sees_its_own_provisional_scorecard_and_the_records(
     for secret in (APPLICANT, APPLICANT_PHONE, WRITER, WRITER_PHONE):
         assert secret not in html and secret not in text
     assert "YSQ" in text  # the tracking number
+    assert "due 2025-03-30, replied 2025-03-10" in text  # worded in the page's language
 
 
 def test_another_agencys_scorecard_is_refused(english, editor, scheme, records, password):
