@@ -13,6 +13,7 @@ import pytest
 from gongkai.agencies.models import StaffRole
 from gongkai.supervision.assessment import services
 from gongkai.supervision.assessment.models import Scorecard
+from tests.browser.test_accessibility import AXE, scan
 from tests.browser.test_catalogue_flow import screenshot, sign_in, sign_out
 from tests.browser.test_request_flow import member
 from tests.supervision.assessment.conftest import build_scheme, info_request
@@ -66,6 +67,13 @@ def test_provisional_then_published_scorecards(
     assert page.locator('[data-testid="card-total"]').inner_text().strip() == "20.00 / 45.00"
     page.locator(".scorecard-chart svg").wait_for()
     screenshot(page, "scorecard-agency")
+
+    # --- both public pages pass the accessibility scan of the other public pages -----------------
+    page.context.add_init_script(path=str(AXE))
+    for address in ("/scorecards/2025/", "/scorecards/2025/education/"):
+        page.goto(base + address)
+        page.locator(".scorecard-chart svg").wait_for()
+        assert scan(page) == [], address
 
     # --- without JavaScript the table is all there ---------------------------------------------
     context = browser.new_context(java_script_enabled=False, locale="zh-CN")
