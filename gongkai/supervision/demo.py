@@ -8,8 +8,9 @@ from django.utils.module_loading import import_string
 
 # Each entry is ``load(stdout)``, matching existing records so that a second run changes nothing.
 PART_LOADERS: list[str] = [
-    "gongkai.supervision.monthly.demo.load",
     "gongkai.supervision.plans.demo.load",
+    "gongkai.supervision.monthly.demo.load",
+    "gongkai.supervision.assessment.demo.load",
 ]
 
 

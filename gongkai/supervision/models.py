@@ -3,6 +3,15 @@
 
 from __future__ import annotations
 
+from gongkai.supervision.assessment.models import (  # noqa: F401
+    AccountabilityRecord,
+    EvidenceFile,
+    HandScore,
+    Indicator,
+    IndicatorScheme,
+    Score,
+    Scorecard,
+)
 from gongkai.supervision.monthly.models import (  # noqa: F401
     HealthCheck,
     HealthSettings,

@@ -315,6 +315,7 @@ def test_apps_add_navigation_entries_that_resolve():
         "interaction",
         "key_tasks",  # the year's key tasks (registered by supervision's plans, order 70)
         "performance",  # monthly performance (registered by supervision's monthly, order 72)
+        "scorecards",  # the public scorecards (registered by supervision's assessment, order 74)
     ]  # no link to a page that is not there
 
 
