@@ -82,7 +82,7 @@ class LetterType(models.Model):
         SUGGESTION = "suggestion", _("suggestion")  # 建议
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    name = models.CharField(pgettext_lazy("writer", "name"), max_length=100)  # 区长信箱, 网上咨询 …
+    name = models.CharField(_("name"), max_length=100)  # 区长信箱, 网上咨询 …
     slug = models.SlugField(_("web name"), max_length=50, unique=True)
     description = models.TextField(_("description"), blank=True)
     reply_days = models.PositiveSmallIntegerField(
