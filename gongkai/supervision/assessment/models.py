@@ -142,7 +142,7 @@ class Indicator(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
     sort_order = models.PositiveIntegerField(_("display order"), default=0)
-    measure = models.CharField(_("measure"), max_length=40, blank=True)  # measures.MEASURES
+    measure = models.CharField(_("computed from"), max_length=40, blank=True)  # measures.MEASURES
     scoring = models.CharField(_("scoring function"), max_length=20, blank=True)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     unscored = models.CharField(
