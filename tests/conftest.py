@@ -85,6 +85,16 @@ def _english_outside_requests():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _english_in_shared_fixtures():
+    """The same for the data module- and session-scoped fixtures load before any test's own
+    fixtures (a demonstration's printed summary is asserted in English too)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _own_search_index(settings, tmp_path_factory):
     """Each test has its own (empty) Tantivy index: the database rolls back after a test, an
