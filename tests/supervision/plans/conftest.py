@@ -141,3 +141,11 @@ def reported(signed, editor):
         return task
 
     return run
+
+
+@pytest.fixture
+def client(client, settings):
+    """The pages in English, the language the messages are asserted in (the interface follows
+    the visitor's language cookie only)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
