@@ -20,7 +20,11 @@ from gongkai.interaction.surveys.models import (
     Question,
     Survey,
 )
-from gongkai.interaction.surveys.services import AnswerValue, QuestionSpec
+from gongkai.interaction.surveys.services import (
+    AnswerValue,
+    QuestionSpec,
+    answer_control_fixed_message,
+)
 
 Kind = Question.Kind
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -139,7 +143,8 @@ class _DateTimeInput(forms.DateTimeInput):
 
 
 class SurveyForm(ServiceErrorsMixin, forms.Form):
-    """A survey's title, introduction, times (Beijing time) and results setting."""
+    """A survey's title, introduction, times (Beijing time), results setting and who may answer
+    (shown but not editable once the survey is published)."""
 
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     introduction = forms.CharField(
@@ -166,6 +171,16 @@ class SurveyForm(ServiceErrorsMixin, forms.Form):
         initial=Survey.ResultsShown.AFTER_CLOSING,
         widget=forms.RadioSelect,
     )
+    answer_control = forms.ChoiceField(
+        label=gettext_lazy("Who may answer"),
+        choices=Survey.AnswerControl.choices,
+        initial=Survey.AnswerControl.BROWSER,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Signed-in citizens only: visitors without a citizen account see the questions and "
+            "are asked to sign in. This can only be changed while the survey is a draft."
+        ),
+    )
 
     @classmethod
     def for_survey(cls, survey: Survey, data: Any = None) -> SurveyForm:
@@ -175,8 +190,15 @@ class SurveyForm(ServiceErrorsMixin, forms.Form):
             "opens_at": survey.opens_at,
             "closes_at": survey.closes_at,
             "results_shown": survey.results_shown,
+            "answer_control": survey.answer_control,
         }
-        return cls(data, initial=initial)
+        form = cls(data, initial=initial)
+        if survey.state != Survey.State.DRAFT:
+            # Shown, not sent: a disabled field keeps its initial value whatever is posted.
+            field = form.fields["answer_control"]
+            field.disabled = True
+            field.help_text = answer_control_fixed_message()
+        return form
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

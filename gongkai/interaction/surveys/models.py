@@ -1,14 +1,15 @@
 """Surveys (在线调查): a survey of an agency, its questions and choices, and the answers.
 
 A survey is built by the agency's editors (draft), published by its reviewers, and closed by
-them or by its closing time. Visitors answer without an account: one answer a visitor, known
-by a random token in a cookie, stored only as a keyed hash (:attr:`Response.visitor_hash`),
-with a limit of answers per client address kept in the cache, never in the database. The
-client address is never stored with an answer.
+them or by its closing time. Who may answer is the survey's :attr:`Survey.answer_control`:
 
-A "sign-in required" mode is left out on purpose: the public has no accounts in this tree
-(``gongkai.citizens`` does not exist yet). When citizens have accounts, a survey gains a
-participation setting and a response its account (see ``docs/surveys.md``).
+* **one answer per browser** (the default): visitors answer without an account, known by a
+  random token in a cookie, stored only as a keyed hash (:attr:`Response.visitor_hash`), with a
+  limit of answers per client address kept in the cache, never in the database;
+* **signed-in citizens only**: one answer per citizen account (``gongkai.citizens``), stored
+  only as a keyed hash of the account's id (:attr:`Response.account_hash`).
+
+The client address, a citizen's id, address and name are never stored with an answer.
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ class Survey(models.Model):
         LIVE = "live", _("while the survey is open")
         AFTER_CLOSING = "after_closing", _("only after it has closed")
 
+    class AnswerControl(models.TextChoices):
+        """Who may answer, and how a second answer is recognised (fixed once published)."""
+
+        # Anyone; the cookie token's keyed hash once per survey, and the address limit.
+        BROWSER = "browser", _("one answer per browser (cookie and address limit)")
+        # Signed-in citizens (confirmed, active accounts); the account id's keyed hash once.
+        CITIZEN = "citizen", _("signed-in citizens only, one answer per account")
+
     class Phase(models.TextChoices):
         """What a visitor finds at a given moment (derived from the state and the times)."""
 
@@ -62,6 +71,12 @@ class Survey(models.Model):
         max_length=16,
         choices=ResultsShown.choices,
         default=ResultsShown.AFTER_CLOSING,
+    )
+    answer_control = models.CharField(
+        _("who may answer"),
+        max_length=16,
+        choices=AnswerControl.choices,
+        default=AnswerControl.BROWSER,
     )
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True
@@ -90,6 +105,10 @@ class Survey(models.Model):
             models.CheckConstraint(
                 condition=Q(state__in=["draft", "published", "closed"]), name="survey_state_known"
             ),
+            models.CheckConstraint(
+                condition=Q(answer_control__in=["browser", "citizen"]),
+                name="survey_answer_control_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,6 +124,11 @@ class Survey(models.Model):
         if now < self.opens_at:
             return self.Phase.UPCOMING
         return self.Phase.OPEN
+
+    @property
+    def for_citizens(self) -> bool:
+        """Whether only signed-in citizens answer, once per account."""
+        return self.answer_control == self.AnswerControl.CITIZEN
 
     def results_public(self, now: datetime.datetime) -> bool:
         """Whether the public may see the results at ``now``."""
@@ -202,9 +226,12 @@ class Choice(models.Model):
 class Response(models.Model):
     """One visitor's answers to a survey, numbered 1, 2, 3 … within the survey.
 
-    ``visitor_hash`` is an HMAC of the visitor's random cookie token, keyed by the server's
-    secret: it recognises the same browser again without storing anything a reader of the
-    database could use to find the person. No client address is stored.
+    Exactly one of two keyed hashes (HMACs keyed by the server's secret, with the survey's id
+    in the message) stands for who answered, by the survey's setting: ``visitor_hash``, of the
+    visitor's random cookie token, for one answer per browser; ``account_hash``, of the citizen
+    account's id, for signed-in citizens. Either recognises the same person again on the same
+    survey without storing anything a reader of the database could use to find them: no
+    client address, account id, e-mail address or name is stored.
     """
 
     survey = models.ForeignKey(
@@ -212,7 +239,9 @@ class Response(models.Model):
     )
     number = models.PositiveIntegerField(_("response number"))
     submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
-    visitor_hash = models.CharField(_("visitor (keyed hash)"), max_length=64)
+    # Exactly one of the two is set (the other is empty), by the survey's answer control.
+    visitor_hash = models.CharField(_("visitor (keyed hash)"), max_length=64, blank=True)
+    account_hash = models.CharField(_("citizen account (keyed hash)"), max_length=64, blank=True)
     # The key of the form that was sent: the same form sent twice finds this response.
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
@@ -225,7 +254,21 @@ class Response(models.Model):
                 fields=["survey", "number"], name="survey_response_number_unique"
             ),
             models.UniqueConstraint(
-                fields=["survey", "visitor_hash"], name="survey_response_one_per_visitor"
+                fields=["survey", "visitor_hash"],
+                condition=~Q(visitor_hash=""),
+                name="survey_response_one_per_visitor",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "account_hash"],
+                condition=~Q(account_hash=""),
+                name="survey_response_one_per_account",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    (~Q(visitor_hash="") & Q(account_hash=""))
+                    | (Q(visitor_hash="") & ~Q(account_hash=""))
+                ),
+                name="survey_response_one_respondent",
             ),
         ]
 

@@ -14,11 +14,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
 from gongkai.interaction.surveys.models import Answer, Choice, Question, Response, Survey
-from gongkai.interaction.surveys.visitors import visitor_hash
+from gongkai.interaction.surveys.visitors import account_hash, visitor_hash
+
+if TYPE_CHECKING:
+    from gongkai.citizens.models import CitizenAccount
 
 State = Survey.State
 Kind = Question.Kind
@@ -58,8 +62,17 @@ def surveys_due_to_close(now: datetime.datetime) -> QuerySet[Survey]:
     return Survey.objects.filter(state=State.PUBLISHED, closes_at__lte=now).order_by("closes_at")
 
 
-def has_answered(survey: Survey, visitor_token: str | None) -> bool:
-    """Whether the visitor with this token has answered the survey."""
+def has_answered(
+    survey: Survey, visitor_token: str | None = None, *, citizen: CitizenAccount | None = None
+) -> bool:
+    """Whether the visitor with this token (a survey answered once per browser), or the
+    signed-in ``citizen`` (a survey for signed-in citizens), has answered the survey."""
+    if survey.for_citizens:
+        if citizen is None:
+            return False
+        return Response.objects.filter(
+            survey=survey, account_hash=account_hash(survey.pk, citizen.pk)
+        ).exists()
     if not visitor_token:
         return False
     return Response.objects.filter(

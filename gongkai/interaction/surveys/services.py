@@ -12,7 +12,9 @@ The path of a survey::
     close_survey | close_due_surveys (the closing time)
 
 A visitor's answers go through :func:`submit_response`, which writes no audit entry: the audit
-trail records the client's address, and a survey promises not to keep it.
+trail records the client's address, and a survey promises not to keep it. Who may answer is the
+survey's ``answer_control``, chosen while it is a draft: anyone once per browser (a keyed hash
+of the cookie token), or signed-in citizens once per account (a keyed hash of the account id).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -43,22 +45,27 @@ from gongkai.interaction.surveys.models import (
     Survey,
     SurveyEvent,
 )
-from gongkai.interaction.surveys.visitors import visitor_hash
+from gongkai.interaction.surveys.visitors import account_hash, visitor_hash
 from gongkai.interaction.surveys.workflow import (
     SurveyError,
     SurveyPermissionDenied,
     WorkflowError,
 )
 
+if TYPE_CHECKING:
+    from gongkai.citizens.models import CitizenAccount
+
 __all__ = [
     "AlreadyAnswered",
     "AnswerValue",
     "QuestionSpec",
+    "SignInRequired",
     "SurveyError",
     "SurveyPermissionDenied",
     "SurveyUnavailable",
     "WorkflowError",
     "add_question",
+    "answer_control_fixed_message",
     "close_at_closing_time",
     "close_survey",
     "create_survey",
@@ -66,6 +73,7 @@ __all__ = [
     "publish_survey",
     "remove_question",
     "require_questions_editable",
+    "sign_in_required_message",
     "submit_response",
     "update_question",
     "update_survey",
@@ -86,6 +94,10 @@ class AlreadyAnswered(SurveyError):
 
 class SurveyUnavailable(SurveyError):
     """The survey takes no answers now (not yet open, closed or not published)."""
+
+
+class SignInRequired(SurveyError):
+    """The survey takes answers from signed-in citizens only, and none is; nothing was stored."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,7 @@ class _Settings:
     opens_at: datetime.datetime
     closes_at: datetime.datetime
     results_shown: str
+    answer_control: str
     changed: list[str] = field(default_factory=list)
 
 
@@ -174,6 +187,7 @@ def _clean_settings(
     opens_at: datetime.datetime,
     closes_at: datetime.datetime,
     results_shown: str,
+    answer_control: str,
 ) -> _Settings:
     title = (title or "").strip()
     if not title:
@@ -186,12 +200,15 @@ def _clean_settings(
         raise SurveyError(_("The survey must close after it opens."), field="closes_at")
     if results_shown not in Survey.ResultsShown.values:
         raise SurveyError(_("Choose when the results are shown."), field="results_shown")
+    if answer_control not in Survey.AnswerControl.values:
+        raise SurveyError(_("Choose who may answer."), field="answer_control")
     return _Settings(
         title=title,
         introduction=(introduction or "").strip(),
         opens_at=opens_at,
         closes_at=closes_at,
         results_shown=results_shown,
+        answer_control=answer_control,
     )
 
 
@@ -246,6 +263,18 @@ def _clean_spec(spec: QuestionSpec) -> QuestionSpec:
         min_label=min_label,
         max_label=max_label,
     )
+
+
+def answer_control_fixed_message() -> str:
+    """Why who may answer a published survey cannot change (the services and the form say it)."""
+    return _(
+        "Who may answer can only be changed while the survey is a draft: once it is published, "
+        "a change would let the answers already given and those to come follow different rules."
+    )
+
+
+def sign_in_required_message() -> str:
+    return _("Only citizens signed in to their account can answer this survey, once each.")
 
 
 def _require_settings_editable(actor: User, survey: Survey) -> None:
@@ -312,6 +341,7 @@ def create_survey(
     closes_at: datetime.datetime,
     introduction: str = "",
     results_shown: str = Survey.ResultsShown.AFTER_CLOSING,
+    answer_control: str = Survey.AnswerControl.BROWSER,
     now: datetime.datetime | None = None,
 ) -> Survey:
     """A new draft survey of ``agency``, made by one of its editors."""
@@ -323,6 +353,7 @@ def create_survey(
         opens_at=opens_at,
         closes_at=closes_at,
         results_shown=results_shown,
+        answer_control=answer_control,
     )
     moment = _now(now)
     with transaction.atomic():
@@ -333,6 +364,7 @@ def create_survey(
             opens_at=cleaned.opens_at,
             closes_at=cleaned.closes_at,
             results_shown=cleaned.results_shown,
+            answer_control=cleaned.answer_control,
             state=State.DRAFT,
             created_by=actor,
             created_at=moment,
@@ -352,28 +384,42 @@ def update_survey(
     closes_at: datetime.datetime,
     introduction: str = "",
     results_shown: str = Survey.ResultsShown.AFTER_CLOSING,
+    answer_control: str | None = None,
     now: datetime.datetime | None = None,
 ) -> Survey:
-    """Change the survey's title, introduction, times and results setting (not once closed).
+    """Change the survey's title, introduction, times and results setting (not once closed),
+    and who may answer (only while it is a draft; None leaves it as it is).
 
     A published survey may be moved to other times, for instance kept open longer; its
-    questions are another matter (:func:`update_question`)."""
-    cleaned = _clean_settings(
-        title=title,
-        introduction=introduction,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        results_shown=results_shown,
-    )
+    questions are another matter (:func:`update_question`). Who may answer is fixed from the
+    publication on: the reviewer published the survey with that rule, visitors were told it,
+    and a change would let the answers given and those to come follow different rules."""
     moment = _now(now)
     with transaction.atomic():
         _lock(survey)
+        cleaned = _clean_settings(
+            title=title,
+            introduction=introduction,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            results_shown=results_shown,
+            answer_control=survey.answer_control if answer_control is None else answer_control,
+        )
         _require_settings_editable(actor, survey)
         changed = [
             name
-            for name in ("title", "introduction", "opens_at", "closes_at", "results_shown")
+            for name in (
+                "title",
+                "introduction",
+                "opens_at",
+                "closes_at",
+                "results_shown",
+                "answer_control",
+            )
             if getattr(survey, name) != getattr(cleaned, name)
         ]
+        if "answer_control" in changed and survey.state != State.DRAFT:
+            raise WorkflowError(answer_control_fixed_message(), field="answer_control")
         if not changed:
             return survey
         for name in changed:
@@ -650,36 +696,58 @@ def _check_answers(
     return kept
 
 
+def _respondent(
+    survey: Survey, *, visitor_token: str, citizen: CitizenAccount | None
+) -> dict[str, str]:
+    """The column and keyed hash that stand for who answers, by the survey's setting.
+
+    Refused when the survey is for signed-in citizens and ``citizen`` is None or an account
+    that could not sign in (address not confirmed, closed), or when a browser survey gets no
+    cookie token. A citizen's account is not recorded on a survey answered once per browser."""
+    if survey.answer_control == Survey.AnswerControl.CITIZEN:
+        if citizen is None or not citizen.is_active or not citizen.is_verified:
+            raise SignInRequired(sign_in_required_message())
+        return {"account_hash": account_hash(survey.pk, citizen.pk)}
+    if not visitor_token:
+        raise SurveyError(_("Your browser did not send the survey's cookie. Reload the page."))
+    return {"visitor_hash": visitor_hash(survey.pk, visitor_token)}
+
+
 def submit_response(
     survey: Survey,
     answers: Mapping[int, AnswerValue],
     *,
-    visitor_token: str,
+    visitor_token: str = "",
+    citizen: CitizenAccount | None = None,
     submission_key: str = "",
     now: datetime.datetime | None = None,
 ) -> tuple[Response, bool]:
     """Store a visitor's answers; returns the response and whether it is new.
 
-    Refused (nothing stored) when the survey is not open, when an answer is missing or wrong
-    (:class:`SurveyError` naming the question's field ``q<id>``), or when this visitor has
-    answered already (:class:`AlreadyAnswered`). The same form sent twice (same
+    Who answers is ``visitor_token`` (the cookie's token) on a survey answered once per
+    browser, the signed-in ``citizen`` on one for signed-in citizens only; either is stored
+    only as a keyed hash. Refused (nothing stored) when the survey needs a signed-in citizen
+    and has none (:class:`SignInRequired`), when it is not open, when an answer is missing or
+    wrong (:class:`SurveyError` naming the question's field ``q<id>``), or when this visitor or
+    account has answered already (:class:`AlreadyAnswered`). The same form sent twice (same
     ``submission_key``) returns the first response, not new.
     """
-    if not visitor_token:
-        raise SurveyError(_("Your browser did not send the survey's cookie. Reload the page."))
+    who = _respondent(survey, visitor_token=visitor_token, citizen=citizen)
     key = submission_key if 0 < len(submission_key) <= SUBMISSION_KEY_MAX else None
     if key is not None:
         earlier = Response.objects.filter(survey=survey, submission_key=key).first()
         if earlier is not None:
             return earlier, False
-    digest = visitor_hash(survey.pk, visitor_token)
     moment = _now(now)
     try:
         with transaction.atomic():
             _lock(survey)
             if survey.phase(moment) != Survey.Phase.OPEN:
                 raise SurveyUnavailable(_("This survey is not taking answers."))
-            if Response.objects.filter(survey=survey, visitor_hash=digest).exists():
+            # Again from the locked row: the setting is fixed once published, but the instance
+            # given may be older than the publication.
+            who = _respondent(survey, visitor_token=visitor_token, citizen=citizen)
+            if Response.objects.filter(survey=survey, **who).exists():
                 raise AlreadyAnswered(_("You have already answered this survey."))
             questions = list(survey.questions.order_by("position"))
             choices_of: dict[int, list[int]] = {}
@@ -693,8 +761,8 @@ def submit_response(
                 survey=survey,
                 number=number,
                 submitted_at=moment,
-                visitor_hash=digest,
                 submission_key=key,
+                **who,
             )
             stored = Answer.objects.bulk_create(
                 [
@@ -714,12 +782,12 @@ def submit_response(
             ]
             Answer.choices.through.objects.bulk_create(links)
     except IntegrityError:
-        # The same visitor (or the same form) at the same moment: the other one won.
+        # The same visitor or account (or the same form) at the same moment: the other one won.
         if key is not None:
             earlier = Response.objects.filter(survey=survey, submission_key=key).first()
             if earlier is not None:
                 return earlier, False
-        if Response.objects.filter(survey=survey, visitor_hash=digest).exists():
+        if Response.objects.filter(survey=survey, **who).exists():
             raise AlreadyAnswered(_("You have already answered this survey.")) from None
         raise
     return response, True

@@ -1,15 +1,20 @@
 """Recognising a visitor again without knowing who they are.
 
-* **The visitor token** is a random string in a long-lived cookie, the same for every survey.
-  A response stores only an HMAC of the survey's id and the token, keyed by
-  ``GONGKAI_SURVEY_VISITOR_KEY`` (else the secret key): the same browser is recognised on the
-  same survey, while the database alone links no two surveys' responses and holds nothing that
-  names a person.
-* **The address limit** counts answers per client address and survey in the cache for a
-  window (``GONGKAI_SURVEY_ANSWERS_PER_ADDRESS`` in ``GONGKAI_SURVEY_ADDRESS_WINDOW`` seconds,
-  default 20 an hour), under a keyed hash of the address: a script that throws its cookie away
-  is stopped, while a school or an office behind one address can still answer. The address is
-  never written to the database, not even in the audit trail (responses write no audit entry).
+* **The visitor token** (surveys answered once per browser) is a random string in a long-lived
+  cookie, the same for every survey. A response stores only an HMAC of the survey's id and the
+  token, keyed by ``GONGKAI_SURVEY_VISITOR_KEY`` (else the secret key): the same browser is
+  recognised on the same survey, while the database alone links no two surveys' responses and
+  holds nothing that names a person.
+* **The citizen account** (surveys for signed-in citizens only) is stood for the same way, by
+  an HMAC of the survey's id and the account's id under the same key: never the id, the address
+  or the name in clear, so that the database alone links no two surveys' answers of one
+  citizen, nor an answer to an account.
+* **The address limit** (surveys answered once per browser) counts answers per client address
+  and survey in the cache for a window (``GONGKAI_SURVEY_ANSWERS_PER_ADDRESS`` in
+  ``GONGKAI_SURVEY_ADDRESS_WINDOW`` seconds, default 20 an hour), under a keyed hash of the
+  address: a script that throws its cookie away is stopped, while a school or an office behind
+  one address can still answer. The address is never written to the database, not even in the
+  audit trail (responses write no audit entry).
 """
 
 from __future__ import annotations
@@ -53,6 +58,13 @@ def valid_token(value: str | None) -> str | None:
 def visitor_hash(survey_id: int, token: str) -> str:
     """The keyed hash that stands for the visitor in one survey's responses."""
     return _digest(f"survey:{survey_id}:visitor:{token}")
+
+
+def account_hash(survey_id: int, account_id: int) -> str:
+    """The keyed hash that stands for a signed-in citizen's account in one survey's responses.
+
+    The survey's id is in the message, so one account hashes differently in each survey."""
+    return _digest(f"survey:{survey_id}:citizen:{account_id}")
 
 
 def answers_per_address() -> int:

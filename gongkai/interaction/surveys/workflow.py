@@ -9,6 +9,8 @@
   ``close_due_surveys`` records its state (``Survey.phase``); the job only makes the state say so.
 * Editors change a survey's questions while it is a draft or published without any answer yet;
   once answered, its questions are frozen (changing them would change what the answers mean).
+* Who may answer (``Survey.answer_control``: once per browser, or signed-in citizens once per
+  account) is chosen on the draft and fixed from the publication on.
 
 :func:`transition` is the only place a state is assigned; only ``surveys.services`` calls it,
 inside the service's transaction, and saves the survey.

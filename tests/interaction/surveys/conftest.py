@@ -1,5 +1,6 @@
 """Fixtures for surveys: an agency's editor and reviewer, the office, a stranger from another
-agency, and a survey built through the services with one question of each kind."""
+agency, a survey built through the services with one question of each kind, and citizens'
+accounts (the citizens' own fixtures) for surveys that only signed-in citizens answer."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ from gongkai.agencies.models import StaffRole
 from gongkai.interaction.surveys import services
 from gongkai.interaction.surveys.models import Question, Survey
 from gongkai.interaction.surveys.services import AnswerValue, QuestionSpec
+from tests.citizens.conftest import (  # noqa: F401 - fixtures
+    citizen,
+    citizen_factory,
+    other_citizen,
+)
 
 Role = StaffRole.Role
 Kind = Question.Kind
@@ -70,8 +76,9 @@ def stranger(db, other_agency, staff_role_factory):
 
 @pytest.fixture
 def make_survey(agency, editor, reviewer):
-    """``make_survey(publish=True, opens=-1, closes=10, results=…, specs=SPECS)``: a survey
-    of ``agency`` with ``specs``, opening and closing that many days from now."""
+    """``make_survey(publish=True, opens=-1, closes=10, results=…, specs=SPECS,
+    answer_control=…)``: a survey of ``agency`` with ``specs``, opening and closing that many
+    days from now, answered once per browser unless told otherwise."""
 
     def run(
         *,
@@ -81,6 +88,7 @@ def make_survey(agency, editor, reviewer):
         results: str = Survey.ResultsShown.AFTER_CLOSING,
         specs: list[QuestionSpec] | None = None,
         title: str = "2025年政府信息公开满意度调查",
+        answer_control: str = Survey.AnswerControl.BROWSER,
     ) -> Survey:
         now = timezone.now()
         opens_at, closes_at = now + opens * DAY, now + closes * DAY
@@ -93,6 +101,7 @@ def make_survey(agency, editor, reviewer):
             opens_at=opens_at,
             closes_at=closes_at,
             results_shown=results,
+            answer_control=answer_control,
             now=built,
         )
         for spec in SPECS if specs is None else specs:
@@ -116,7 +125,8 @@ def choice_ids(question: Question) -> list[int]:
 def answer(
     survey: Survey,
     *,
-    token: str,
+    token: str = "",
+    account=None,
     single: int = 0,
     multiple: tuple[int, ...] = (0,),
     rating: int = 4,
@@ -124,8 +134,8 @@ def answer(
     extra: dict[int, AnswerValue] | None = None,
     now: datetime.datetime | None = None,
 ):
-    """Answer the survey of ``SPECS`` through the service, choices given by their index;
-    ``extra`` answers further questions."""
+    """Answer the survey of ``SPECS`` through the service as the visitor of ``token`` (or the
+    citizen of ``account``), choices given by their index; ``extra`` answers further questions."""
     single_q, multiple_q, rating_q, text_q = questions_of(survey)[:4]
     answers = {
         single_q.pk: AnswerValue(choice_ids=(choice_ids(single_q)[single],)),
@@ -135,7 +145,9 @@ def answer(
     if text:
         answers[text_q.pk] = AnswerValue(text=text)
     answers.update(extra or {})
-    response, _created = services.submit_response(survey, answers, visitor_token=token, now=now)
+    response, _created = services.submit_response(
+        survey, answers, visitor_token=token, citizen=account, now=now
+    )
     return response
 
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from gongkai.core.models import AuditEntry
 from gongkai.interaction.surveys import exports
-from gongkai.interaction.surveys.models import Question
+from gongkai.interaction.surveys.models import Question, Survey
 from gongkai.interaction.surveys.services import AnswerValue, QuestionSpec
 from tests.interaction.surveys.conftest import SPECS, answer
 
@@ -137,3 +137,16 @@ def test_an_empty_survey_exports_its_header_only(make_survey):
     text = exports.export_csv(survey).decode("utf-8-sig")
     assert text.count("\r\n") == 1
     assert text.startswith("Response number,Submitted at,1. 您的身份是？")
+
+
+def test_a_citizens_survey_exports_the_same_layout_and_no_account(make_survey, citizen):
+    survey = make_survey(answer_control=Survey.AnswerControl.CITIZEN)
+    stored = answer(survey, account=citizen, text="意见")
+
+    headers, rows = exports.export_table(survey)
+    text = exports.export_csv(survey).decode("utf-8-sig")
+
+    assert headers == HEADER[:6]
+    assert rows[0][0] == 1 and rows[0][5] == "意见"
+    for clear in (stored.account_hash, citizen.email, citizen.display_name):
+        assert clear not in text

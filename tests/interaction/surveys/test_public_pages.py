@@ -3,14 +3,20 @@ closed and unopened surveys, results shown live or after closing, and never a fr
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.http import urlencode
 
+from gongkai.citizens.models import CitizenAccount
 from gongkai.core.models import AuditEntry
 from gongkai.interaction.surveys import services, visitors
 from gongkai.interaction.surveys.models import Answer, Response, Survey
+from tests.citizens.conftest import PASSWORD, sign_in
 from tests.interaction.surveys.conftest import answer, choice_ids, form_data, questions_of
 
 pytestmark = pytest.mark.django_db
@@ -380,3 +386,160 @@ def test_the_form_and_the_results_take_a_fixed_number_of_queries(
         assert client.get(detail(survey)).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(results_url(survey)).status_code == 200
+
+
+# --- signed-in citizens only ---------------------------------------------------------------
+
+SIGN_IN_PROMPT = "Only citizens signed in to their account can answer this survey, once each."
+NOT_SAVED = "Your answers were not saved: you are not signed in."
+
+
+def citizens_survey(make_survey, **options) -> Survey:
+    return make_survey(answer_control=Survey.AnswerControl.CITIZEN, **options)
+
+
+def sign_in_link(survey: Survey) -> str:
+    """The prompt's link, as it appears in the page's HTML."""
+    query = urlencode({"next": detail(survey)})
+    return escape(f"{reverse('citizens:sign_in')}?{query}")
+
+
+def test_an_anonymous_visitor_reads_the_questions_and_is_asked_to_sign_in(client, make_survey):
+    survey = citizens_survey(make_survey)
+
+    shown = client.get(detail(survey))
+
+    page = shown.content.decode()
+    assert shown.status_code == 200
+    assert 'data-testid="survey-sign-in"' in page and SIGN_IN_PROMPT in page
+    assert f'href="{sign_in_link(survey)}"' in page
+    assert NOT_SAVED not in page
+    for question in questions_of(survey):
+        assert question.text in page
+    # Questions to read, not a form to send.
+    assert "<fieldset disabled>" in page
+    assert 'method="post"' not in page.split('data-testid="survey-preview"')[1]
+    assert "Send my answers" not in page
+    assert visitors.COOKIE_NAME not in shown.cookies
+
+
+def test_an_anonymous_answer_is_refused_with_the_prompt_and_nothing_stored(
+    client, make_survey, settings
+):
+    survey = citizens_survey(make_survey)
+    with_cookie(client, TOKEN)  # a survey cookie is no sign-in
+
+    sent = client.post(detail(survey), form_data(survey, submission_key="k" * 43))
+
+    page = sent.content.decode()
+    assert sent.status_code == 403
+    assert NOT_SAVED in page and SIGN_IN_PROMPT in page
+    assert f'href="{sign_in_link(survey)}"' in page
+    assert not Response.objects.exists() and not Answer.objects.exists()
+
+
+def test_the_prompt_leads_to_sign_in_and_back_to_the_survey(client, make_survey, citizen):
+    survey = citizens_survey(make_survey)
+    page = client.get(detail(survey)).content.decode()
+    prompt = page.split('data-testid="survey-sign-in"')[1]
+    link = html.unescape(re.search(r'href="([^"]*/sign-in/[^"]*)"', prompt).group(1))
+
+    form = client.get(link).content.decode()
+    assert f'name="next" value="{detail(survey)}"' in form
+    signed_in = client.post(
+        link, {"email": citizen.email, "password": PASSWORD, "next": detail(survey)}
+    )
+
+    assert signed_in.status_code == 302 and signed_in["Location"] == detail(survey)
+    page = client.get(detail(survey)).content.decode()
+    assert "Send my answers" in page and "survey-sign-in" not in page
+
+
+def test_a_signed_in_citizen_answers_once(client, make_survey, citizen):
+    survey = citizens_survey(make_survey)
+    sign_in(client, citizen)
+
+    sent = client.post(detail(survey), form_data(survey))
+
+    assert sent.status_code == 302
+    assert sent["Location"] == reverse("surveys:thanks", args=[survey.pk])
+    stored = Response.objects.get()
+    assert stored.account_hash == visitors.account_hash(survey.pk, citizen.pk)
+    assert stored.visitor_hash == ""
+    assert Answer.objects.filter(response=stored).count() == 3
+    assert visitors.COOKIE_NAME not in sent.cookies
+
+
+def test_a_second_answer_from_the_account_is_refused(client, make_survey, citizen):
+    """Also from another browser: the account answers, not the browser."""
+    survey = citizens_survey(make_survey)
+    sign_in(client, citizen)
+    assert client.post(detail(survey), form_data(survey)).status_code == 302
+
+    again = client.post(detail(survey), form_data(survey))
+    shown = client.get(detail(survey))
+    other_browser = Client()
+    sign_in(other_browser, citizen)
+    elsewhere = other_browser.post(detail(survey), form_data(survey))
+
+    answered = reverse("surveys:answered", args=[survey.pk])
+    for response in (again, shown, elsewhere):
+        assert response.status_code == 302 and response["Location"] == answered
+    assert Response.objects.count() == 1
+    page = client.get(answered).content.decode()
+    assert "You have already answered this survey" in page
+    assert "have already been received from your account" in page
+
+
+def test_the_same_form_sent_twice_by_a_citizen_is_stored_once(client, make_survey, citizen):
+    survey = citizens_survey(make_survey)
+    sign_in(client, citizen)
+    data = form_data(survey, submission_key="k" * 43)
+    thanks = reverse("surveys:thanks", args=[survey.pk])
+    assert client.post(detail(survey), data)["Location"] == thanks
+    assert client.post(detail(survey), data)["Location"] == thanks
+    assert Response.objects.count() == 1
+
+
+def test_two_citizens_both_answer_from_one_address(
+    client, make_survey, citizen, other_citizen, settings
+):
+    """The address limit is for browsers; accounts are counted by themselves."""
+    settings.GONGKAI_SURVEY_ANSWERS_PER_ADDRESS = 1
+    survey = citizens_survey(make_survey)
+    for account in (citizen, other_citizen):
+        browser = Client()
+        sign_in(browser, account)
+        assert browser.post(detail(survey), form_data(survey)).status_code == 302
+    hashes = set(Response.objects.values_list("account_hash", flat=True))
+    assert hashes == {
+        visitors.account_hash(survey.pk, citizen.pk),
+        visitors.account_hash(survey.pk, other_citizen.pk),
+    }
+
+
+def test_unconfirmed_and_closed_accounts_cannot_answer(client, make_survey, citizen_factory):
+    """They cannot sign in; an account closed after signing in is signed out at once."""
+    survey = citizens_survey(make_survey)
+    for account in (citizen_factory(verified=False), citizen_factory(is_active=False)):
+        refused = client.post(
+            reverse("citizens:sign_in"), {"email": account.email, "password": PASSWORD}
+        )
+        assert refused.status_code == 200  # the sign-in form again, with its message
+        assert client.post(detail(survey), form_data(survey)).status_code == 403
+
+    account = citizen_factory()
+    sign_in(client, account)
+    CitizenAccount.objects.filter(pk=account.pk).update(is_active=False)
+    sent = client.post(detail(survey), form_data(survey))
+    assert sent.status_code == 403 and NOT_SAVED in sent.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_a_citizens_survey_says_who_may_answer_even_when_closed(client, make_survey):
+    survey = citizens_survey(make_survey, opens=-10, closes=-1)
+    page = client.get(detail(survey)).content.decode()
+    assert "Citizens signed in to their account, one answer each" in page
+    assert "survey-sign-in" not in page
+    browser_survey = make_survey(opens=-10, closes=-1)
+    assert "Who may answer" not in client.get(detail(browser_survey)).content.decode()

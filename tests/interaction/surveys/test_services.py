@@ -4,12 +4,16 @@ frozen once answered; the closing time."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gongkai.citizens.models import CitizenAccount
 from gongkai.core.models import AuditEntry
-from gongkai.interaction.surveys import services, tasks
+from gongkai.interaction.surveys import services, tasks, visitors
 from gongkai.interaction.surveys.models import Answer, Choice, Question, Response, Survey
 from gongkai.interaction.surveys.models import SurveyEvent as Event
 from gongkai.interaction.surveys.services import AnswerValue, QuestionSpec
@@ -294,3 +298,141 @@ def test_answers_outside_the_open_times_are_refused(make_survey, reviewer):
     with pytest.raises(services.SurveyUnavailable):
         answer(draft, token=TOKEN)
     assert Response.objects.count() == 1
+
+
+# --- signed-in citizens only ---------------------------------------------------------------
+
+FIXED = (
+    "Who may answer can only be changed while the survey is a draft: once it is published, a "
+    "change would let the answers already given and those to come follow different rules."
+)
+SIGN_IN_NEEDED = "Only citizens signed in to their account can answer this survey, once each."
+CITIZENS = Survey.AnswerControl.CITIZEN
+BROWSERS = Survey.AnswerControl.BROWSER
+
+
+def _settings_of(survey: Survey, **overrides) -> dict[str, object]:
+    data: dict[str, object] = {
+        "title": survey.title,
+        "introduction": survey.introduction,
+        "opens_at": survey.opens_at,
+        "closes_at": survey.closes_at,
+        "results_shown": survey.results_shown,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_citizen_answers_once_under_a_keyed_hash_of_the_account(make_survey, citizen):
+    survey = make_survey(answer_control=CITIZENS)
+
+    response = answer(survey, account=citizen)
+
+    assert response.number == 1
+    assert response.account_hash == visitors.account_hash(survey.pk, citizen.pk)
+    assert response.visitor_hash == ""
+    with pytest.raises(services.AlreadyAnswered):
+        answer(survey, account=citizen)
+    assert Response.objects.count() == 1
+
+
+def test_the_stored_hash_names_no_account(make_survey, citizen, settings):
+    """Not the id, the address or the name, nor a plain (unkeyed) digest of the id; another
+    survey or another key gives another hash."""
+    survey, other = make_survey(answer_control=CITIZENS), make_survey(answer_control=CITIZENS)
+    stored = answer(survey, account=citizen)
+    row = Response.objects.filter(pk=stored.pk).values().get()
+
+    digest = stored.account_hash
+    assert re.fullmatch(r"[0-9a-f]{64}", digest)
+    assert digest != str(citizen.pk)
+    for clear in (citizen.email, citizen.display_name):
+        assert all(clear not in str(value) for value in row.values())
+    assert not any(
+        getattr(field, "related_model", None) is CitizenAccount
+        for field in Response._meta.get_fields()
+    )
+    for plain in (str(citizen.pk), f"survey:{survey.pk}:citizen:{citizen.pk}", citizen.email):
+        assert digest != hashlib.sha256(plain.encode()).hexdigest()
+    assert answer(other, account=citizen).account_hash != digest
+    settings.GONGKAI_SURVEY_VISITOR_KEY = "another-key-for-the-survey-hashes"
+    assert visitors.account_hash(survey.pk, citizen.pk) != digest
+
+
+def test_two_citizens_both_answer(make_survey, citizen, other_citizen):
+    survey = make_survey(answer_control=CITIZENS)
+    first, second = answer(survey, account=citizen), answer(survey, account=other_citizen)
+    assert (first.number, second.number) == (1, 2)
+    assert first.account_hash != second.account_hash
+
+
+def test_no_answer_without_a_citizen_who_could_sign_in(make_survey, citizen_factory):
+    """Nobody, a cookie alone, an unconfirmed address or a closed account: refused, nothing
+    stored."""
+    survey = make_survey(answer_control=CITIZENS)
+    cases = [
+        {"token": TOKEN},
+        {"account": citizen_factory(verified=False)},
+        {"account": citizen_factory(is_active=False)},
+    ]
+    for case in cases:
+        with pytest.raises(services.SignInRequired) as refused:
+            answer(survey, **case)
+        assert refused.value.message == SIGN_IN_NEEDED
+    assert not Response.objects.exists() and not Answer.objects.exists()
+
+
+def test_a_survey_answered_once_per_browser_does_not_record_the_account(make_survey, citizen):
+    survey = make_survey()
+    stored = answer(survey, token=TOKEN, account=citizen)
+    assert stored.account_hash == ""
+    assert stored.visitor_hash == visitors.visitor_hash(survey.pk, TOKEN)
+
+
+def test_the_database_holds_one_response_per_account_and_one_hash_per_response(make_survey):
+    survey = make_survey(answer_control=CITIZENS)
+    moment = timezone.now()
+    Response.objects.create(survey=survey, number=1, submitted_at=moment, account_hash="a" * 64)
+    rows = [
+        {"number": 2, "account_hash": "a" * 64},  # the same account again
+        {"number": 3},  # nobody
+        {"number": 4, "account_hash": "b" * 64, "visitor_hash": "c" * 64},  # both
+    ]
+    for row in rows:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Response.objects.create(survey=survey, submitted_at=moment, **row)
+    assert Response.objects.count() == 1
+
+
+def test_who_may_answer_is_chosen_on_the_draft(make_survey, editor):
+    survey = make_survey(publish=False, answer_control=CITIZENS)
+    assert survey.answer_control == CITIZENS
+
+    services.update_survey(survey, actor=editor, **_settings_of(survey), answer_control=BROWSERS)
+
+    assert Survey.objects.get(pk=survey.pk).answer_control == BROWSERS
+    assert survey.events.last().data == {"fields": ["answer_control"]}
+    with pytest.raises(services.SurveyError) as refused:
+        services.update_survey(survey, actor=editor, **_settings_of(survey), answer_control="x")
+    assert refused.value.field == "answer_control"
+
+
+@pytest.mark.parametrize("answered", [True, False])
+def test_who_may_answer_is_fixed_once_published(make_survey, editor, citizen, answered):
+    """Refused once published, answers or not; the other settings still change."""
+    survey = make_survey(answer_control=CITIZENS)
+    if answered:
+        answer(survey, account=citizen)
+    before = snapshot(survey)
+
+    with pytest.raises(services.WorkflowError) as refused:
+        services.update_survey(
+            survey, actor=editor, **_settings_of(survey), answer_control=BROWSERS
+        )
+
+    assert refused.value.message == FIXED
+    assert refused.value.field == "answer_control"
+    assert snapshot(survey) == before
+    services.update_survey(survey, actor=editor, **_settings_of(survey, title="新标题"))
+    survey.refresh_from_db()
+    assert survey.title == "新标题" and survey.answer_control == CITIZENS

@@ -5,6 +5,7 @@ answered, results with the free texts."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -67,6 +68,7 @@ def settings_data(**overrides) -> dict[str, str]:
         "opens_at": (now - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
         "closes_at": (now + datetime.timedelta(days=20)).strftime("%Y-%m-%dT%H:%M"),
         "results_shown": Survey.ResultsShown.LIVE,
+        "answer_control": Survey.AnswerControl.BROWSER,
     }
     data.update(overrides)
     return data
@@ -262,3 +264,51 @@ def test_the_menu_entry_is_for_those_who_work_on_surveys(agency, staff_role_fact
     handler = staff_role_factory(agency=agency, role=StaffRole.Role.HANDLER).user
     assert "surveys" in [link.key for link in navigation_for(editor)]
     assert "surveys" not in [link.key for link in navigation_for(handler)]
+
+
+# --- who may answer ------------------------------------------------------------------------
+
+FIXED = "Who may answer can only be changed while the survey is a draft"
+
+
+def test_an_editor_makes_a_survey_for_signed_in_citizens(client, editor):
+    client.force_login(editor)
+    client.post(
+        reverse("surveys_staff:create"),
+        settings_data(answer_control=Survey.AnswerControl.CITIZEN),
+    )
+    survey = Survey.objects.get()
+    assert survey.answer_control == Survey.AnswerControl.CITIZEN
+
+    page = client.get(reverse("surveys_staff:detail", args=[survey.pk])).content.decode()
+    assert "signed-in citizens only, one answer per account" in page
+    form = client.get(reverse("surveys_staff:edit", args=[survey.pk])).content.decode()
+    assert re.search(r'name="answer_control" value="citizen"[^>]*checked', form)
+    assert FIXED not in form
+
+
+def test_who_may_answer_is_shown_but_fixed_on_a_published_survey(
+    client, make_survey, editor, citizen
+):
+    survey = make_survey(answer_control=Survey.AnswerControl.CITIZEN)
+    answer(survey, account=citizen)
+    client.force_login(editor)
+    url = reverse("surveys_staff:edit", args=[survey.pk])
+
+    form = client.get(url).content.decode()
+    assert FIXED in form
+    assert re.search(r'name="answer_control" value="browser"[^>]*disabled', form)
+
+    # A changed value sent anyway is ignored; the other settings are saved.
+    sent = client.post(
+        url,
+        settings_data(
+            title="延长的调查",
+            results_shown=survey.results_shown,
+            answer_control=Survey.AnswerControl.BROWSER,
+        ),
+    )
+    assert sent.status_code == 302
+    survey.refresh_from_db()
+    assert survey.title == "延长的调查"
+    assert survey.answer_control == Survey.AnswerControl.CITIZEN
