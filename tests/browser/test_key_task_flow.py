@@ -136,6 +136,12 @@ def test_assign_sign_report_complete_accept_and_read_it_on_the_portal(
         assert internal not in html
     screenshot(page, "key-task-public")
 
+    # --- and goes on to the public scorecards from the menu (the published cards themselves are
+    # walked through in test_scorecard_flow) ----------------------------------------------------
+    page.locator('.main-nav a[href="/scorecards/"]').click()
+    page.wait_for_url(re.compile(r"/scorecards/$"))
+    assert page.locator("h1").first.inner_text().strip()
+
     task.refresh_from_db()
     assert (task.state, task.progress, task.weight) == (KeyTask.State.ACCEPTED, 100, 2)
     assert list(task.events.values_list("code", flat=True)) == [
