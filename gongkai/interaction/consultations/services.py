@@ -150,6 +150,27 @@ def _require(
     raise ConsultationPermissionDenied(_("You may not do this to this consultation."))
 
 
+def _check_screening(
+    hits: list[screening.Hit], *, reason: str, blocked_message: str
+) -> list[screening.Hit]:
+    """The confidentiality check before publishing (保密审查): a secrecy marking refuses with
+    ``blocked_message``; personal data needs the reviewer's ``reason``. Returns the personal-data
+    findings the reason covers."""
+    blocked = screening.blocking(hits)
+    if blocked:
+        raise ConsultationError(
+            blocked_message % {"hits": "; ".join(screening.describe(hit) for hit in blocked)}
+        )
+    personal = screening.needing_reason(hits)
+    if personal and not reason:
+        raise ConsultationError(
+            _("Personal data was found. Remove it, or say why it may be published: %(hits)s")
+            % {"hits": "; ".join(screening.describe(hit) for hit in personal)},
+            field="personal_data_reason",
+        )
+    return personal
+
+
 def _event(
     consultation: Consultation,
     code: str,
@@ -462,19 +483,13 @@ def publish_consultation(
                 field="closes_on",
             )
         hits = screening.screen_consultation(consultation)
-        blocked = screening.blocking(hits)
-        if blocked:
-            raise ConsultationError(
-                _("A secrecy marking was found; the consultation cannot be published: %(hits)s")
-                % {"hits": "; ".join(screening.describe(hit) for hit in blocked)}
-            )
-        personal = screening.needing_reason(hits)
-        if personal and not reason:
-            raise ConsultationError(
-                _("Personal data was found. Remove it, or say why it may be published: %(hits)s")
-                % {"hits": "; ".join(screening.describe(hit) for hit in personal)},
-                field="personal_data_reason",
-            )
+        personal = _check_screening(
+            hits,
+            reason=reason,
+            blocked_message=_(
+                "A secrecy marking was found; the consultation cannot be published: %(hits)s"
+            ),
+        )
         before = workflow.transition(consultation, State.OPEN)
         consultation.published_at = now
         consultation.updated_at = now
@@ -975,19 +990,13 @@ def publish_feedback(
         if final_document is not None:
             _check_final_document(final_document)
         hits = screening.screen_feedback(feedback)
-        blocked = screening.blocking(hits)
-        if blocked:
-            raise ConsultationError(
-                _("A secrecy marking was found; the feedback cannot be published: %(hits)s")
-                % {"hits": "; ".join(screening.describe(hit) for hit in blocked)}
-            )
-        personal = screening.needing_reason(hits)
-        if personal and not reason:
-            raise ConsultationError(
-                _("Personal data was found. Remove it, or say why it may be published: %(hits)s")
-                % {"hits": "; ".join(screening.describe(hit) for hit in personal)},
-                field="personal_data_reason",
-            )
+        personal = _check_screening(
+            hits,
+            reason=reason,
+            blocked_message=_(
+                "A secrecy marking was found; the feedback cannot be published: %(hits)s"
+            ),
+        )
         before = workflow.transition(consultation, State.FEEDBACK)
         consultation.feedback_published_at = now
         consultation.final_document = final_document
