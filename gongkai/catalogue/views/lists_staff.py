@@ -6,7 +6,7 @@ check the permission again; these views only refuse early and render.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -29,20 +29,15 @@ from gongkai.catalogue.models import ListRecord, RecordType
 from gongkai.catalogue.selectors import lists as selectors
 from gongkai.core import audit
 from gongkai.workbench.session import current_agency
-from gongkai.workbench.views import staff_required
+from gongkai.workbench.views import staff_required, staff_user
 
 if TYPE_CHECKING:
-    from gongkai.core.models import User
+    pass
 
 PAGE_SIZE = 50
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 IMPORT_SESSION_KEY = "catalogue_list_import"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in member of staff (``staff_required`` has let only them through)."""
-    return cast("User", request.user)
 
 
 def _agency(request: HttpRequest) -> Agency:
@@ -91,7 +86,9 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
     rows = selectors.present_records(page.object_list, fields, public=False)
     personal = [f.key for f in fields if f.personal]
     if personal and rows:
-        audit.record_read(record_type, actor=_user(request), agency_id=agency.pk, fields=personal)
+        audit.record_read(
+            record_type, actor=staff_user(request), agency_id=agency.pk, fields=personal
+        )
     return render(
         request,
         "catalogue/lists/staff_records.html",
@@ -137,7 +134,7 @@ def import_records(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 sheet = list_io.read_xlsx(upload)
                 report = list_io.import_sheet(
-                    record_type, sheet, agency=agency, actor=_user(request), dry_run=True
+                    record_type, sheet, agency=agency, actor=staff_user(request), dry_run=True
                 )
             except ListError as error:
                 context["error"] = str(error)
@@ -165,7 +162,7 @@ def _confirm_import(request: HttpRequest, agency: Agency, record_type: RecordTyp
     import_valid = request.POST.get("import_valid") == "1"
     try:
         report = list_io.import_sheet(
-            record_type, sheet, agency=agency, actor=_user(request), import_valid=import_valid
+            record_type, sheet, agency=agency, actor=staff_user(request), import_valid=import_valid
         )
     except ListError as error:
         messages.error(request, str(error))
@@ -221,7 +218,7 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Choose the records to publish."))
     else:
         try:
-            published = publish_records(chosen_list, actor=_user(request))
+            published = publish_records(chosen_list, actor=staff_user(request))
         except ListError as error:
             messages.error(request, str(error))
         else:
@@ -245,7 +242,7 @@ def withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if record is None:
         raise Http404
     try:
-        withdraw_record(record, actor=_user(request), reason=request.POST.get("reason", ""))
+        withdraw_record(record, actor=staff_user(request), reason=request.POST.get("reason", ""))
     except ListError as error:
         messages.error(request, str(error))
     else:

@@ -9,7 +9,7 @@ and says why; bad input is answered by the form's errors, never by a server erro
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -58,7 +58,7 @@ from gongkai.core.clock import ClockReading
 from gongkai.core.html import sanitize_html
 from gongkai.core.models import User
 from gongkai.workbench.session import current_agency
-from gongkai.workbench.views import refuse_action, staff_required
+from gongkai.workbench.views import refuse_action, staff_required, staff_user
 
 PAGE_SIZE = 25
 QUEUE_LIMIT = 200  # the review queue shows the earliest due first
@@ -68,11 +68,6 @@ Severity = ScreeningFinding.Severity
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in member of staff (``staff_required`` has made sure there is one)."""
-    return cast(User, request.user)
 
 
 def _visible_documents(request: HttpRequest) -> QuerySet[Document]:
@@ -448,7 +443,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 document = services.create_document(
-                    agency=agency, actor=_user(request), **form.document_fields()
+                    agency=agency, actor=staff_user(request), **form.document_fields()
                 )
                 _link_policies(request, document, form)
         except CataloguePermissionDenied as error:
@@ -464,7 +459,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
 def _link_policies(request: HttpRequest, document: Document, form: DocumentForm) -> None:
     policies = form.policies_to_link()
     if document.kind == Document.Kind.INTERPRETATION and policies:
-        services.link_interpretation(document, policies=policies, actor=_user(request))
+        services.link_interpretation(document, policies=policies, actor=staff_user(request))
 
 
 def _render_form(
@@ -497,7 +492,9 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.update_document(document, actor=_user(request), **form.document_fields())
+                services.update_document(
+                    document, actor=staff_user(request), **form.document_fields()
+                )
                 _link_policies(request, document, form)
         except CataloguePermissionDenied as error:
             return _refuse(request, error.message, document=document)
@@ -531,7 +528,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         AttachmentForm(request.POST, request.FILES),
         form_name="attachment_form",
         perform=lambda data: services.add_attachment(
-            document, actor=_user(request), uploaded_file=data["file"]
+            document, actor=staff_user(request), uploaded_file=data["file"]
         ),
         success=lambda attachment: (
             _("“%(name)s” is attached.") % {"name": attachment.original_name},
@@ -554,7 +551,7 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     return _button_action(
         request,
         document,
-        lambda: services.remove_attachment(attachment, actor=_user(request)),
+        lambda: services.remove_attachment(attachment, actor=staff_user(request)),
         success_message=_("“%(name)s” is removed.") % {"name": attachment.original_name},
         success_url=_detail_url(document, "attachments"),
         failure_url=_detail_url(document, "attachments"),
@@ -596,7 +593,7 @@ def document_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _button_action(
         request,
         document,
-        lambda: services.submit_document(document, actor=_user(request)),
+        lambda: services.submit_document(document, actor=staff_user(request)),
         success_message=_(
             "The document is submitted for review. The screening result is shown below."
         ),
@@ -643,7 +640,7 @@ def document_approve(request: HttpRequest, pk: int) -> HttpResponse:
         form_name="approve_form",
         perform=lambda data: services.approve_document(
             document,
-            actor=_user(request),
+            actor=staff_user(request),
             accept_reasons=form.accept_reasons(),
             publish_at=data.get("publish_at"),
         ),
@@ -664,7 +661,7 @@ def document_reject(request: HttpRequest, pk: int) -> HttpResponse:
         RejectForm(request.POST),
         form_name="reject_form",
         perform=lambda data: services.reject_document(
-            document, actor=_user(request), comment=data["comment"]
+            document, actor=staff_user(request), comment=data["comment"]
         ),
         success=lambda _document: (
             _("The document is returned to the editor."),
@@ -692,7 +689,7 @@ def document_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         WithdrawForm(request.POST),
         form_name="withdraw_form",
         perform=lambda data: services.withdraw_document(
-            document, actor=_user(request), reason=data["reason"]
+            document, actor=staff_user(request), reason=data["reason"]
         ),
         success=lambda _document: (
             _("The document is withdrawn from the public pages."),
@@ -714,7 +711,7 @@ def document_amend(request: HttpRequest, pk: int) -> HttpResponse:
     return _button_action(
         request,
         document,
-        lambda: services.start_amendment(document, actor=_user(request)),
+        lambda: services.start_amendment(document, actor=staff_user(request)),
         success_message=_(
             "The amendment is started; the published version stays public meanwhile."
         ),
@@ -740,7 +737,7 @@ def document_validity(request: HttpRequest, pk: int) -> HttpResponse:
         form_name="validity_form",
         perform=lambda data: services.set_validity(
             document,
-            actor=_user(request),
+            actor=staff_user(request),
             validity=data["validity"],
             by=data.get("by"),
             date=data.get("date"),

@@ -18,7 +18,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -51,7 +51,7 @@ from gongkai.info_requests.workflow import (
     InfoRequestError,
     InfoRequestPermissionDenied,
 )
-from gongkai.workbench.views import refuse_action, staff_required
+from gongkai.workbench.views import refuse_action, staff_required, staff_user
 
 PAGE_SIZE = 50
 UPLOAD_FORM = "upload_file"  # the key of the file form in ``render_detail``'s ``bound``
@@ -82,11 +82,6 @@ View = Callable[..., HttpResponse]
 
 
 # --- access ----------------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in member of staff (the decorators have made sure there is one)."""
-    return cast(User, request.user)
 
 
 def _refuse(request: HttpRequest, message: str, *, case: InfoRequest | None = None) -> HttpResponse:
@@ -174,7 +169,7 @@ def _urgency(case: InfoRequest, today: datetime.date, due_soon: int) -> QueueRow
 @request_staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The open applications the user may see, the most urgent first; or the closed ones."""
-    user = _user(request)
+    user = staff_user(request)
     office = permissions.can_receive_requests(user)
     agencies = agencies_visible_to(user).order_by("sort_order", "id") if office else None
     form = QueueFilterForm(request.GET or None, agencies=agencies)
@@ -270,7 +265,7 @@ def render_detail(
     applicant's data."""
     from gongkai.info_requests.views.staff_actions import panels_for
 
-    user = _user(request)
+    user = staff_user(request)
     bound = dict(bound or {})
     upload_form = bound.pop(UPLOAD_FORM, None)
     audit.record_read(
@@ -315,7 +310,7 @@ def register(request: HttpRequest) -> HttpResponse:
     """The office registers an application that came by letter, in person, fax, e-mail or
     another channel (REG 29, 31), with an optional scan of the original. The registration
     and the scan are one transaction: a refused scan registers nothing."""
-    user = _user(request)
+    user = staff_user(request)
     if not permissions.can_receive_requests(user):
         return _refuse(request, _("Only the disclosure office registers applications."))
     agencies = agencies_visible_to(user).order_by("sort_order", "id")
@@ -363,7 +358,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @request_staff_required
 def upload_file(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
-    user = _user(request)
+    user = staff_user(request)
     kinds = file_kinds_for(user, case)
     if not kinds:
         return _refuse(
@@ -404,7 +399,7 @@ def download_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBa
     if stored.kind in PERSONAL_FILE_KINDS:
         audit.record_read(
             case,
-            actor=_user(request),
+            actor=staff_user(request),
             agency_id=_audit_agency(case),
             fields=[f"file:{stored.kind}"],
         )

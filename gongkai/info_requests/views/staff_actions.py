@@ -45,7 +45,7 @@ from gongkai.info_requests.workflow import (
     InfoRequestError,
     InfoRequestPermissionDenied,
 )
-from gongkai.workbench.views import staff_required
+from gongkai.workbench.views import staff_required, staff_user
 
 State = InfoRequest.State
 Form = forms.Form
@@ -447,11 +447,6 @@ def panels_for(
 # --------------------------------------------------------------------------- the views
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in member of staff (``staff_required`` has made sure there is one)."""
-    return cast(User, request.user)
-
-
 def _detail_url(case: InfoRequest) -> str:
     return reverse("info_requests_staff:detail", args=[case.pk])
 
@@ -477,7 +472,7 @@ def _act(
 
     case = get_case(request, pk)
     action = ACTIONS[action_name]
-    user = _user(request)
+    user = staff_user(request)
     obj = target(case) if target is not None else None
     if not action.permitted(user, case):
         raise PermissionDenied(_("You may not do this with this application."))

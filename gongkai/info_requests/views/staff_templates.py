@@ -23,7 +23,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -34,7 +34,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.permissions import agencies_visible_to
-from gongkai.core.models import User
 from gongkai.info_requests import letters, notice_editing, permissions
 from gongkai.info_requests.forms_templates import NoticeSettingsForm, NoticeTemplateForm
 from gongkai.info_requests.notice_models import (
@@ -45,7 +44,7 @@ from gongkai.info_requests.notice_models import (
 from gongkai.info_requests.views import staff as staff_views
 from gongkai.info_requests.workflow import InfoRequestError, InfoRequestPermissionDenied
 from gongkai.workbench.session import current_agency
-from gongkai.workbench.views import staff_required
+from gongkai.workbench.views import staff_required, staff_user
 
 Kind = NoticeTemplate.Kind
 DEFAULT_SCOPE = "default"  # the scope of the defaults in the URLs; else an agency's id
@@ -66,11 +65,6 @@ class NoticeScopeConverter:
 
 
 # --------------------------------------------------------------------------- access
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in member of staff (the decorators have made sure there is one)."""
-    return cast(User, request.user)
 
 
 def _refuse(request: HttpRequest, message: str) -> HttpResponse:
@@ -127,7 +121,7 @@ def _scope(request: HttpRequest, key: str) -> Scope | HttpResponse:
     """The scope of ``key`` if the user may edit it; another agency's is a 404 (as if it did
     not exist), an agency the user sees but may not edit for, or the defaults for anyone but
     the office, a 403 page."""
-    user = _user(request)
+    user = staff_user(request)
     agency = None
     if key != DEFAULT_SCOPE:
         agency = get_object_or_404(agencies_visible_to(user), pk=int(key))
@@ -179,7 +173,7 @@ class TemplateRow:
 def index(request: HttpRequest) -> HttpResponse:
     """The templates of the agency chosen (``?agency=``), else of the agency the user works
     for if they may edit its templates, else of the first agency they may."""
-    user = _user(request)
+    user = staff_user(request)
     editable = permissions.notice_template_agencies_for(user)
     chosen = request.GET.get("agency", "")
     agency = None
@@ -203,7 +197,7 @@ def template_list(request: HttpRequest, scope: str) -> HttpResponse:
     found = _scope(request, scope)
     if isinstance(found, HttpResponse):
         return found
-    user = _user(request)
+    user = staff_user(request)
     defaults = {row.kind: row for row in notice_editing.templates_of(None)}
     own = (
         defaults
@@ -258,7 +252,7 @@ def edit_template(request: HttpRequest, scope: str, kind: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     template_kind = _kind(kind)
-    user = _user(request)
+    user = staff_user(request)
     default = notice_editing.templates_of(None).filter(kind=template_kind).first()
     own = (
         default
@@ -346,7 +340,7 @@ def revert_template(request: HttpRequest, scope: str, kind: str) -> HttpResponse
     if request.method == "POST":
         try:
             reverted = notice_editing.revert_notice_template(
-                found.agency, kind=template_kind, actor=_user(request)
+                found.agency, kind=template_kind, actor=staff_user(request)
             )
         except InfoRequestPermissionDenied as error:
             return _refuse(request, error.message)
@@ -434,7 +428,7 @@ def edit_settings(request: HttpRequest, scope: str) -> HttpResponse:
         else:
             try:
                 notice_editing.save_notice_settings(
-                    found.agency, actor=_user(request), **form.cleaned_data
+                    found.agency, actor=staff_user(request), **form.cleaned_data
                 )
             except InfoRequestPermissionDenied as error:
                 return _refuse(request, error.message)

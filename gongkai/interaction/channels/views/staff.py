@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from gongkai.core.models import User
 from gongkai.interaction.channels import permissions, selectors, services
 from gongkai.interaction.channels.forms import (
     ChannelFiguresForm,
@@ -47,15 +46,10 @@ from gongkai.interaction.channels.models import (
 from gongkai.interaction.channels.workflow import ChannelsError
 from gongkai.interaction.letters.permissions import can_receive_letters, letters_visible_to
 from gongkai.workbench.session import current_agency
-from gongkai.workbench.views import refuse_action, staff_required
+from gongkai.workbench.views import refuse_action, staff_required, staff_user
 
 PAGE_SIZE = 50
 View = Callable[..., HttpResponse]
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in member of staff (the decorators have let only them through)."""
-    return cast(User, request.user)
 
 
 def _summary_link() -> tuple[str, str]:
@@ -173,7 +167,7 @@ def _visible(queryset: models.QuerySet[Any], pk: int) -> Any:
 def summary(request: HttpRequest) -> HttpResponse:
     """The year's totals: the whole government's and every agency's for the office, the
     user's own agencies' for an editor."""
-    user = _user(request)
+    user = staff_user(request)
     year, years = _chosen_year(request)
     records = selectors.load_year(year)
     own = set(permissions.figure_agencies_for(user).values_list("pk", flat=True))
@@ -227,7 +221,7 @@ def hotline_list(request: HttpRequest) -> HttpResponse:
 def hotline_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A session's page: its figures and its follow-up letters, with "register a follow-up"
     (the letters' registration form, for this session)."""
-    user = _user(request)
+    user = staff_user(request)
     session: HotlineSession | None = _visible(
         selectors.with_follow_up_letters(permissions.hotline_sessions_visible_to(user))
         .select_related("programme", "recorded_by")
@@ -262,7 +256,9 @@ def hotline_new(request: HttpRequest) -> HttpResponse:
         session = _run(
             form,
             lambda: services.record_hotline_session(
-                form.cleaned_data["programme"], actor=_user(request), **form.service_arguments()
+                form.cleaned_data["programme"],
+                actor=staff_user(request),
+                **form.service_arguments(),
             ),
         )
         if session is not None:
@@ -293,7 +289,7 @@ def hotline_edit(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: services.update_hotline_session(
                 session,
                 programme=form.cleaned_data["programme"],
-                actor=_user(request),
+                actor=staff_user(request),
                 **form.service_arguments(),
             ),
         )
@@ -331,7 +327,7 @@ def _follow_up_intro(session: HotlineSession) -> str:
 @channels_staff_required
 def log_list(request: HttpRequest) -> HttpResponse:
     """The logs of the user's service points, newest first; by point and year."""
-    user = _user(request)
+    user = staff_user(request)
     points = permissions.service_points_visible_to(user).select_related("agency")
     logs = permissions.service_logs_visible_to(user).select_related("point", "point__agency")
     point_id = request.GET.get("point", "")
@@ -367,7 +363,7 @@ def log_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @channels_staff_required
 def log_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     points = permissions.service_points_visible_to(user).filter(active=True)
     initial: dict[str, Any] = {"date": timezone.localdate()}
     agency = current_agency(request)
@@ -417,7 +413,7 @@ def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changed = _run(
             form,
-            lambda: services.update_service_log(log, actor=_user(request), **form.figures()),
+            lambda: services.update_service_log(log, actor=staff_user(request), **form.figures()),
         )
         if changed is not None:
             messages.success(request, _("The day's figures were replaced."))
@@ -490,7 +486,7 @@ def figures_new(request: HttpRequest, pk: int) -> HttpResponse:
                 year=form.cleaned_data["year"],
                 month=form.cleaned_data["month"],
                 values=form.values(),
-                actor=_user(request),
+                actor=staff_user(request),
             ),
         )
         if figures is not None:
@@ -535,7 +531,7 @@ def figures_edit(
         figures = _run(
             form,
             lambda: services.update_channel_figures(
-                channel, year=year, month=month, values=form.values(), actor=_user(request)
+                channel, year=year, month=month, values=form.values(), actor=staff_user(request)
             ),
         )
         if figures is not None:
@@ -597,7 +593,7 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @channels_staff_required
 def opinion_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     agencies = permissions.figure_agencies_for(user)
     agency = current_agency(request)
     initial: dict[str, Any] = {"found_on": timezone.localdate()}
@@ -639,7 +635,7 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @channels_staff_required
 def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     opinion = _opinion(request, pk)
     if opinion is None:
         return _refuse_record(request)
@@ -695,7 +691,7 @@ def opinion_respond(request: HttpRequest, pk: int) -> HttpResponse:
         changed = _run(
             form,
             lambda: services.respond_to_opinion(
-                opinion, actor=_user(request), **form.service_arguments()
+                opinion, actor=staff_user(request), **form.service_arguments()
             ),
         )
         if changed is not None:
@@ -731,7 +727,7 @@ def opinion_close(request: HttpRequest, pk: int) -> HttpResponse:
         changed = _run(
             form,
             lambda: services.close_opinion(
-                opinion, reason=form.cleaned_data["reason"], actor=_user(request)
+                opinion, reason=form.cleaned_data["reason"], actor=staff_user(request)
             ),
         )
         if changed is not None:

@@ -12,7 +12,7 @@ contacts are shown only to those who may read them, and each such page is audite
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -31,7 +31,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongkai.agencies.permissions import is_office
 from gongkai.core import audit
 from gongkai.core.html import sanitize_html
-from gongkai.core.models import User
 from gongkai.interaction.consultations import permissions, screening, selectors, services
 from gongkai.interaction.consultations.forms import (
     ArticleFormSet,
@@ -60,7 +59,7 @@ from gongkai.interaction.consultations.workflow import (
     ConsultationPermissionDenied,
 )
 from gongkai.workbench.session import current_agency
-from gongkai.workbench.views import refuse_action, staff_required
+from gongkai.workbench.views import refuse_action, staff_required, staff_user
 
 PAGE_SIZE = 25
 COMMENT_PAGE_SIZE = 50
@@ -89,11 +88,6 @@ EVENT_LABELS = {
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in member of staff (``staff_required`` has made sure there is one)."""
-    return cast(User, request.user)
 
 
 def _get(request: HttpRequest, pk: int) -> Consultation:
@@ -254,7 +248,7 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
         try:
             consultation = services.create_consultation(
                 agency=agency,
-                actor=_user(request),
+                actor=staff_user(request),
                 articles=_articles_for_service(form, formset),
                 **form.fields_for_service(),
             )
@@ -299,7 +293,7 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_consultation(
                 consultation,
-                actor=_user(request),
+                actor=staff_user(request),
                 articles=_articles_for_service(form, formset),
                 **form.fields_for_service(),
             )
@@ -391,7 +385,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         AttachmentForm(request.POST, request.FILES),
         form_name="attachment_form",
         perform=lambda data: services.add_attachment(
-            consultation, actor=_user(request), uploaded_file=data["file"]
+            consultation, actor=staff_user(request), uploaded_file=data["file"]
         ),
         success=lambda attachment: (
             _("“%(name)s” is attached.") % {"name": attachment.original_name},
@@ -416,7 +410,7 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     return _button_action(
         request,
         consultation,
-        lambda: services.remove_attachment(attachment, actor=_user(request)),
+        lambda: services.remove_attachment(attachment, actor=staff_user(request)),
         success_message=_("“%(name)s” is removed.") % {"name": attachment.original_name},
         success_url=_detail_url(consultation, "attachments"),
         failure_url=_detail_url(consultation, "attachments"),
@@ -458,7 +452,7 @@ def consultation_publish(request: HttpRequest, pk: int) -> HttpResponse:
         form_name="publish_form",
         perform=lambda data: services.publish_consultation(
             consultation,
-            actor=_user(request),
+            actor=staff_user(request),
             personal_data_reason=data["personal_data_reason"],
         ),
         success=lambda result: (
@@ -478,7 +472,7 @@ def consultation_close(request: HttpRequest, pk: int) -> HttpResponse:
         CloseForm(request.POST),
         form_name="close_form",
         perform=lambda data: services.close_consultation(
-            consultation, actor=_user(request), reason=data["reason"]
+            consultation, actor=staff_user(request), reason=data["reason"]
         ),
         success=lambda result: (
             _("The consultation is closed: it takes no more comments."),
@@ -497,7 +491,7 @@ def final_document_link(request: HttpRequest, pk: int) -> HttpResponse:
         FinalDocumentForm(request.POST),
         form_name="link_form",
         perform=lambda data: services.link_final_document(
-            consultation, actor=_user(request), document=data["final_document"]
+            consultation, actor=staff_user(request), document=data["final_document"]
         ),
         success=lambda result: (
             _("The final document is linked."),
@@ -526,7 +520,7 @@ def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
     if show_contacts and page.object_list:
         audit.record_read(
             consultation,
-            actor=_user(request),
+            actor=staff_user(request),
             agency_id=consultation.agency_id,
             fields=["comment.name", "comment.contact"],
         )
@@ -562,7 +556,7 @@ def comment_moderate(request: HttpRequest, pk: int, comment_pk: int) -> HttpResp
         request,
         consultation,
         lambda: services.moderate_comment(
-            comment, actor=_user(request), show=show, reason=form.cleaned_data["reason"]
+            comment, actor=staff_user(request), show=show, reason=form.cleaned_data["reason"]
         ),
         success_message=(
             _("Comment %(number)d is shown.") if show else _("Comment %(number)d is hidden.")
@@ -636,7 +630,7 @@ def feedback_summary(request: HttpRequest, pk: int) -> HttpResponse:
         FeedbackSummaryForm(request.POST),
         form_name="summary_form",
         perform=lambda data: services.save_feedback(
-            consultation, actor=_user(request), summary=data["summary"]
+            consultation, actor=staff_user(request), summary=data["summary"]
         ),
         success=lambda result: (_("The summary is saved."), _feedback_url(consultation)),
         render_page=_render_feedback,
@@ -654,7 +648,7 @@ def feedback_point_add(request: HttpRequest, pk: int) -> HttpResponse:
         form_name="point_form",
         perform=lambda data: services.add_feedback_point(
             consultation,
-            actor=_user(request),
+            actor=staff_user(request),
             text=data["text"],
             decision=data["decision"],
             reason=data["reason"],
@@ -676,7 +670,7 @@ def feedback_point_remove(request: HttpRequest, pk: int, point_pk: int) -> HttpR
     return _button_action(
         request,
         consultation,
-        lambda: services.remove_feedback_point(point, actor=_user(request)),
+        lambda: services.remove_feedback_point(point, actor=staff_user(request)),
         success_message=_("The point is removed; decide again on its comments."),
         success_url=_feedback_url(consultation, "points"),
         failure_url=_feedback_url(consultation, "points"),
@@ -701,7 +695,7 @@ def feedback_decisions(request: HttpRequest, pk: int) -> HttpResponse:
         form_name="decisions_form",
         perform=lambda data: services.record_decisions(
             consultation,
-            actor=_user(request),
+            actor=staff_user(request),
             decisions=DecisionsForm.decisions_from(data, shown),
         ),
         success=lambda changed: (
@@ -723,7 +717,7 @@ def feedback_publish(request: HttpRequest, pk: int) -> HttpResponse:
         form_name="publish_form",
         perform=lambda data: services.publish_feedback(
             consultation,
-            actor=_user(request),
+            actor=staff_user(request),
             final_document=data["final_document"],
             personal_data_reason=data["personal_data_reason"],
         ),

@@ -56,7 +56,7 @@ from gongkai.interaction.letters.workflow import (
     LetterPermissionDenied,
     state_label,
 )
-from gongkai.workbench.views import refuse_action, staff_required
+from gongkai.workbench.views import refuse_action, staff_required, staff_user
 
 PAGE_SIZE = 50
 State = Letter.State
@@ -67,10 +67,6 @@ View = Callable[..., HttpResponse]
 
 
 # --- access ----------------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _refuse(request: HttpRequest, message: str, *, letter: Letter | None = None) -> HttpResponse:
@@ -161,7 +157,7 @@ def _urgency(letter: Letter, today: datetime.date, due_soon: int) -> QueueRow:
 @letter_staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The letters still waiting for someone, the most urgent first; or the finished ones."""
-    user = _user(request)
+    user = staff_user(request)
     office = permissions.can_receive_letters(user)
     agencies = agencies_visible_to(user).order_by("sort_order", "id") if office else None
     form = staff_forms.QueueFilterForm(request.GET or None, agencies=agencies)
@@ -410,7 +406,7 @@ def render_detail(
 ) -> HttpResponse:
     """The case page, with the action panels the user may use and its public Q&A section.
     Each showing is recorded as a read of the writer's data."""
-    user = _user(request)
+    user = staff_user(request)
     audit.record_read(
         letter, actor=user, agency_id=_audit_agency(letter), fields=list(WRITER_FIELDS)
     )
@@ -472,7 +468,7 @@ def register(request: HttpRequest) -> HttpResponse:
     call, with its files (one transaction: a refused file registers nothing). From a hotline
     session's page (``?session=``), the letter is a follow-up of that session: the channel and
     the date start from the session, and the letter is linked to it."""
-    user = _user(request)
+    user = staff_user(request)
     if not permissions.can_receive_letters(user):
         return _refuse(request, _("Only the disclosure office registers letters."))
     session, allowed = _follow_up_session(request)
@@ -531,7 +527,7 @@ def download_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
     except (FileNotFoundError, OSError) as error:
         raise Http404(_("The file is missing.")) from error
     audit.record_read(
-        letter, actor=_user(request), agency_id=_audit_agency(letter), fields=["attachment"]
+        letter, actor=staff_user(request), agency_id=_audit_agency(letter), fields=["attachment"]
     )
     response = FileResponse(
         handle,
@@ -558,7 +554,7 @@ def _act(
     back to the case page with a message."""
     letter = get_letter(request, pk)
     action = ACTIONS[name]
-    user = _user(request)
+    user = staff_user(request)
     if not action.permitted(user, letter):
         return _refuse(request, _("You may not do this with this letter."), letter=letter)
     form = _make_form(action, letter, data=request.POST)

@@ -30,12 +30,12 @@ from gongkai.interaction.letters.models import Letter, PublishedLetter
 from gongkai.interaction.letters.views.staff import (
     _audit_agency,
     _refuse,
-    _user,
     get_letter,
     letter_staff_required,
     render_detail,
 )
 from gongkai.interaction.letters.workflow import LetterError, LetterPermissionDenied
+from gongkai.workbench.views import staff_user
 
 Publication = PublishedLetter.State
 ORIGINAL_FIELDS = ["subject", "content", "reply_text"]  # named in the read entry
@@ -64,7 +64,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose the letter as public Q&A (the texts masked automatically), then show the
     publication page to check and confirm them."""
     letter = get_letter(request, pk)
-    user = _user(request)
+    user = staff_user(request)
     if not permissions.can_publish_letter(user, letter):
         return _refuse(request, _("You may not publish this letter."), letter=letter)
     try:
@@ -89,7 +89,7 @@ def _render_publication(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     audit.record_read(letter, actor=user, agency_id=_audit_agency(letter), fields=ORIGINAL_FIELDS)
     found = services.masked_letter(letter)
     return render(
@@ -111,7 +111,7 @@ def _render_publication(
 def publication(request: HttpRequest, pk: int) -> HttpResponse:
     """The proposed public texts beside the originals; POST confirms them (publishes)."""
     letter = get_letter(request, pk)
-    user: User = _user(request)
+    user: User = staff_user(request)
     if not permissions.can_publish_letter(user, letter):
         return _refuse(request, _("You may not publish this letter."), letter=letter)
     proposal = PublishedLetter.objects.filter(letter=letter).first()
@@ -158,7 +158,7 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Take the letter's public Q&A off the public pages and the search index."""
     letter = get_letter(request, pk)
-    user = _user(request)
+    user = staff_user(request)
     if not permissions.can_publish_letter(user, letter):
         return _refuse(request, _("You may not withdraw this letter's publication."), letter=letter)
     form = WithdrawPublicationForm(request.POST)

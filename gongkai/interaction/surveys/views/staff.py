@@ -10,7 +10,7 @@ why.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -23,13 +23,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.core import audit
-from gongkai.core.models import AuditEntry, User
+from gongkai.core.models import AuditEntry
 from gongkai.interaction.surveys import exports, permissions, selectors, services
 from gongkai.interaction.surveys.forms import QuestionForm, SurveyForm
 from gongkai.interaction.surveys.models import Question, Survey
 from gongkai.interaction.surveys.workflow import SurveyError, SurveyPermissionDenied
 from gongkai.workbench.session import current_agency
-from gongkai.workbench.views import refuse_action, staff_required
+from gongkai.workbench.views import refuse_action, staff_required, staff_user
 
 PAGE_SIZE = 25
 State = Survey.State
@@ -38,10 +38,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _get_survey(request: HttpRequest, pk: int) -> Survey:
@@ -129,7 +125,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             survey = services.create_survey(
-                agency=agency, actor=_user(request), **form.cleaned_data
+                agency=agency, actor=staff_user(request), **form.cleaned_data
             )
         except SurveyPermissionDenied as error:
             return _refuse(request, error.message)
@@ -157,7 +153,7 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SurveyForm.for_survey(survey, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_survey(survey, actor=_user(request), **form.cleaned_data)
+            services.update_survey(survey, actor=staff_user(request), **form.cleaned_data)
         except SurveyPermissionDenied as error:
             return _refuse(request, error.message, survey)
         except SurveyError as error:
@@ -206,7 +202,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _frozen_refusal(request: HttpRequest, survey: Survey) -> HttpResponse | None:
     """The refusal page when the survey's questions cannot be changed now, else None."""
     try:
-        services.require_questions_editable(_user(request), survey)
+        services.require_questions_editable(staff_user(request), survey)
     except SurveyError as error:
         return _refuse(request, error.message, survey)
     return None
@@ -233,7 +229,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_question(survey, form.spec(), actor=_user(request))
+            services.add_question(survey, form.spec(), actor=staff_user(request))
         except SurveyPermissionDenied as error:
             return _refuse(request, error.message, survey)
         except SurveyError as error:
@@ -255,7 +251,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
     form = QuestionForm.for_question(question, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_question(question, form.spec(), actor=_user(request))
+            services.update_question(question, form.spec(), actor=staff_user(request))
         except SurveyPermissionDenied as error:
             return _refuse(request, error.message, survey)
         except SurveyError as error:
@@ -274,7 +270,7 @@ def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
     return _run(
         request,
         question.survey,
-        lambda: services.move_question(question, up=up, actor=_user(request)),
+        lambda: services.move_question(question, up=up, actor=staff_user(request)),
         success=_("The question is moved."),
     )
 
@@ -286,7 +282,7 @@ def question_remove(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
     return _run(
         request,
         question.survey,
-        lambda: services.remove_question(question, actor=_user(request)),
+        lambda: services.remove_question(question, actor=staff_user(request)),
         success=_("The question is removed."),
     )
 
@@ -301,7 +297,7 @@ def survey_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         survey,
-        lambda: services.publish_survey(survey, actor=_user(request)),
+        lambda: services.publish_survey(survey, actor=staff_user(request)),
         success=_("The survey is published."),
     )
 
@@ -313,7 +309,7 @@ def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         survey,
-        lambda: services.close_survey(survey, actor=_user(request)),
+        lambda: services.close_survey(survey, actor=staff_user(request)),
         success=_("The survey is closed. It takes no more answers."),
     )
 
@@ -346,7 +342,7 @@ def _export(request: HttpRequest, survey: Survey, extension: str) -> HttpRespons
         content, content_type = exports.export_xlsx(survey), XLSX_TYPE
     audit.record(
         "surveys.export",
-        actor=_user(request),
+        actor=staff_user(request),
         obj=survey,
         agency_id=survey.agency_id,
         details={"format": extension},

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.agencies.models import Agency
-from gongkai.core.models import User
 from gongkai.supervision.assessment import permissions, selectors, services
 from gongkai.supervision.assessment.forms import (
     AccountabilityForm,
@@ -51,15 +50,11 @@ from gongkai.supervision.assessment.models import (
 )
 from gongkai.supervision.assessment.workflow import AssessmentError
 from gongkai.workbench.session import current_agency
-from gongkai.workbench.views import refuse_action, staff_required
+from gongkai.workbench.views import refuse_action, staff_required, staff_user
 
 View = Callable[..., HttpResponse]
 RECORDS_PAGE_SIZE = 100
 State = IndicatorScheme.State
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _index_link() -> tuple[str, str]:
@@ -193,7 +188,7 @@ def _form_page(
 def index(request: HttpRequest) -> HttpResponse:
     """The office: every scheme by year. An agency's staff: their agencies' scorecards under
     the active and published schemes."""
-    user = _user(request)
+    user = staff_user(request)
     is_office = permissions.can_manage_schemes(user)
     schemes = list(permissions.schemes_visible_to(user).order_by("-year", "-version"))
     own: list[Agency] = []
@@ -223,7 +218,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @office_required
 def scheme_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     form = SchemeForm(
         request.POST or None,
         schemes=permissions.schemes_visible_to(user),
@@ -319,7 +314,7 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 scheme,
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
-                actor=_user(request),
+                actor=staff_user(request),
             ),
         )
         if done is not None:
@@ -336,7 +331,7 @@ def scheme_activate(request: HttpRequest, pk: int) -> HttpResponse:
         return _refuse_record(request)
     _act(
         request,
-        lambda: services.activate_scheme(scheme, actor=_user(request)),
+        lambda: services.activate_scheme(scheme, actor=staff_user(request)),
         _("The scheme is now the year's scheme."),
     )
     return HttpResponseRedirect(_scheme_url(scheme))
@@ -350,7 +345,7 @@ def scheme_publish(request: HttpRequest, pk: int) -> HttpResponse:
         return _refuse_record(request)
     if _act(
         request,
-        lambda: services.publish_scores(scheme, actor=_user(request)),
+        lambda: services.publish_scores(scheme, actor=staff_user(request)),
         _("The scorecards are published on the portal."),
     ):
         return HttpResponseRedirect(reverse("assessment_staff:scorecards", args=[scheme.pk]))
@@ -368,7 +363,7 @@ def scheme_new_version(request: HttpRequest, pk: int) -> HttpResponse:
         draft = _run(
             form,
             lambda: services.new_version(
-                scheme, change_note=form.cleaned_data["change_note"], actor=_user(request)
+                scheme, change_note=form.cleaned_data["change_note"], actor=staff_user(request)
             ),
         )
         if draft is not None:
@@ -425,7 +420,7 @@ def indicator_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         created = _run(
             form,
-            lambda: services.add_indicator(scheme, form.service_input(), actor=_user(request)),
+            lambda: services.add_indicator(scheme, form.service_input(), actor=staff_user(request)),
         )
         if created is not None:
             messages.success(request, _("The indicator was added."))
@@ -454,7 +449,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changed = _run(
             form,
             lambda: services.update_indicator(
-                indicator, form.service_input(), actor=_user(request)
+                indicator, form.service_input(), actor=staff_user(request)
             ),
         )
         if changed is not None:
@@ -479,7 +474,7 @@ def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = indicator.scheme
     _act(
         request,
-        lambda: services.delete_indicator(indicator, actor=_user(request)),
+        lambda: services.delete_indicator(indicator, actor=staff_user(request)),
         _("The indicator was removed."),
     )
     return HttpResponseRedirect(_scheme_url(scheme))
@@ -664,7 +659,7 @@ def hand_score_edit(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         saved = _run(
             form,
             lambda: services.record_hand_score(
-                indicator, agency, actor=_user(request), **form.service_arguments()
+                indicator, agency, actor=staff_user(request), **form.service_arguments()
             ),
         )
         if saved is not None:
@@ -699,7 +694,7 @@ def hand_score_delete(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         return _refuse_record(request)
     url = reverse("assessment_staff:hand_scores", args=[indicator.pk])
     try:
-        services.delete_hand_score(hand_score, actor=_user(request))
+        services.delete_hand_score(hand_score, actor=staff_user(request))
     except AssessmentError as error:
         return _refuse(request, error.message, back=(url, indicator.name))
     messages.success(request, _("The hand score was withdrawn."))
@@ -765,7 +760,7 @@ def accountability_new(request: HttpRequest) -> HttpResponse:
         record = _run(
             form,
             lambda: services.record_accountability(
-                actor=_user(request), **form.service_arguments()
+                actor=staff_user(request), **form.service_arguments()
             ),
         )
         if record is not None:
@@ -793,7 +788,7 @@ def accountability_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changed = _run(
             form,
             lambda: services.update_accountability(
-                record, actor=_user(request), **form.service_arguments()
+                record, actor=staff_user(request), **form.service_arguments()
             ),
         )
         if changed is not None:

@@ -10,7 +10,7 @@ changes nothing and says why.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -20,19 +20,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongkai.core.models import User
 from gongkai.supervision.monthly import figures, permissions, selectors, services
 from gongkai.supervision.monthly.forms import ComputeForm, CorrectionForm, HealthFilterForm
 from gongkai.supervision.monthly.models import MonthlyFigure, MonthlyPublication
 from gongkai.supervision.monthly.workflow import MonthlyError, MonthlyPermissionDenied
-from gongkai.workbench.views import refuse_action, staff_required
+from gongkai.workbench.views import refuse_action, staff_required, staff_user
 
 PAGE_SIZE = 24  # months on the list page
 HEALTH_PAGE_SIZE = 100
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _publication(request: HttpRequest, pk: int) -> MonthlyPublication:
@@ -109,7 +104,7 @@ def compute(request: HttpRequest) -> HttpResponse:
     year, month = form.cleaned_data["year"], form.cleaned_data["month"]
     return _run(
         request,
-        lambda: services.compute_month(year, month, actor=_user(request)),
+        lambda: services.compute_month(year, month, actor=staff_user(request)),
         success=_("The table of %(month)s was computed from the records: check it.")
         % {"month": f"{year}-{month:02d}"},
     )
@@ -154,7 +149,7 @@ def recompute(request: HttpRequest, pk: int) -> HttpResponse:
     publication = _publication(request, pk)
     return _run(
         request,
-        lambda: services.recompute_publication(publication, actor=_user(request)),
+        lambda: services.recompute_publication(publication, actor=staff_user(request)),
         success=_("The table was computed again from the records: check it again."),
         fallback=publication,
     )
@@ -166,7 +161,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
     publication = _publication(request, pk)
     return _run(
         request,
-        lambda: services.check_publication(publication, actor=_user(request)),
+        lambda: services.check_publication(publication, actor=staff_user(request)),
         success=_("The table is checked: it may be published."),
         fallback=publication,
     )
@@ -178,7 +173,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     publication = _publication(request, pk)
     return _run(
         request,
-        lambda: services.publish_publication(publication, actor=_user(request)),
+        lambda: services.publish_publication(publication, actor=staff_user(request)),
         success=_("The table is published on the portal."),
         fallback=publication,
     )
@@ -197,7 +192,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         return _run(
             request,
             lambda: services.start_correction(
-                publication.year, publication.month, actor=_user(request), note=note
+                publication.year, publication.month, actor=staff_user(request), note=note
             ),
             success=_("The correction was computed as a new version: check it and publish it."),
             fallback=publication,
@@ -289,7 +284,7 @@ def health_run(request: HttpRequest) -> HttpResponse:
             _("Only the disclosure office may do this."),
             to_list=(reverse("monthly_staff:health"), _("Site health")),
         )
-    count = services.record_health_checks(actor=_user(request))
+    count = services.record_health_checks(actor=staff_user(request))
     messages.success(
         request, _("The site was checked: %(count)d things looked at.") % {"count": count}
     )

@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -54,17 +54,13 @@ from gongkai.supervision.plans.workflow import (
     PlanPermissionDenied,
     state_label,
 )
-from gongkai.workbench.views import refuse_action, staff_required
+from gongkai.workbench.views import refuse_action, staff_required, staff_user
 
 State = KeyTask.State
 View = Callable[..., HttpResponse]
 
 
 # --- access ----------------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _refuse(
@@ -152,7 +148,7 @@ def _task_url(task: KeyTask, anchor: str = "") -> str:
 def index(request: HttpRequest) -> HttpResponse:
     """The office's overview (the plans, what waits for a decision); the agencies' staff go to
     their tasks."""
-    user = _user(request)
+    user = staff_user(request)
     if not permissions.can_manage_plans(user):
         return HttpResponseRedirect(reverse("plans_staff:my_tasks"))
     today = timezone.localdate()
@@ -179,7 +175,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             plan = services.create_plan(
-                actor=_user(request),
+                actor=staff_user(request),
                 year=data["year"],
                 agency=data["agency"],
                 title=data["title"],
@@ -209,7 +205,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_plan(
                 plan,
-                actor=_user(request),
+                actor=staff_user(request),
                 agency=data["agency"],
                 title=data["title"],
                 doc_number=data.get("doc_number") or "",
@@ -267,7 +263,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(pk)
     publish = request.POST.get("published") == "1"
     try:
-        services.publish_plan(plan, actor=_user(request), published=publish)
+        services.publish_plan(plan, actor=staff_user(request), published=publish)
     except PlanError as error:
         messages.error(request, error.message)
     else:
@@ -287,7 +283,7 @@ def category_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = plan_forms.CategoryForm(request.POST)
     if form.is_valid():
         try:
-            services.add_category(plan, actor=_user(request), name=form.cleaned_data["name"])
+            services.add_category(plan, actor=staff_user(request), name=form.cleaned_data["name"])
         except PlanError as error:
             form.add_service_error(error)
         else:
@@ -307,7 +303,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = plan_forms.TaskForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            task = services.assign_task(plan, form.task_input(), actor=_user(request))
+            task = services.assign_task(plan, form.task_input(), actor=staff_user(request))
         except PlanError as error:
             form.add_service_error(error)
         else:
@@ -334,7 +330,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = plan_forms.TaskForm(request.POST or None, plan=task.plan, task=task)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_task(task, form.task_input(), actor=_user(request))
+            services.update_task(task, form.task_input(), actor=staff_user(request))
         except PlanError as error:
             form.add_service_error(error)
         else:
@@ -356,7 +352,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """The tasks of the user's agencies (every task for the office): the open ones by
     deadline with their warnings, or the accepted ones."""
-    user = _user(request)
+    user = staff_user(request)
     form = plan_forms.TaskFilterForm(request.GET or None)
     show = "open"
     if form.is_bound and form.is_valid():
@@ -561,7 +557,7 @@ def render_task(
     bound: dict[str, plan_forms.ActionForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     today = timezone.localdate()
     reports = list(selectors.reports_of(task))
     links = _evidence_links(reports, user)
@@ -608,7 +604,7 @@ def _act(
         return found
     task = found
     action = ACTIONS[name]
-    user = _user(request)
+    user = staff_user(request)
     if not action.permitted(user, task):
         return _refuse(request, _("You may not do this with this key task."), task=task)
     form = _make_form(action, task, user, data=request.POST, files=request.FILES)
@@ -760,7 +756,7 @@ def report_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBase
 @require_GET
 @plans_staff_required
 def notice_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     return render(
         request,
         "supervision/plans/staff/notice_list.html",
@@ -780,7 +776,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             notice = services.create_notice(
-                actor=_user(request),
+                actor=staff_user(request),
                 subject=data["subject"],
                 text=data["text"],
                 reply_deadline=data["reply_deadline"],
@@ -809,7 +805,7 @@ def render_notice(
     confirm_error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     answerable = [
         row
         for row in permissions.answerable_recipients(user, notice)
@@ -852,10 +848,10 @@ def _notice_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return _refuse(request, _("Only the disclosure office does this."), notice=found)
     try:
         if step == "issue":
-            services.issue_notice(found, actor=_user(request))
+            services.issue_notice(found, actor=staff_user(request))
             messages.success(request, _("The notice is issued to the agencies."))
         else:
-            services.close_notice(found, actor=_user(request))
+            services.close_notice(found, actor=staff_user(request))
             messages.success(request, _("The notice is closed."))
     except PlanPermissionDenied as error:
         return _refuse(request, error.message, notice=found)
@@ -885,7 +881,7 @@ def notice_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     notice = found
-    user = _user(request)
+    user = staff_user(request)
     answerable = permissions.answerable_recipients(user, notice)
     if not answerable:
         return _refuse(
