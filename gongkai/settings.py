@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "gongkai.citizens",
     "gongkai.interaction",
     "gongkai.supervision",
+    "gongkai.reports",
     "gongkai.portal",
     "gongkai.workbench",
     "gongkai.api",

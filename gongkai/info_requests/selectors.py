@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
 
-from gongkai.info_requests.models import Consultation, FeeNotice, InfoRequest, RequestEvent
+from gongkai.info_requests.models import (
+    Consultation,
+    FeeNotice,
+    InfoRequest,
+    Remedy,
+    RequestEvent,
+)
 from gongkai.info_requests.permissions import requests_visible_to
 from gongkai.info_requests.workflow import OPEN_STATES
 
@@ -106,3 +113,42 @@ def fees_collected(year: int, *, agency_ids: list[int] | None = None) -> Decimal
     if agency_ids is not None:
         rows = rows.filter(request__handling_agency_id__in=agency_ids)
     return rows.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+# --------------------------------------------------------------------------- annual report
+
+
+def requests_received_through(
+    last_day: datetime.date, *, agency_ids: Iterable[int]
+) -> QuerySet[InfoRequest]:
+    """Applications to the agencies ``agency_ids`` received on or before ``last_day``: the rows
+    of the annual report's table 三 (REG 50). An application belongs to the agency asked, in
+    whose name the reply is issued, whichever agency handled it."""
+    return InfoRequest.objects.filter(agency_id__in=list(agency_ids), received_on__lte=last_day)
+
+
+def answering_events(
+    requests: QuerySet[InfoRequest], *, through: datetime.date
+) -> QuerySet[RequestEvent]:
+    """The events that answered ``requests`` — the reply issued, or a closing that carries its
+    own outcome (at receipt, or for a missed deadline) — dated on or before ``through``, oldest
+    first. The first one of an application is the moment it counts as answered, with the
+    outcome its ``data`` recorded then; later events cannot change it."""
+    answering = Q(code=RequestEvent.Code.REPLIED) | Q(
+        code=RequestEvent.Code.CLOSED, data__has_key="outcome"
+    )
+    rows = RequestEvent.objects.filter(answering, request__in=requests, on__lte=through)
+    return rows.order_by("request_id", "on", "at", "id")
+
+
+def remedies_during(
+    start: datetime.date, end: datetime.date, *, agency_ids: Iterable[int]
+) -> QuerySet[Remedy]:
+    """Reconsiderations and lawsuits about the agencies' applications that were before a
+    reconsideration body or a court at some time from ``start`` to ``end``: filed by ``end``
+    and not decided before ``start`` (table 四 of the annual report, REG 50)."""
+    return (
+        Remedy.objects.filter(request__agency_id__in=list(agency_ids), filed_on__lte=end)
+        .filter(Q(decided_on__isnull=True) | Q(decided_on__gte=start))
+        .order_by("filed_on", "id")
+    )

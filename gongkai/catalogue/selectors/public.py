@@ -745,6 +745,17 @@ def normative_register(year: int) -> QuerySet[NormativeRegistration]:
     )
 
 
+def normative_registrations_of(agency_ids: Iterable[int]) -> QuerySet[NormativeRegistration]:
+    """The public register's normative documents (行政规范性文件) issued by the agencies
+    ``agency_ids``, with their documents: table 二 of the annual report counts them (REG 50)."""
+    return (
+        _public_registrations()
+        .filter(document__agency_id__in=list(agency_ids))
+        .select_related("document")
+        .order_by("year", "serial", "id")
+    )
+
+
 # --------------------------------------------------------------------------- relations
 
 

@@ -1,0 +1,391 @@
+"""The tables of the annual report in the national format (FMT2021, REG 50), from the records.
+
+Each table is a frozen dataclass of plain numbers, computed for a :class:`Scope` — a year and
+one agency, or the whole government (the agencies that were members at any time in the year).
+Labels are the national form's (国办公开办函〔2021〕30号, REGULATION.md §4), printed exactly:
+they are statutory text, not translated. The cells' keys are stable ASCII so that exports and
+tests need not spell the labels.
+
+Table 三 is *as of 31 December*: an application's state and outcome are those its events had
+recorded up to the end of the year's last day (by the event's legal date, ``on``), so a later
+step never changes a past year. Other apps are read only through their selectors.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.agencies import selectors as agency_selectors
+from gongkai.catalogue.selectors import public as catalogue_selectors
+from gongkai.info_requests import selectors as request_selectors
+from gongkai.info_requests.models import InfoRequest, Remedy
+from gongkai.info_requests.outcomes import REPORT_ROWS
+
+# --------------------------------------------------------------------------- scope
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose report, for which year: one agency (``agency_id``) or the whole government."""
+
+    year: int
+    agency_ids: frozenset[int]
+    agency_id: int | None = None  # None: the whole government
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return datetime.date(self.year, 12, 31)
+
+    def previous(self) -> Scope:
+        """The same report a year earlier (for the carry-over check)."""
+        if self.agency_id is None:
+            return government_scope(self.year - 1)
+        return agency_scope(self.agency_id, self.year - 1)
+
+
+def agency_scope(agency_id: int, year: int) -> Scope:
+    """One agency's own report."""
+    return Scope(year=year, agency_ids=frozenset({agency_id}), agency_id=agency_id)
+
+
+def government_scope(year: int) -> Scope:
+    """The whole government: every agency that was a member at some time in ``year`` — those
+    members on 1 January and those that joined during the year."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    ids = set(agency_selectors.members_on(start).values_list("id", flat=True))
+    joined = "joined"  # MembershipChange.Change.JOINED
+    ids |= {
+        change.agency_id
+        for change in agency_selectors.membership_changes_between(start, end)
+        if change.change == joined
+    }
+    return Scope(year=year, agency_ids=frozenset(ids))
+
+
+# --------------------------------------------------------------------------- table 三
+
+
+@dataclass(frozen=True)
+class Line:
+    """A row or a column of a table: its stable key and its printed label."""
+
+    key: str
+    label: str
+    parent: str = ""  # the key of the group it belongs to, if any
+
+
+APPLICANT_HEADING = "申请人情况"
+ORGANISATIONS_HEADING = "法人或其他组织"
+
+Column = InfoRequest.OrganisationKind
+COLUMNS_3: tuple[Line, ...] = (
+    Line("person", "自然人"),
+    Line(Column.BUSINESS, "商业企业", "organisation"),
+    Line(Column.RESEARCH, "科研机构", "organisation"),
+    Line(Column.PUBLIC_WELFARE, "社会公益组织", "organisation"),
+    Line(Column.LEGAL_SERVICES, "法律服务机构", "organisation"),
+    Line(Column.OTHER, "其他", "organisation"),
+    Line("total", "总计"),
+)
+APPLICANT_COLUMNS: tuple[str, ...] = tuple(c.key for c in COLUMNS_3 if c.key != "total")
+
+NEW, CARRIED_OVER, RESULTS, TOTAL, CARRIED_FORWARD = (
+    "new",
+    "carried_over",
+    "results",
+    "7",
+    "carried_forward",
+)
+
+
+def _outcome_rows() -> tuple[Line, ...]:
+    """（一）…（六） with their sub-rows, in the form's order, from ``REPORT_ROWS``."""
+    lines: list[Line] = []
+    seen: set[str] = set()
+    for row in sorted(REPORT_ROWS.values(), key=lambda r: [int(p) for p in r.key.split(".")]):
+        group = row.key.split(".")[0]
+        if group not in seen:
+            seen.add(group)
+            lines.append(Line(group, row.group, RESULTS))
+        if "." in row.key and row.key not in seen:
+            seen.add(row.key)
+            lines.append(Line(row.key, row.label, group))
+    return tuple(lines)
+
+
+ROWS_3: tuple[Line, ...] = (
+    Line(NEW, "一、本年新收政府信息公开申请数量"),
+    Line(CARRIED_OVER, "二、上年结转政府信息公开申请数量"),
+    Line(RESULTS, "三、本年度办理结果"),
+    *_outcome_rows(),
+    Line(TOTAL, "（七）总计", RESULTS),
+    Line(CARRIED_FORWARD, "四、结转下年度继续办理"),
+)
+# Rows that carry numbers (the heading 三、本年度办理结果 does not).
+COUNTED_ROWS_3: tuple[str, ...] = tuple(r.key for r in ROWS_3 if r.key != RESULTS)
+OUTCOME_GROUPS: tuple[str, ...] = ("1", "2", "3", "4", "5", "6")
+SUB_ROWS: dict[str, tuple[str, ...]] = {
+    group: tuple(r.key for r in ROWS_3 if r.parent == group) for group in OUTCOME_GROUPS
+}
+ROW_LABELS_3 = {r.key: r.label for r in ROWS_3}
+COLUMN_LABELS_3 = {c.key: c.label for c in COLUMNS_3}
+
+
+@dataclass(frozen=True)
+class Table3:
+    """收到和处理政府信息公开申请情况: ``cells[row][column]`` counts applications and
+    ``numbers[row][column]`` names them (tracking numbers), for checks and links."""
+
+    year: int
+    cells: Mapping[str, Mapping[str, int]]
+    numbers: Mapping[str, Mapping[str, tuple[str, ...]]]
+
+    def cell(self, row: str, column: str = "total") -> int:
+        return self.cells[row][column]
+
+
+def applicant_column(applicant_kind: str, organisation_kind: str) -> str:
+    """The column an applicant is counted in; an organisation of no recorded kind is 其他."""
+    if applicant_kind == InfoRequest.ApplicantKind.PERSON:
+        return "person"
+    return organisation_kind or Column.OTHER
+
+
+Answer = tuple[datetime.date, str]  # the day an application was answered, and the outcome
+
+
+def _answers(scope: Scope) -> tuple[list[tuple[str, datetime.date, str]], dict[str, Answer]]:
+    """Each application received by 31 December: (number, receipt date, column), and for
+    those answered by then, number → (date answered, outcome as recorded then)."""
+    requests = request_selectors.requests_received_through(scope.end, agency_ids=scope.agency_ids)
+    rows = [
+        (number, received_on, applicant_column(kind, organisation_kind))
+        for number, received_on, kind, organisation_kind in requests.order_by("id").values_list(
+            "number", "received_on", "applicant_kind", "organisation_kind"
+        )
+    ]
+    answered: dict[str, Answer] = {}
+    events = request_selectors.answering_events(requests, through=scope.end).values_list(
+        "request__number", "on", "data", "request__outcome"
+    )
+    for number, on, data, current_outcome in events:
+        if number not in answered:  # the first answer counts
+            outcome = (data or {}).get("outcome") or current_outcome
+            answered[number] = (on, outcome)
+    return rows, answered
+
+
+def table_three(scope: Scope) -> Table3:
+    """Table 三 as of 31 December of ``scope.year`` (REG 50).
+
+    一: received in the year. 二: received before the year and not answered by the end of the
+    previous year. 三: answered during the year, in the row of the outcome recorded when it
+    was answered; （七） counts them and each group counts its sub-rows' applications. 四:
+    received by 31 December and not answered by then. An outcome that has no row is counted
+    in （七） only, so that validation names it.
+    """
+    found: dict[str, dict[str, list[str]]] = {
+        row: {column: [] for column in APPLICANT_COLUMNS} for row in COUNTED_ROWS_3
+    }
+    previous_end = scope.start - datetime.timedelta(days=1)
+    rows, answered = _answers(scope)
+    for number, received_on, column in rows:
+        answer = answered.get(number)
+        answered_on = answer[0] if answer else None
+        if received_on >= scope.start:
+            found[NEW][column].append(number)
+        elif answered_on is None or answered_on > previous_end:
+            found[CARRIED_OVER][column].append(number)
+        else:
+            continue  # answered in an earlier year
+        if answer is None:
+            found[CARRIED_FORWARD][column].append(number)
+            continue
+        found[TOTAL][column].append(number)
+        row = REPORT_ROWS.get(answer[1])
+        if row is not None:
+            found[row.key][column].append(number)
+            group = row.key.split(".")[0]
+            if group != row.key:
+                found[group][column].append(number)
+    numbers: dict[str, dict[str, tuple[str, ...]]] = {}
+    cells: dict[str, dict[str, int]] = {}
+    for row_key, by_column in found.items():
+        everyone = [n for column in APPLICANT_COLUMNS for n in by_column[column]]
+        numbers[row_key] = {column: tuple(by_column[column]) for column in APPLICANT_COLUMNS}
+        numbers[row_key]["total"] = tuple(everyone)
+        cells[row_key] = {column: len(values) for column, values in numbers[row_key].items()}
+    return Table3(year=scope.year, cells=cells, numbers=numbers)
+
+
+# --------------------------------------------------------------------------- table 四
+
+REMEDY_KINDS: tuple[Line, ...] = (
+    Line(Remedy.Kind.RECONSIDERATION, "行政复议"),
+    Line(Remedy.Kind.LITIGATION, "未经复议直接起诉", "行政诉讼"),
+    Line(Remedy.Kind.LITIGATION_AFTER, "复议后起诉", "行政诉讼"),
+)
+PENDING = "pending"
+REMEDY_RESULTS: tuple[Line, ...] = (
+    Line(Remedy.Result.UPHELD, "结果维持"),
+    Line(Remedy.Result.CORRECTED, "结果纠正"),
+    Line(Remedy.Result.OTHER, "其他结果"),
+    Line(PENDING, "尚未审结"),
+    Line("total", "总计"),
+)
+RESULT_KEYS: tuple[str, ...] = tuple(r.key for r in REMEDY_RESULTS if r.key != "total")
+KIND_LABELS_4 = {k.key: (f"{k.parent}·{k.label}" if k.parent else k.label) for k in REMEDY_KINDS}
+RESULT_LABELS_4 = {r.key: r.label for r in REMEDY_RESULTS}
+
+
+@dataclass(frozen=True)
+class Table4:
+    """政府信息公开行政复议、行政诉讼情况: ``cells[kind][result]``, ``numbers`` likewise
+    (the tracking numbers of the applications challenged)."""
+
+    year: int
+    cells: Mapping[str, Mapping[str, int]]
+    numbers: Mapping[str, Mapping[str, tuple[str, ...]]]
+
+    def cell(self, kind: str, result: str = "total") -> int:
+        return self.cells[kind][result]
+
+
+def table_four(scope: Scope) -> Table4:
+    """Table 四 (REG 50): the reconsiderations and lawsuits before a body or a court at some
+    time in the year, by the result recorded by 31 December; undecided then, 尚未审结. A case
+    filed in one year and decided in the next appears in both years, as 尚未审结 first."""
+    found: dict[str, dict[str, list[str]]] = {
+        kind.key: {result: [] for result in RESULT_KEYS} for kind in REMEDY_KINDS
+    }
+    remedies = request_selectors.remedies_during(
+        scope.start, scope.end, agency_ids=scope.agency_ids
+    ).values_list("kind", "result", "decided_on", "request__number")
+    for kind, result, decided_on, number in remedies:
+        decided = result and decided_on is not None and decided_on <= scope.end
+        found[kind][result if decided else PENDING].append(number)
+    cells: dict[str, dict[str, int]] = {}
+    numbers: dict[str, dict[str, tuple[str, ...]]] = {}
+    for kind_key, by_result in found.items():
+        numbers[kind_key] = {result: tuple(by_result[result]) for result in RESULT_KEYS}
+        numbers[kind_key]["total"] = tuple(n for r in RESULT_KEYS for n in by_result[r])
+        cells[kind_key] = {result: len(values) for result, values in numbers[kind_key].items()}
+    return Table4(year=scope.year, cells=cells, numbers=numbers)
+
+
+# --------------------------------------------------------------------------- table 二
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One cell of table 二, and why it is what it is when no record supports it."""
+
+    value: int | Decimal
+    reason: str | Promise = ""  # set when the platform holds no records for this cell
+
+
+NO_RULES = _(
+    "The platform keeps no register of rules (规章): a district government and its "
+    "departments have no power to make them, so the figure is 0."
+)
+NO_DECISIONS = _(
+    "The power list records the powers an agency holds, not the decisions it takes; until "
+    "decisions are recorded on the platform, the figure is 0."
+)
+NO_FEES = _(
+    "The platform records no administrative fees (行政事业性收费) collected; until it does, "
+    "the figure is 0."
+)
+
+DOCUMENT_ROWS: tuple[Line, ...] = (
+    Line("rules", "规章", "第二十条第（一）项"),
+    Line("normative", "行政规范性文件", "第二十条第（一）项"),
+)
+DOCUMENT_COLUMNS: tuple[Line, ...] = (
+    Line("made", "本年制发件数"),
+    Line("repealed", "本年废止件数"),
+    Line("in_force", "现行有效件数"),
+)
+DECISION_ROWS: tuple[Line, ...] = (
+    Line("licensing", "行政许可", "第二十条第（五）项"),
+    Line("penalty", "行政处罚", "第二十条第（六）项"),
+    Line("enforcement", "行政强制", "第二十条第（六）项"),
+)
+DECISION_COLUMN = "本年处理决定数量"
+FEES_ROW = Line("fees", "行政事业性收费", "第二十条第（八）项")
+FEES_COLUMN = "本年收费金额（单位：万元）"
+
+
+@dataclass(frozen=True)
+class Table2:
+    """主动公开政府信息情况: ``documents[row][column]``, ``decisions[row]`` and ``fees``."""
+
+    year: int
+    documents: Mapping[str, Mapping[str, Figure]]
+    decisions: Mapping[str, Figure]
+    fees: Figure
+
+
+def table_two(scope: Scope) -> Table2:
+    """Table 二 (REG 50, REG 20 items 1, 5, 6 and 8) from the normative-document register.
+
+    行政规范性文件: made — registered in the year; repealed — repealed (废止) or expired (失效)
+    with a repeal date in the year; in force — registered by 31 December and not repealed or
+    expired by then (an amended document stays in force in its amended form).
+    """
+    registrations = catalogue_selectors.normative_registrations_of(scope.agency_ids)
+    ended = ("repealed", "expired")  # Document.Validity.REPEALED, EXPIRED
+    made = registrations.filter(year=scope.year).count()
+    repealed = registrations.filter(
+        document__validity__in=ended,
+        document__repeal_date__gte=scope.start,
+        document__repeal_date__lte=scope.end,
+    ).count()
+    in_force = (
+        registrations.filter(year__lte=scope.year)
+        .exclude(document__validity__in=ended, document__repeal_date__lte=scope.end)
+        .count()
+    )
+    return Table2(
+        year=scope.year,
+        documents={
+            "rules": {column.key: Figure(0, NO_RULES) for column in DOCUMENT_COLUMNS},
+            "normative": {
+                "made": Figure(made),
+                "repealed": Figure(repealed),
+                "in_force": Figure(in_force),
+            },
+        },
+        decisions={row.key: Figure(0, NO_DECISIONS) for row in DECISION_ROWS},
+        fees=Figure(Decimal("0"), NO_FEES),
+    )
+
+
+# --------------------------------------------------------------------------- all of them
+
+
+@dataclass(frozen=True)
+class AnnualTables:
+    """The report's tables 二, 三 and 四 for one scope."""
+
+    scope: Scope
+    two: Table2
+    three: Table3
+    four: Table4
+
+
+def annual_tables(scope: Scope) -> AnnualTables:
+    """Compute every table of the annual report for ``scope`` (REG 50)."""
+    return AnnualTables(
+        scope=scope, two=table_two(scope), three=table_three(scope), four=table_four(scope)
+    )
