@@ -106,3 +106,9 @@ def agency_by_slug(slug: str) -> Agency | None:
     joined the disclosure system has no public page.
     """
     return Agency.objects.filter(slug=slug, membership_changes__isnull=False).distinct().first()
+
+
+def agency_by_org_code(org_code: str) -> Agency | None:
+    """The agency with this organisation code (统一社会信用代码 or 组织机构代码), if any: the
+    identifier the command line and data exchanges use, stable where names and slugs change."""
+    return Agency.objects.filter(org_code=org_code.strip().upper()).first()
