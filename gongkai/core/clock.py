@@ -25,7 +25,7 @@ paused with days left, there is no due date (it depends on when the clock resume
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,7 +33,7 @@ from django.db import models
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.core.workdays import add_working_days, working_days_between
+from gongkai.core.workdays import CalendarNotCovered, add_working_days, working_days_between
 
 __all__ = [
     "ClockError",
@@ -350,3 +350,20 @@ def compute_clock(
         on_time=on_time,
         explanation=tuple(lines),
     )
+
+
+def save_with_clock(
+    record: models.Model,
+    refresh: Callable[..., object],
+    *fields: str,
+    today: date | None = None,
+) -> None:
+    """Save ``fields`` of a record that caches its clock in ``due_on`` and ``clock_state``
+    (an application, a letter), refreshing that cache with ``refresh(record, today=today)``
+    first. A year the calendar does not cover yet leaves no due date: the queues show none
+    until the administrator adds the year (the calendar is loud about it elsewhere)."""
+    try:
+        refresh(record, today=today)
+    except (ClockError, CalendarNotCovered):
+        record.due_on, record.clock_state = None, ""  # type: ignore[attr-defined]
+    record.save(update_fields=[*fields, "due_on", "clock_state", "updated_at"])

@@ -34,12 +34,12 @@ from gongkai.catalogue.attachments import AttachmentError, inspect_upload
 from gongkai.catalogue.models import Document
 from gongkai.catalogue.workflow import CatalogueError
 from gongkai.core import audit
-from gongkai.core.clock import ClockError, EventKind
+from gongkai.core.clock import EventKind, save_with_clock
 from gongkai.core.mail import queue_mail
 from gongkai.core.models import User
 from gongkai.core.numbering import allocate_number
 from gongkai.core.text import is_valid_resident_id, segment
-from gongkai.core.workdays import CalendarNotCovered, add_working_days, working_days_between
+from gongkai.core.workdays import add_working_days, working_days_between
 from gongkai.info_requests import fees, permissions
 from gongkai.info_requests.clocks import policy, read_clock, refresh_clock
 from gongkai.info_requests.models import (
@@ -263,13 +263,7 @@ def _audit(action: str, request: InfoRequest, *, actor: User | None, **details: 
 
 def _save(request: InfoRequest, *fields: str, today: datetime.date | None = None) -> None:
     """Save the changed fields with the refreshed clock cache."""
-    try:
-        refresh_clock(request, today=today)
-    except (ClockError, CalendarNotCovered):
-        # A year the calendar does not cover yet: the queues show no due date until the
-        # administrator adds it (the calendar is loud about it elsewhere).
-        request.due_on, request.clock_state = None, ""
-    request.save(update_fields=[*fields, "due_on", "clock_state", "updated_at"])
+    save_with_clock(request, refresh_clock, *fields, today=today)
 
 
 def _step(

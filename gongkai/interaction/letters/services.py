@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.attachments import AttachmentError, InspectedFile, inspect_upload
 from gongkai.core import audit
-from gongkai.core.clock import ClockError, EventKind
+from gongkai.core.clock import ClockError, EventKind, save_with_clock
 from gongkai.core.mail import queue_mail
 from gongkai.core.models import User
 from gongkai.core.numbering import allocate_number
@@ -240,12 +240,7 @@ def _audit(action: str, letter: Letter, *, actor: User | None, **details: Any) -
 
 def _save(letter: Letter, *fields: str, today: datetime.date | None = None) -> None:
     """Save the changed fields with the refreshed clock cache."""
-    try:
-        refresh_clock(letter, today=today)
-    except (ClockError, CalendarNotCovered):
-        # A year the calendar does not cover yet: no due date until the administrator adds it.
-        letter.due_on, letter.clock_state = None, ""
-    letter.save(update_fields=[*fields, "due_on", "clock_state", "updated_at"])
+    save_with_clock(letter, refresh_clock, *fields, today=today)
 
 
 def _require(allowed: bool) -> None:
