@@ -585,7 +585,16 @@ DEMO_STAFF: list[StaffRow] = [
             # The office answers the applications to the government and to 马尚镇 itself.
             ("general-office", Role.HANDLER),
             ("mashang", Role.HANDLER),
+            # … and compiles the government's annual report, which it publishes in the
+            # government's name (区人民政府) through the catalogue.
+            ("zhangdian", Role.EDITOR),
         ),
+    ),
+    StaffRow(
+        "gov-reviewer",
+        "区政府办公室审核人（演示）",
+        # The confidentiality review of what the government and its office publish.
+        (("zhangdian", Role.REVIEWER), ("general-office", Role.REVIEWER)),
     ),
     StaffRow("edu-editor", "教育局信息员（演示）", (("education", Role.EDITOR),)),
     StaffRow(

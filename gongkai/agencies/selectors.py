@@ -112,3 +112,9 @@ def agency_by_org_code(org_code: str) -> Agency | None:
     """The agency with this organisation code (统一社会信用代码 or 组织机构代码), if any: the
     identifier the command line and data exchanges use, stable where names and slugs change."""
     return Agency.objects.filter(org_code=org_code.strip().upper()).first()
+
+
+def the_government() -> Agency | None:
+    """The people's government (区人民政府) the platform serves: the one agency of that kind
+    (the first by display order if, unusually, there are several)."""
+    return Agency.objects.filter(kind=Agency.Kind.GOVERNMENT).order_by("sort_order", "pk").first()

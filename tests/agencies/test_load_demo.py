@@ -254,7 +254,13 @@ def test_organisation_codes_have_valid_check_characters():
 
 EXPECTED_STAFF = {
     "admin": {("区政府办公室", "administrator")},
-    "office": {("区政府办公室", "office"), ("区政府办公室", "handler"), ("马尚镇", "handler")},
+    "office": {
+        ("区政府办公室", "office"),
+        ("区政府办公室", "handler"),
+        ("马尚镇", "handler"),
+        ("区政府", "editor"),
+    },
+    "gov-reviewer": {("区政府", "reviewer"), ("区政府办公室", "reviewer")},
     "edu-editor": {("区教育局", "editor")},
     "edu-reviewer": {("区教育局", "reviewer"), ("区教育局", "head")},
     "edu-handler": {("区教育局", "handler")},

@@ -1,0 +1,10 @@
+"""Explicit registration of each part of the reports app with the shells (the workbench's
+menu and queue), called from ``AppConfig.ready``."""
+
+from __future__ import annotations
+
+
+def connect() -> None:
+    from gongkai.reports.annual import shells as annual
+
+    annual.register()
