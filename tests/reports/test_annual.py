@@ -110,46 +110,22 @@ def test_creating_is_refused_with_a_reason_and_changes_nothing(
     government, gov_editor, handling_agency, staff_role_factory
 ):
     editor = staff_role_factory(agency=handling_agency, role=Role.EDITOR).user
+
+    def call(agency: Agency, year: int, scope: str, actor, report_format: str = "") -> dict:
+        return {
+            "agency": agency, "year": year, "scope": scope, "actor": actor,
+            "report_format": report_format,
+        }  # fmt: skip
+
+    gov, dept = government, handling_agency
     refusals = [
-        # Someone else's agency.
-        ({"agency": government, "year": 2025, "scope": Scope.AGENCY, "actor": editor}, "Only the"),
-        # The government's report, by an agency's editor.
-        (
-            {"agency": handling_agency, "year": 2025, "scope": Scope.GOVERNMENT, "actor": editor},
-            "Only the",
-        ),
-        # The government's report in an agency's name.
-        (
-            {
-                "agency": handling_agency,
-                "year": 2025,
-                "scope": Scope.GOVERNMENT,
-                "actor": gov_editor,
-            },
-            "people's government",
-        ),
-        (
-            {"agency": government, "year": 2027, "scope": Scope.AGENCY, "actor": gov_editor},
-            "from 2008",
-        ),
-        (
-            {"agency": government, "year": 2007, "scope": Scope.AGENCY, "actor": gov_editor},
-            "from 2008",
-        ),
-        (
-            {"agency": government, "year": 2025, "scope": "everyone", "actor": gov_editor},
-            "Choose whose work",
-        ),
-        (
-            {
-                "agency": government,
-                "year": 2025,
-                "scope": Scope.AGENCY,
-                "actor": gov_editor,
-                "report_format": "fmt1999",
-            },
-            "Choose one of",
-        ),
+        (call(gov, 2025, Scope.AGENCY, editor), "Only the"),  # someone else's agency
+        (call(dept, 2025, Scope.GOVERNMENT, editor), "Only the"),  # the government's report
+        (call(dept, 2025, Scope.GOVERNMENT, gov_editor), "people's government"),
+        (call(gov, 2027, Scope.AGENCY, gov_editor), "from 2008"),
+        (call(gov, 2007, Scope.AGENCY, gov_editor), "from 2008"),
+        (call(gov, 2025, "everyone", gov_editor), "Choose whose work"),
+        (call(gov, 2025, Scope.AGENCY, gov_editor, "fmt1999"), "Choose one of"),
     ]
     with at(D(2026, 1, 5)):
         for arguments, message in refusals:
