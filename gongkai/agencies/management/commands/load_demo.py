@@ -24,6 +24,7 @@ DEMO_LOADERS = [
     "gongkai.info_requests.demo.load",
     "gongkai.interaction.demo.load",
     "gongkai.supervision.demo.load",
+    "gongkai.reports.demo.load",
     "gongkai.search.demo.load",
 ]
 
