@@ -1,0 +1,113 @@
+"""Liveness and readiness for a load balancer (issue 9, "Health").
+
+*Live* means the process answers: no database, cache or file is touched, so a live process with
+its database down is not restarted for nothing. *Ready* means it can serve: every configured
+database answers a trivial query and the cache stores and returns a value. The outbox of
+notices (the platform's queue of work done after a commit) is reported too: mail waiting past
+its due time means the sender job (``send_mail_queue``) is not running — a warning for the
+operator, not a reason to take the server out of rotation.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connections
+from django.utils import timezone
+
+from gongkai.core.models import OutgoingMail
+
+OUTBOX_LAG = datetime.timedelta(minutes=15)  # mail due longer than this: the sender is stuck
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str = ""  # for operators: never personal data, never a query's text
+    milliseconds: float = 0.0
+    critical: bool = True  # a failed critical check makes the server not ready
+
+
+@dataclass(frozen=True)
+class Readiness:
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return all(check.ok for check in self.checks if check.critical)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "status": "ready" if self.ready else "unavailable",
+            "checks": {
+                check.name: {
+                    "ok": check.ok,
+                    "critical": check.critical,
+                    "ms": round(check.milliseconds, 1),
+                    **({"detail": check.detail} if check.detail else {}),
+                }
+                for check in self.checks
+            },
+        }
+
+
+def _timed(name: str, critical: bool, probe: Callable[[], str | bool]) -> Check:
+    started = time.perf_counter()
+    try:
+        detail = probe()
+    except Exception as error:  # any failure means not ready; say which kind
+        elapsed = (time.perf_counter() - started) * 1000
+        return Check(name, False, type(error).__name__, elapsed, critical)
+    elapsed = (time.perf_counter() - started) * 1000
+    if detail is False:
+        return Check(name, False, "", elapsed, critical)
+    return Check(name, True, detail if isinstance(detail, str) else "", elapsed, critical)
+
+
+def _database(alias: str) -> Callable[[], str | bool]:
+    def probe() -> str | bool:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return ""
+
+    return probe
+
+
+def _cache() -> str | bool:
+    key = f"gongkai:health:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=10)
+    found = cache.get(key) == "1"
+    cache.delete(key)
+    return "" if found else False
+
+
+def _outbox() -> str | bool:
+    try:
+        late = OutgoingMail.objects.filter(
+            sent_at__isnull=True,
+            failed_at__isnull=True,
+            next_attempt_at__lt=timezone.now() - OUTBOX_LAG,
+        ).count()
+    except DatabaseError:
+        return False
+    if late:
+        return f"{late} notices waiting longer than {int(OUTBOX_LAG.total_seconds() // 60)} min"
+    return ""
+
+
+def readiness() -> Readiness:
+    checks = [_timed(f"database:{alias}", True, _database(alias)) for alias in settings.DATABASES]
+    checks.append(_timed("cache", True, _cache))
+    outbox = _timed("outbox", False, _outbox)
+    if outbox.ok and outbox.detail:  # a backlog is reported as not ok (never critical)
+        outbox = Check("outbox", False, outbox.detail, outbox.milliseconds, critical=False)
+    checks.append(outbox)
+    return Readiness(checks)
