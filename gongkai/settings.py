@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongkai.core.middleware.RequestContextMiddleware",
+    "gongkai.core.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -279,6 +280,11 @@ LOGGING = {
 # trusted proxies stand in front (then the address that many hops from the right of
 # X-Forwarded-For). A forged header cannot move the address past the trusted proxies.
 GONGKAI_TRUSTED_PROXY_COUNT = int(env("GONGKAI_TRUSTED_PROXY_COUNT", "0"))
+# Requests per client address: "count/seconds" (gongkai.core.ratelimit; 0 switches a rule off).
+GONGKAI_RATE_LIMITS = {
+    "public_write": env("GONGKAI_RATE_PUBLIC_WRITE", "30/600"),
+    "search": env("GONGKAI_RATE_SEARCH", "120/60"),
+}
 
 # Largest attachment accepted on a document (bytes).
 GONGKAI_ATTACHMENT_MAX_BYTES = int(env("GONGKAI_ATTACHMENT_MAX_BYTES", str(50 * 1024 * 1024)))

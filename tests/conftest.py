@@ -65,6 +65,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every test's client comes from 127.0.0.1: each starts with the rate limits' counters
+    (kept in the cache, gongkai.core.ratelimit) at zero, whatever ran before it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar():
     """Each test reads the working-day calendar of its own database, not a table cached by
     another test (the calendar is cached per process and rebuilt when it changes)."""

@@ -1,0 +1,129 @@
+"""Rate limits on everything the public can send, and on search (issue 9, "Web").
+
+One middleware covers every public form and the search page and API, so that a new form is
+limited without anyone remembering to: a *public write* is any POST (or PUT, PATCH, DELETE) to
+a URL outside the workbench and the admin — where staff sign in, and sign-in has its own
+lockout; a *search* is a GET of the search page or of the search API. Each rule allows
+``limit`` requests per client address in a fixed window of ``window`` seconds; the next one is
+answered 429 with a message in the interface's language (JSON for the API) and a
+``Retry-After`` header, and changes nothing — the view never runs.
+
+The counters live in the cache (Redis in production, shared by every server; the process's
+memory otherwise). The client address is the one the audit trail records
+(``core.middleware.client_address``: X-Forwarded-For trusted only as far as the configured
+proxies, so a forged header neither escapes the limit nor locks out everyone behind a proxy).
+Limits are settings (``GONGKAI_RATE_LIMITS``: rule → "count/seconds").
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+
+from gongkai.core.middleware import client_address
+
+PUBLIC_WRITE = "public_write"
+SEARCH = "search"
+DEFAULT_LIMITS = {
+    PUBLIC_WRITE: "30/600",  # 30 submissions in 10 minutes from one address
+    SEARCH: "120/60",  # 120 searches a minute
+}
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+STAFF_PREFIXES = ("/workbench/", "/admin/")
+SEARCH_PATHS = ("/search/", "/api/v1/search")
+EXEMPT_PATHS = ("/i18n/setlang/",)  # switching the language is not a submission
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    limit: int
+    window: int  # seconds
+
+
+def rule(name: str) -> Rule:
+    text = getattr(settings, "GONGKAI_RATE_LIMITS", {}).get(name) or DEFAULT_LIMITS[name]
+    count, _sep, seconds = str(text).partition("/")
+    return Rule(name=name, limit=int(count), window=int(seconds or 60))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int = 0
+
+
+def hit(name: str, address: str, *, now: float | None = None) -> Verdict:
+    """Count one request of ``address`` under the rule ``name``."""
+    current = rule(name)
+    if current.limit <= 0:
+        return Verdict(True)
+    moment = time.time() if now is None else now
+    window = int(moment // current.window)
+    key = f"ratelimit:{current.name}:{address}:{window}"
+    cache.add(key, 0, timeout=current.window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=current.window + 5)
+        count = 1
+    if count <= current.limit:
+        return Verdict(True)
+    retry = int((window + 1) * current.window - moment) + 1
+    return Verdict(False, retry_after=max(retry, 1))
+
+
+def rule_for(request: HttpRequest) -> str | None:
+    """Which rule a request falls under, or None."""
+    path = request.path
+    if path.startswith(EXEMPT_PATHS) or path.startswith(STAFF_PREFIXES):
+        return None
+    if request.method in WRITE_METHODS:
+        return PUBLIC_WRITE
+    if request.method in ("GET", "HEAD") and path.startswith(SEARCH_PATHS):
+        return SEARCH
+    return None
+
+
+def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    message = _("Too many requests from your address. Please wait a moment and try again.")
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        response = HttpResponse(
+            loader.render_to_string("429.html", {"retry_after": retry_after}), status=429
+        )
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class RateLimitMiddleware:
+    """Answer 429 before the view when the request's rule is exhausted for its address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        name = rule_for(request)
+        if name is None:
+            return None
+        address = client_address(request) or "unknown"
+        verdict = hit(name, address)
+        if verdict.allowed:
+            return None
+        return too_many(request, verdict.retry_after)
