@@ -54,11 +54,12 @@ def _width(text: str) -> int:
 
 def column_weights(grid: Grid) -> list[int]:
     """Relative column widths: each column as wide as its longest text in a cell of its own
-    (one column wide), kept between NARROWEST and WIDEST characters."""
+    (one column wide) and a character of padding, kept between NARROWEST and WIDEST
+    characters; longer texts wrap."""
     weights = [NARROWEST] * grid.columns
     for placed in grid.cells:
         if placed.cell.colspan == 1:
-            wanted = min(max(_width(placed.cell.text), NARROWEST), WIDEST)
+            wanted = min(max(_width(placed.cell.text) + 1, NARROWEST), WIDEST)  # + padding
             weights[placed.column] = max(weights[placed.column], wanted)
     return weights
 
@@ -134,7 +135,7 @@ def render_pdf(
             v_align="MIDDLE",
             wrapmode=WrapMode.CHAR,
             first_row_as_headings=grid.head_rows > 0,
-            num_heading_rows=max(grid.head_rows, 1),
+            num_heading_rows=grid.head_rows,
             headings_style=heading,
             repeat_headings=1,
         ) as drawn:
