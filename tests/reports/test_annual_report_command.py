@@ -93,16 +93,22 @@ def formats(monkeypatch):
 
 
 @pytest.fixture
-def records(agency, received, answer, formats):
-    """A few applications to ``agency`` in 2020, 2024 and 2025, one carried into 2025."""
+def member(agency, formats):
+    """``agency``, a member of the disclosure system since 2010 (no applications)."""
     MembershipChange.objects.create(agency=agency, change="joined", date=D(2010, 1, 1))
+    return agency
+
+
+@pytest.fixture
+def records(member, received, answer):
+    """A few applications to ``member`` in 2020, 2024 and 2025, one carried into 2025."""
     answer(received(D(2020, 5, 6)), D(2020, 5, 11), Outcome.DISCLOSED)
     answer(received(D(2024, 3, 4)), D(2024, 3, 8), Outcome.DISCLOSED)
     answer(received(D(2024, 6, 3), "business"), D(2024, 6, 7), Outcome.PARTLY_DISCLOSED)
     received(D(2024, 12, 27), "research")
     answer(received(D(2025, 2, 10)), D(2025, 2, 14), Outcome.OTHER_AGENCY)
     received(D(2025, 12, 29), "public_welfare")
-    return agency
+    return member
 
 
 def run(*arguments: str) -> tuple[str, str]:
@@ -240,9 +246,9 @@ def test_the_command_warns_of_a_figure_the_prose_misquotes(records, tmp_path, mo
         (["--output={dir}/missing/r.json"], "does not exist"),
     ],
 )
-def test_the_command_refuses_and_writes_nothing(records, tmp_path, arguments, message):
+def test_the_command_refuses_and_writes_nothing(member, tmp_path, arguments, message):
     given = [a.format(dir=tmp_path) for a in arguments]
-    defaults = {"--year": "--year=2025", "--agency": f"--agency={records.org_code}"}
+    defaults = {"--year": "--year=2025", "--agency": f"--agency={member.org_code}"}
     for option, default in defaults.items():
         if not any(a.startswith(option) for a in given):
             given.append(default)
@@ -258,9 +264,9 @@ def test_the_command_refuses_a_year_with_no_members(tmp_path, agency, formats):
 
 
 @override_settings(GONGKAI_NOTICE_FONT="/nonexistent/font.ttf")
-def test_the_command_refuses_a_pdf_without_its_font_and_writes_nothing(records, tmp_path):
+def test_the_command_refuses_a_pdf_without_its_font_and_writes_nothing(member, tmp_path):
     with override("en"), pytest.raises(CommandError, match="Chinese font is missing"):
-        run("--year=2025", f"--agency={records.org_code}", f"--output={tmp_path}/r.pdf")
+        run("--year=2025", f"--agency={member.org_code}", f"--output={tmp_path}/r.pdf")
     assert list(tmp_path.iterdir()) == []
 
 
