@@ -30,7 +30,7 @@ from gongkai.reports.exports import ALL, tables_to_json, tables_to_xlsx
 from gongkai.reports.formats import get_format
 from gongkai.reports.formats.base import check_prose, default_format_key
 from gongkai.reports.render import RenderError, content_for, format_years
-from gongkai.reports.tables import agency_scope, annual_tables, government_scope
+from gongkai.reports.tables import Scope, agency_scope, annual_tables, government_scope
 from gongkai.reports.validation import validate
 
 FORMAT_KEYS = ("fmt2021", "fmt2019", "seed2014")
@@ -136,23 +136,7 @@ class Command(BaseCommand):
                 )
                 % {"format": format_key, "first": first, "last": last, "year": year}
             )
-        code = options["agency"].strip()
-        if code.lower() == ALL:
-            scope = government_scope(year)
-            scope_code, agency_name = ALL, government_name()
-            if not scope.agency_ids:
-                raise CommandError(
-                    gettext("No agency was a member of the disclosure system in %(year)s.")
-                    % {"year": year}
-                )
-        else:
-            agency = agency_selectors.agency_by_org_code(code)
-            if agency is None:
-                raise CommandError(
-                    gettext("No agency has the organisation code %(code)s.") % {"code": code}
-                )
-            scope = agency_scope(agency.pk, year)
-            scope_code, agency_name = agency.org_code, agency.name
+        scope, scope_code, agency_name = self._scope(options["agency"].strip(), year)
         if not output.parent.is_dir():
             raise CommandError(
                 gettext("The folder %(folder)s does not exist.") % {"folder": output.parent}
@@ -195,6 +179,24 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
         output.write_bytes(data)
         self.stdout.write(gettext("Wrote %(file)s.") % {"file": output})
+
+    def _scope(self, code: str, year: int) -> tuple[Scope, str, str]:
+        """Whose report: (the scope, its code for the tables export, the reporting body's
+        name) for an organisation code or ``all``."""
+        if code.lower() == ALL:
+            scope = government_scope(year)
+            if not scope.agency_ids:
+                raise CommandError(
+                    gettext("No agency was a member of the disclosure system in %(year)s.")
+                    % {"year": year}
+                )
+            return scope, ALL, government_name()
+        agency = agency_selectors.agency_by_org_code(code)
+        if agency is None:
+            raise CommandError(
+                gettext("No agency has the organisation code %(code)s.") % {"code": code}
+            )
+        return agency_scope(agency.pk, year), agency.org_code, agency.name
 
     def _warn(self, messages: list[str]) -> None:
         for message in messages:
