@@ -157,7 +157,7 @@ def render_docx(content: ReportContent, *, on: datetime.date | None = None) -> b
             cell.text = ""
             paragraph = cell.paragraphs[0]
             paragraph.style = cell_style
-            if placed.cell.header and not placed.head:
+            if not placed.head and placed.cell.value is None:  # labels read from the left
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
             run = paragraph.add_run(placed.cell.text)
             run.bold = placed.cell.header and placed.head

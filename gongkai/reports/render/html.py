@@ -46,6 +46,7 @@ def _cell(placed: Placed, staff_links: StaffLinks | None) -> dict[str, Any]:
         "scope": scope,
         "href": href,
         "note_number": placed.note_number,
+        "number": cell.value is not None,
     }
 
 

@@ -27,7 +27,7 @@ BODY_SIZE, HEADING_SIZE, TITLE_SIZE, TABLE_SIZE, NOTE_SIZE = 12, 14, 18, 9, 9  #
 INDENT = "\u3000\u3000"  # paragraphs start two characters in
 HEADING_FILL = (235, 235, 235)
 # Column widths follow the longest single-column text, within these bounds (characters).
-NARROWEST, WIDEST = 3, 14
+NARROWEST, WIDEST = 3, 18
 
 
 class _FontTablesFilter(logging.Filter):
@@ -149,7 +149,8 @@ def render_pdf(
                         colspan=cell.colspan,
                         rowspan=cell.rowspan,
                         style=heading if cell.header else None,
-                        align="LEFT" if cell.header and not placed.head else "CENTER",
+                        # Labels of the body read from the left, numbers and headings centred.
+                        align="CENTER" if placed.head or cell.value is not None else "LEFT",
                     )
         notes = [*table.notes, *(f"[{n}] {note}" for n, note in grid.notes)]
         if notes:
