@@ -5,6 +5,7 @@ table whose cells merge across columns and rows."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from decimal import Decimal
@@ -310,7 +311,7 @@ def test_pdf_embeds_chinese_that_extracts_with_the_table_and_page_number(content
 
 def test_pdf_runs_onto_more_pages_with_a_number_on_each(content):
     long = Section("4", "四、长表", tables=(content.tables()[0],) * 8, has_prose=False)
-    longer = ReportContent(**{**content.__dict__, "sections": (*content.sections, long)})
+    longer = dataclasses.replace(content, sections=(*content.sections, long))
     reader = PdfReader(io.BytesIO(render_pdf(longer)))
     assert len(reader.pages) >= 2
     for number, page in enumerate(reader.pages, start=1):
