@@ -1,6 +1,6 @@
-"""The annual report's exports (issue 8): the JSON parses and the XLSX reads back with the
-computed tables' numbers under the national form's labels, and ``manage.py annual_report``
-writes them for one agency and for the whole government, refusing what it cannot do yet."""
+"""The annual report's tables exports (issue 8): the JSON parses and the XLSX reads back with the
+computed tables' numbers under the national form's labels (``manage.py annual_report``, which
+writes them, is tested in test_annual_report_command.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.core.management import CommandError, call_command
-from django.utils.translation import override
 
 from gongkai.agencies.models import MembershipChange
 from gongkai.info_requests.outcomes import Outcome
@@ -170,78 +168,3 @@ def test_xlsx_text_that_looks_like_a_formula_is_kept_as_text(tables):
         for row in sheet.iter_rows():
             assert all(cell.data_type != "f" for cell in row)
     assert safe_text("-1") == "'-1" and safe_text("行政") == "行政"
-
-
-@pytest.mark.parametrize("agency_code", ["own", "all"])
-def test_the_command_writes_json_and_xlsx(records, tmp_path, agency_code):
-    code = records.org_code if agency_code == "own" else "all"
-    expected = annual_tables(agency_scope(records.pk, 2025)).three.cells
-    for suffix in ("json", "xlsx"):
-        path = tmp_path / f"report.{suffix}"
-        out = io.StringIO()
-        call_command(
-            "annual_report",
-            "--year=2025",
-            f"--agency={code}",
-            "--format=fmt2021",
-            f"--output={path}",
-            stdout=out,
-            stderr=io.StringIO(),
-        )
-        assert path.exists()
-    document = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
-    assert document["scope"] == code and document["year"] == 2025
-    # One member agency: the government's table is the agency's.
-    assert document["tables"]["三"]["rows"][1]["cells"] == dict(expected["carried_over"])
-    assert document["tables"]["三"]["rows"][1]["cells"]["total"] == 1
-    book = openpyxl.load_workbook(tmp_path / "report.xlsx")
-    assert rows_by_label(book["三"])["二、上年结转政府信息公开申请数量"][6] == 1
-
-
-def test_the_command_prints_validation_failures_and_still_writes(records, tmp_path, monkeypatch):
-    failure = Failure("四", "行政复议", "总计", expected=1, found=2, rule="r")
-    monkeypatch.setattr(
-        "gongkai.reports.management.commands.annual_report.validate", lambda t: [failure]
-    )
-    path = tmp_path / "r.json"
-    err = io.StringIO()
-    call_command(
-        "annual_report",
-        "--year=2024",
-        f"--agency={records.org_code}",
-        f"--output={path}",
-        stdout=io.StringIO(),
-        stderr=err,
-    )
-    assert str(failure) in err.getvalue()
-    assert json.loads(path.read_text(encoding="utf-8"))["validation"][0]["found"] == 2
-
-
-@pytest.mark.parametrize(
-    ("arguments", "message"),
-    [
-        (["--output={dir}/r.pdf"], "Not available yet: .pdf files."),
-        (["--output={dir}/r.csv"], "Unknown file type .csv"),
-        (["--output={dir}/r.json", "--format=fmt2019"], "Not available yet: the fmt2019 format."),
-        (["--output={dir}/r.json", "--format=word"], "Unknown format word"),
-        (["--output={dir}/r.json", "--agency=NOPE"], "No agency has the organisation code NOPE."),
-        (["--output={dir}/r.json", "--year=2099"], "not 2099"),
-        (["--output={dir}/r.json", "--year=2014", "--format=fmt2021"], "not 2014"),
-        (["--output={dir}/missing/r.json"], "does not exist"),
-    ],
-)
-def test_the_command_refuses_and_writes_nothing(records, tmp_path, arguments, message):
-    given = [a.format(dir=tmp_path) for a in arguments]
-    defaults = {"--year": "--year=2025", "--agency": f"--agency={records.org_code}"}
-    for option, default in defaults.items():
-        if not any(a.startswith(option) for a in given):
-            given.append(default)
-    with override("en"), pytest.raises(CommandError, match=message.replace(".", r"\.")):
-        call_command("annual_report", *given, stdout=io.StringIO(), stderr=io.StringIO())
-    assert list(tmp_path.rglob("*")) == []
-
-
-def test_the_command_refuses_a_year_with_no_members(tmp_path, agency):
-    with override("en"), pytest.raises(CommandError, match="No agency was a member"):
-        call_command("annual_report", "--year=2024", "--agency=all", f"--output={tmp_path}/r.json")
-    assert list(tmp_path.iterdir()) == []
