@@ -18,9 +18,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongkai.agencies import selectors as agency_selectors
@@ -35,6 +36,7 @@ from gongkai.reports.annual.models import AnnualReport, SectionRevision
 from gongkai.reports.content import ProseProblem, ReportContent
 from gongkai.reports.formats import get_format
 from gongkai.reports.formats.base import Subject, check_prose, default_format_key
+from gongkai.reports.render import content_for, format_years
 from gongkai.reports.tables import Scope, agency_scope, government_scope, table_three
 from gongkai.reports.validation import Failure, validate
 
@@ -119,14 +121,19 @@ def prose_sections(report: AnnualReport) -> list[tuple[str, str]]:
 
 def content_of(report: AnnualReport) -> ReportContent:
     """The report as it stands: tables and figures from the records, the office's prose
-    (a section never edited shows its draft)."""
-    return get_format(report.format).build(subject_of(report), section_texts(report))
+    (a section never edited shows its draft). The report is a Chinese document whatever the
+    interface's language: its notes are rendered in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return content_for(
+            scope_of(report), report.agency.name, report.format, section_texts(report)
+        )
 
 
 def drafts_of(report: AnnualReport) -> dict[str, str]:
     report_format = get_format(report.format)
     subject = subject_of(report)
-    return report_format.drafts(subject, report_format.figures(subject))
+    with translation.override(settings.LANGUAGE_CODE):
+        return report_format.drafts(subject, report_format.figures(subject))
 
 
 @dataclass(frozen=True)
@@ -207,6 +214,13 @@ def create_report(
     report_format = report_format or default_format_key(year)
     if report_format not in AnnualReport.Format.values:
         raise ReportError(_("Choose one of the report formats."), field="report_format")
+    first, last = format_years(report_format, today)
+    if not first <= year <= last:
+        raise ReportError(
+            _("The %(format)s format covers the years from %(first)s to %(last)s.")
+            % {"format": AnnualReport.Format(report_format).label, "first": first, "last": last},
+            field="report_format",
+        )
     if scope == AnnualReport.Scope.GOVERNMENT:
         government = agency_selectors.the_government()
         if government is None or agency.pk != government.pk:
@@ -354,7 +368,9 @@ def send_for_publication(
             _("The report fails %(count)s checks: correct them before publishing.")
             % {"count": check.count}
         )
-    fields = _document_fields(content, today)
+    with translation.override(settings.LANGUAGE_CODE):
+        fields = _document_fields(content, today)
+        files = _files(report, content)
     with transaction.atomic():
         report = AnnualReport.objects.select_for_update().get(pk=report.pk)
         document = report.document
@@ -370,7 +386,7 @@ def send_for_publication(
             catalogue_services.update_document(document, actor=actor, now=now, **fields)
             for attachment in list(document.attachments.all()):
                 catalogue_services.remove_attachment(attachment, actor=actor, now=now)
-        for uploaded in _files(report, content):
+        for uploaded in files:
             catalogue_services.add_attachment(
                 document, actor=actor, uploaded_file=uploaded, now=now
             )

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ from gongkai.reports.annual import permissions, records, services
 from gongkai.reports.annual.forms import CreateReportForm, SectionForm
 from gongkai.reports.annual.models import AnnualReport
 from gongkai.reports.content import Cell, Ref, ReportContent
+from gongkai.reports.render import RenderError
 from gongkai.workbench.views import refuse_action, staff_required, staff_user
 
 DOWNLOADS = {
@@ -316,8 +319,9 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         "json": data.content_to_json,
     }
     try:
-        payload = writers[kind](content)
-    except services.ReportError as error:
+        with translation.override(settings.LANGUAGE_CODE):
+            payload = writers[kind](content)
+    except RenderError as error:
         messages.error(request, error.message)
         return HttpResponseRedirect(_detail_url(report))
     content_type, suffix = DOWNLOADS[kind]
