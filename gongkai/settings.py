@@ -8,6 +8,7 @@ DEBUG on, no allowed hosts).
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "axes",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
@@ -96,7 +98,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongkai.core.middleware.RequestContextMiddleware",
     "gongkai.core.ratelimit.RateLimitMiddleware",
+    "gongkai.workbench.middleware.PasswordExpiryMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last: it answers a locked-out sign-in with the lockout page (docs/decisions/0025).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -184,6 +189,22 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 AUTH_USER_MODEL = "core.User"
 
+# Lockout after repeated failed sign-ins (django-axes, docs/decisions/0025): per account and,
+# separately, per client address — the address as the audit trail reads it (X-Forwarded-For
+# trusted only as far as GONGKAI_TRUSTED_PROXY_COUNT), so that a forged header does not
+# escape the lockout and, behind a proxy, one client does not lock out everyone.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("GONGKAI_SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env("GONGKAI_SIGNIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "gongkai.core.middleware.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "workbench/locked_out.html"
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -192,7 +213,21 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # 等保 2.0 level 3 over ASVS (decision 0024): complexity and no reuse of recent passwords.
+    {
+        "NAME": "gongkai.core.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": int(env("GONGKAI_PASSWORD_CLASSES", "3"))},
+    },
+    {
+        "NAME": "gongkai.core.passwords.PasswordHistoryValidator",
+        "OPTIONS": {"remember": int(env("GONGKAI_PASSWORD_HISTORY", "5"))},
+    },
 ]
+# Days after which staff must choose a new password (0: never). Off in the demonstration,
+# whose published passwords would otherwise expire under its visitors.
+GONGKAI_PASSWORD_MAX_AGE_DAYS = int(
+    env("GONGKAI_PASSWORD_MAX_AGE_DAYS", "0" if DEMO_MODE else "90")
+)
 LOGIN_URL = "workbench:login"
 LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "workbench:login"

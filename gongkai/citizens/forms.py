@@ -15,6 +15,7 @@ from gongkai.citizens.services import (
     EMAIL_MAX_LENGTH,
     PASSWORD_MAX_LENGTH,
 )
+from gongkai.core.passwords import citizen_password_validators
 from gongkai.info_requests.forms import PublicForm
 
 
@@ -62,7 +63,9 @@ class NewPasswordMixin(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The rules of AUTH_PASSWORD_VALIDATORS, in Django's own (translated) words.
-        self.fields["password"].help_text = " ".join(password_validators_help_texts())
+        self.fields["password"].help_text = " ".join(
+            password_validators_help_texts(citizen_password_validators())
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

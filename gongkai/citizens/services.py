@@ -29,6 +29,7 @@ from gongkai.citizens.throttle import MAILS_PER_ACCOUNT
 from gongkai.core import audit
 from gongkai.core.mail import queue_mail
 from gongkai.core.models import AuditEntry
+from gongkai.core.passwords import citizen_password_validators
 from gongkai.info_requests.models import InfoRequest
 from gongkai.info_requests.selectors import find_by_number
 from gongkai.info_requests.services import check_query_code
@@ -113,7 +114,7 @@ def _check_new_password(password: str, account: CitizenAccount, *, field: str) -
     try:
         # The validators read attributes (``email``), so the account stands in for a user: the
         # similarity check compares the password with the address.
-        validate_password(password, user=account)  # type: ignore[arg-type]
+        validate_password(password, user=account, password_validators=citizen_password_validators())  # type: ignore[arg-type]
     except ValidationError as error:
         message = " ".join(str(text) for text in error.messages)
         raise CitizenError(message, field=field) from None

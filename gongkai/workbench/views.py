@@ -11,6 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,7 +26,8 @@ from gongkai.agencies.permissions import (
     can_view_audit_trail,
     has_role,
 )
-from gongkai.core.models import User
+from gongkai.core.models import AuditEntry, User
+from gongkai.core.passwords import max_age, password_changed_at
 from gongkai.workbench.forms import AgencySwitchForm, AuditFilterForm, SignInForm
 from gongkai.workbench.queue import queue_for
 from gongkai.workbench.selectors import filter_audit_entries, roles_by_agency
@@ -85,6 +87,47 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     """Sign-out by POST only (Django's LogoutView refuses GET)."""
+
+
+SIGN_IN_HISTORY = 50  # entries on the account page
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password (the staff policy's validators apply; the session stays
+    valid, every other session of the user ends — Django's session hash)."""
+
+    template_name = "workbench/password.html"
+
+    def get_success_url(self) -> str:
+        return reverse("workbench:account")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password was changed."))
+        return response
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own account: roles, when the password was changed and expires,
+    and the recent sign-ins and failed attempts under their user name (with addresses)."""
+    user = staff_user(request)
+    changed = password_changed_at(user)
+    limit = max_age()
+    entries = AuditEntry.objects.filter(
+        Q(kind=AuditEntry.Kind.SIGN_IN, actor=user)
+        | Q(action="auth.sign_in_failed", details__username=user.get_username())
+    ).order_by("-created_at")[:SIGN_IN_HISTORY]
+    return render(
+        request,
+        "workbench/account.html",
+        {
+            "roles_by_agency": roles_by_agency(user),
+            "password_changed_at": changed,
+            "password_expires_at": changed + limit if changed and limit else None,
+            "entries": entries,
+        },
+    )
 
 
 @staff_required

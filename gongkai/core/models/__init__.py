@@ -4,6 +4,15 @@ from gongkai.core.models.audit import AuditEntry
 from gongkai.core.models.calendar import CalendarDay, CalendarYear
 from gongkai.core.models.mail import OutgoingMail
 from gongkai.core.models.numbering import SerialCounter
+from gongkai.core.models.passwords import PasswordHistory
 from gongkai.core.models.users import User
 
-__all__ = ["AuditEntry", "CalendarDay", "CalendarYear", "OutgoingMail", "SerialCounter", "User"]
+__all__ = [
+    "AuditEntry",
+    "CalendarDay",
+    "CalendarYear",
+    "OutgoingMail",
+    "PasswordHistory",
+    "SerialCounter",
+    "User",
+]
