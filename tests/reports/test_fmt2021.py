@@ -101,9 +101,7 @@ def test_reg_50_the_office_prose_replaces_the_draft(agency, year_2025):
     assert content.section("1").text.startswith("2025年")  # the draft where none is given
 
 
-def test_reg_50_table_three_cells_equal_annual_tables_and_name_the_applications(
-    agency, year_2025
-):
+def test_reg_50_table_three_cells_equal_annual_tables_and_name_the_applications(agency, year_2025):
     annual = annual_tables(agency_scope(agency.pk, 2025))
     table = FORMAT.build(subject_of(agency), {}).section("3").tables[0]
     head = [[cell.text for cell in row] for row in table.head]
@@ -122,9 +120,7 @@ def test_reg_50_table_three_cells_equal_annual_tables_and_name_the_applications(
             )
     new_total = number_cells(counted[0])[-1]
     assert new_total.value == 4
-    assert {r.key for r in new_total.refs} == {
-        year_2025[k].number for k in ("a", "b", "c", "d")
-    }
+    assert {r.key for r in new_total.refs} == {year_2025[k].number for k in ("a", "b", "c", "d")}
 
 
 def test_reg_50_table_four_has_its_two_heading_rows_and_fifteen_numbers(agency, year_2025):
@@ -185,9 +181,7 @@ def test_reg_50_table_two_blocks_labels_and_document_refs(
 # --------------------------------------------------------------------------- drafts
 
 
-def test_reg_50_drafts_quote_the_figures_and_check_prose_finds_an_edited_number(
-    agency, year_2025
-):
+def test_reg_50_drafts_quote_the_figures_and_check_prose_finds_an_edited_number(agency, year_2025):
     subject = subject_of(agency)
     figures = FORMAT.figures(subject)
     assert figures["requests_new"].value == 4
@@ -269,3 +263,50 @@ def test_reg_50_no_personal_data_reaches_the_report(agency, year_2025):
     text = all_text(FORMAT.build(subject_of(agency), {}))
     for personal in (APPLICANT_NAME, APPLICANT_PHONE, VALID_ID, "wang@example.cn", "某某单位"):
         assert personal not in text
+
+
+# --------------------------------------------------------------------------- demonstration
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The demonstration, loaded once inside a transaction rolled back after the module."""
+    from gongkai.agencies import demo as agencies_demo
+    from gongkai.catalogue import demo as catalogue_demo
+    from gongkai.info_requests import demo as requests_demo
+    from gongkai.supervision.assessment import demo as assessment_demo
+    from gongkai.supervision.plans import demo as plans_demo
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            # The parts whose records the report reads, but for the letters: they would double
+            # the module's time and their figures are a count the letters' own tests check.
+            for loader in (
+                agencies_demo, catalogue_demo, requests_demo, plans_demo, assessment_demo
+            ):  # fmt: skip
+                loader.load(io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_reg_50_the_governments_demonstration_reports_build_and_their_drafts_check(loaded, year):
+    subject = Subject(scope=government_scope(year), agency_name="张店区人民政府")
+    content = FORMAT.build(subject, {})
+    assert [s.title for s in content.sections] == TITLES
+    assert content.title == f"张店区人民政府{year}年政府信息公开工作年度报告"
+    assert check_prose(content, FORMAT.facts()) == []
+    annual = annual_tables(subject.scope)
+    figures = content.figures
+    assert figures["requests_new"].value == annual.three.cell(t.NEW)
+    assert figures["requests_carried_forward"].value == annual.three.cell(t.CARRIED_FORWARD)
+    overview = content.section("1").text
+    assert f"全年共收到政府信息公开申请{annual.three.cell(t.NEW)}件" in overview
+    assert "工作考核、社会评议和责任追究结果情况" in overview
+    if year == 2025:  # the demonstration publishes the 2025 scorecards
+        assert figures["assessment_agencies"].value > 0
+        assert f"共对{figures['assessment_agencies'].value}个单位进行评分" in overview

@@ -364,14 +364,17 @@ def draft_government_results(subject: Subject, f: Mapping[str, Figure]) -> str:
     if "assessment_agencies" in f:
         top = assessment_ranking(subject)
         text = (
-            f"工作考核、社会评议和责任追究结果情况。{year}年度政府信息公开工作考核"
+            f"（六）工作考核、社会评议和责任追究结果情况。{year}年度政府信息公开工作考核"
             f"共对{_n(f, 'assessment_agencies')}个单位进行评分，考核结果已公布"
         )
         if top:
             text += f"，排名前列的是{'、'.join(top)}"
         text += "。"
     else:
-        text = f"工作考核、社会评议和责任追究结果情况。{year}年度政府信息公开工作考核结果尚未公布。"
+        text = (
+            "（六）工作考核、社会评议和责任追究结果情况。"
+            f"{year}年度政府信息公开工作考核结果尚未公布。"
+        )
     if _v(f, "letters_rated"):
         text += (
             f"社会评议方面，群众对来信答复作出评价{_n(f, 'letters_rated')}件，"
@@ -461,7 +464,7 @@ def _figure_cell(figure: t.Figure, refs: tuple[Ref, ...] = (), colspan: int = 1)
     return Cell(cell.text, cell.value, cell.refs, cell.note, colspan=colspan)
 
 
-def _heading_rows(block: str, columns: Sequence[str], span: int) -> list[tuple[Cell, ...]]:
+def heading_rows(block: str, columns: Sequence[str], span: int) -> list[tuple[Cell, ...]]:
     """A block of table 二: its item (e.g. 第二十条第（一）项) across the table, then 信息内容
     and the block's column headings (the last one widened to fill ``span`` columns)."""
     cells = [label_cell(INFO_HEADING, header=True)]
@@ -476,7 +479,7 @@ def table_two(tables: t.AnnualTables) -> Table:
     two = tables.two
     ids = normative_document_ids(tables.scope)
     span = len(t.DOCUMENT_COLUMNS)
-    head = _heading_rows("第二十条第（一）项", [c.label for c in t.DOCUMENT_COLUMNS], span)
+    head = heading_rows("第二十条第（一）项", [c.label for c in t.DOCUMENT_COLUMNS], span)
     rows: list[tuple[Cell, ...]] = []
     for row in t.DOCUMENT_ROWS:
         cells = [label_cell(row.label)]
@@ -485,12 +488,12 @@ def table_two(tables: t.AnnualTables) -> Table:
             cells.append(_figure_cell(two.documents[row.key][column.key], refs))
         rows.append(tuple(cells))
     for block in ("第二十条第（五）项", "第二十条第（六）项"):
-        rows += _heading_rows(block, [t.DECISION_COLUMN], span)
+        rows += heading_rows(block, [t.DECISION_COLUMN], span)
         for row in t.DECISION_ROWS:
             if row.parent == block:
                 cell = _figure_cell(two.decisions[row.key], colspan=span)
                 rows.append((label_cell(row.label), cell))
-    rows += _heading_rows(t.FEES_ROW.parent, [t.FEES_COLUMN], span)
+    rows += heading_rows(t.FEES_ROW.parent, [t.FEES_COLUMN], span)
     rows.append((label_cell(t.FEES_ROW.label), _figure_cell(two.fees, colspan=span)))
     return Table(key="2", title=SECTIONS[1][1], head=tuple(head), rows=tuple(rows))
 
