@@ -214,6 +214,23 @@ def test_reg_50_each_quoted_outcome_is_checked_against_its_own_figure(agency, ye
     assert [p.figure for p in problems] == ["requests_partly"]
 
 
+def test_reg_33_an_answer_after_the_time_limit_is_a_weak_point_of_section_five(
+    agency, year_2025, received, answer
+):
+    """REG 33: 20 working days; an application answered three months later is named."""
+    late = answer(received(D(2025, 3, 3)), D(2025, 6, 3), Outcome.DISCLOSED)
+    assert late.due_on is not None and late.replied_on > late.due_on
+    subject = subject_of(agency)
+    figure = FORMAT.figures(subject)["requests_late"]
+    assert figure.value == 1 and figure.refs == (Ref("info_request", late.number),)
+    content = FORMAT.build(subject, {})
+    assert "有1件政府信息公开申请超过法定期限答复" in content.section("5").text
+    assert check_prose(content, FORMAT.facts()) == []
+    edited = content.section("5").text.replace("有1件政府信息公开申请", "有0件政府信息公开申请")
+    problems = check_prose(FORMAT.build(subject, {"5": edited}), FORMAT.facts())
+    assert [(p.section, p.figure) for p in problems] == [("5", "requests_late")]
+
+
 def test_reg_50_section_six_states_the_fees_collected(agency, year_2025, assigned, handler):
     subject = subject_of(agency)
     assert FORMAT.figures(subject)["fees_collected"].value == 0
@@ -263,6 +280,41 @@ def test_reg_50_no_personal_data_reaches_the_report(agency, year_2025):
     text = all_text(FORMAT.build(subject_of(agency), {}))
     for personal in (APPLICANT_NAME, APPLICANT_PHONE, VALID_ID, "wang@example.cn", "某某单位"):
         assert personal not in text
+
+
+def test_reg_50_letters_of_the_year_are_counted_as_of_31_december(
+    agency, handling_agency, office, handler, staff_role_factory, django_capture_on_commit_callbacks
+):
+    """A letter written and replied in 2025 counts for the government and for the agency that
+    answered it; one replied only in 2026 counts as received, not replied; no writer's data."""
+    from gongkai.agencies.models import StaffRole
+    from gongkai.interaction.letters import services as letter_services
+    from tests.interaction.letters.conftest import REPLY, WRITER_NAME, WRITER_PHONE, letter_input
+
+    reviewer = staff_role_factory(agency=handling_agency, role=StaffRole.Role.REVIEWER).user
+
+    def letter(written: datetime.date, reply: datetime.date, key: str) -> None:
+        with at(written), django_capture_on_commit_callbacks(execute=True):
+            item, _code = letter_services.submit_letter(letter_input(), submission_key=key)
+            letter_services.accept_letter(item, actor=office, handling_agency=handling_agency)
+        with at(reply), django_capture_on_commit_callbacks(execute=True):
+            letter_services.draft_reply(item, actor=handler, reply_text=REPLY)
+            letter_services.submit_for_review(item, actor=handler)
+            letter_services.review_letter(item, actor=reviewer, approve=True)
+
+    letter(D(2025, 6, 2), D(2025, 6, 5), "report-letter-1")
+    letter(D(2025, 12, 29), D(2026, 1, 5), "report-letter-2")
+    government = Subject(scope=government_scope(2025), agency_name="某区人民政府")
+    figures = FORMAT.figures(government)
+    assert (figures["letters_received"].value, figures["letters_replied"].value) == (2, 1)
+    content = FORMAT.build(government, {})
+    assert "收到群众来信2件，答复群众来信1件" in content.section("1").text
+    assert check_prose(content, FORMAT.facts()) == []
+    text = all_text(content)
+    assert WRITER_NAME not in text and WRITER_PHONE not in text
+    answering = FORMAT.figures(subject_of(handling_agency))
+    assert answering["letters_replied"].value == 1
+    assert FORMAT.figures(subject_of(agency))["letters_replied"].value == 0
 
 
 # --------------------------------------------------------------------------- demonstration

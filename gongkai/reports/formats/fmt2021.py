@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalogue.selectors import public as catalogue_selectors
@@ -167,13 +167,12 @@ def request_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
     for key, label, channels in CHANNEL_FIGURES:
         received = [n for c in channels for n in by_channel.get(c, [])]
         _add(found, key, label, len(received), refs=_request_refs(received))
-    answered = set(three.numbers[t.TOTAL]["total"])
-    late = sorted(
-        number
-        for number, replied_on, due_on in request_selectors.requests_received_through(
-            scope.end, agency_ids=scope.agency_ids
-        ).values_list("number", "replied_on", "due_on")
-        if number in answered and replied_on and due_on and replied_on > due_on
+    # Answered in the year after the due date (extensions and pauses included in ``due_on``).
+    answered = request_selectors.requests_received_through(scope.end, agency_ids=scope.agency_ids)
+    late = list(
+        answered.filter(number__in=three.numbers[t.TOTAL]["total"], replied_on__gt=F("due_on"))
+        .order_by("number")
+        .values_list("number", flat=True)
     )
     _add(found, "requests_late", "超过法定期限答复的申请", len(late), refs=_request_refs(late))
     remedies = {
