@@ -326,7 +326,7 @@ def draft_overview(subject: Subject, figures: Mapping[str, Figure]) -> str:
     requests = (
         f"（二）依申请公开。全年共收到政府信息公开申请{_n(f, 'requests_new')}件，"
         f"上年结转{_n(f, 'requests_carried_over')}件。"
-        f"其中自然人申请{_n(f, 'requests_persons')}件，"
+        f"新收申请中，自然人申请{_n(f, 'requests_persons')}件，"
         f"法人或其他组织申请{_n(f, 'requests_organisations')}件；从申请渠道看，{channels}。"
         f"本年度办结{_n(f, 'requests_answered')}件，其中{outcomes}；"
         f"结转下年度继续办理{_n(f, 'requests_carried_forward')}件。"
@@ -343,7 +343,7 @@ def draft_overview(subject: Subject, figures: Mapping[str, Figure]) -> str:
         f"（四）政府信息公开平台建设。政府门户网站及政民互动渠道运行平稳，"
         f"全年收到群众来信{_n(f, 'letters_received')}件，答复群众来信{_n(f, 'letters_replied')}件"
     )
-    if "site_visits" in f:
+    if _v(f, "site_visits"):  # none recorded is no figure to report, not zero visits
         platform += f"；门户网站全年访问量{_n(f, 'site_visits')}次"
     paragraphs.append(platform + "。")
     supervision = (
@@ -424,6 +424,8 @@ def draft_problems(subject: Subject, figures: Mapping[str, Figure]) -> str:
             "本年度未出现超期答复、结转未办、答复被纠错或政策文件缺少解读等情况。"
             "下一步将继续规范依申请公开办理流程，提高主动公开的质量和时效。"
         )
+    if len(problems) == 1:
+        return f"主要问题是{problems[0]}"
     ordinals = "一二三四五六七八九"
     return "\n\n".join(f"{ordinals[i]}是{text}" for i, text in enumerate(problems))
 
