@@ -115,6 +115,22 @@ def fees_collected(year: int, *, agency_ids: list[int] | None = None) -> Decimal
     return rows.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
 
 
+def fee_notices_paid(year: int, *, agency_ids: Iterable[int]) -> QuerySet[FeeNotice]:
+    """The fee notices paid in ``year`` (by the day they were paid) for applications to the
+    agencies ``agency_ids``: section 六 of the annual report states the fees collected and
+    names the applications behind them. An application and its fee belong to the agency
+    asked, in whose name the reply and the notice are issued, as in the report's table 三."""
+    return (
+        FeeNotice.objects.filter(
+            settlement=FeeNotice.Settlement.PAID,
+            settled_on__year=year,
+            request__agency_id__in=list(agency_ids),
+        )
+        .select_related("request")
+        .order_by("settled_on", "id")
+    )
+
+
 # --------------------------------------------------------------------------- annual report
 
 

@@ -396,3 +396,19 @@ def staff_record_counts(user: UserLike, *, agency: Agency) -> dict[int, dict[str
     for row in rows:
         counts.setdefault(row["record_type_id"], {})[row["state"]] = row["count"]
     return counts
+
+
+# --- Annual report ---------------------------------------------------------------------------
+
+
+def published_or_withdrawn_records(code: str, *, agency_ids: Iterable[int]) -> QuerySet[ListRecord]:
+    """Every record of the type ``code`` (e.g. ``power-list``) of the agencies ``agency_ids``
+    that has been published — published now, or withdrawn since — with its publication and
+    withdrawal times, so that the annual report can count the records public on a given day
+    (the 2019 trial format's item counts and procurement, REG 20). Drafts never count."""
+    return ListRecord.objects.filter(
+        record_type__code=code,
+        agency_id__in=list(agency_ids),
+        state__in=(ListRecord.State.PUBLISHED, ListRecord.State.WITHDRAWN),
+        published_at__isnull=False,
+    ).order_by("id")

@@ -9,6 +9,7 @@ withdrawn, of a letter whose writer agreed and which stands replied — and is r
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,14 @@ from django.db.models import Avg, Count, F, Max, Q, QuerySet
 
 from gongkai.interaction.letters.models import Letter, LetterEvent, LetterType, PublishedLetter
 from gongkai.interaction.letters.permissions import letters_visible_to
+from gongkai.interaction.letters.statistics import (
+    ALL,
+    AgencyFilter,
+    Figures,
+    load_facts,
+    year_period,
+)
+from gongkai.interaction.letters.statistics import figures as statistics_figures
 from gongkai.interaction.letters.workflow import ACTIVE_STATES, OPEN_STATES, REPLIED_STATES
 
 State = Letter.State
@@ -251,3 +260,17 @@ def qa_reply_times_by_agency() -> list[AgencyReplyTimes]:
         for row in rows
         if row["letter__handling_agency__slug"]
     ]
+
+
+# --------------------------------------------------------------------------- annual report
+
+
+def letter_figures_of_year(year: int, *, agency_ids: Iterable[int] | None = None) -> Figures:
+    """The letters' figures of ``year`` as of its 31 December (received, replied, ratings …,
+    see :mod:`gongkai.interaction.letters.statistics`): of every letter for the whole
+    government (``agency_ids`` None), or of the letters the agencies ``agency_ids`` answered.
+    Read as of the year's last day, so that a later reply never changes a past year's report."""
+    start, end = year_period(year)
+    facts = load_facts(start, end, as_of=end)
+    chosen: AgencyFilter = ALL if agency_ids is None else frozenset(agency_ids)
+    return statistics_figures(facts, start=start, end=end, as_of=end, agency=chosen)
