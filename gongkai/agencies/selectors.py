@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, TypedDict
 
@@ -112,3 +113,9 @@ def agency_by_org_code(org_code: str) -> Agency | None:
     """The agency with this organisation code (统一社会信用代码 or 组织机构代码), if any: the
     identifier the command line and data exchanges use, stable where names and slugs change."""
     return Agency.objects.filter(org_code=org_code.strip().upper()).first()
+
+
+def agencies_in(agency_ids: Iterable[int]) -> QuerySet[Agency]:
+    """The agencies ``agency_ids`` in display order (for a report's scope: their kinds,
+    names and contacts)."""
+    return Agency.objects.filter(pk__in=list(agency_ids)).order_by("sort_order", "id")

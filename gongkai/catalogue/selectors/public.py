@@ -829,3 +829,20 @@ def visit_total(*, year: int, path_prefix: str = "") -> int:
     if path_prefix:
         visits = visits.filter(path__startswith=path_prefix)
     return visits.aggregate(total=Sum("count"))["total"] or 0
+
+
+# --------------------------------------------------------------------------- annual report
+
+
+def documents_published_between(
+    start: datetime.date, end: datetime.date, *, agency_ids: Iterable[int]
+) -> QuerySet[Document]:
+    """Public documents of the agencies ``agency_ids`` first published from ``start`` to
+    ``end`` (both included, by the local date of publication), without annotations: what a
+    year's report counts as posted (every kind) and as disclosed (documents and
+    interpretations, the 政府信息公开 columns)."""
+    return _public_filter().filter(
+        agency_id__in=list(agency_ids),
+        published_at__date__gte=start,
+        published_at__date__lte=end,
+    )
