@@ -106,7 +106,7 @@ PHRASES: dict[str, Phrase] = {
     "2.changes": Phrase("2", "年内新增成员单位{members_joined}个，退出{members_left}个"),
     "2.normative": Phrase("2", "全年经登记编号后公开的规范性文件{normative}件"),
     # 三、解读、回应和互动
-    "3.interpretations": Phrase("3", "全年随政策文件配发解读材料{interpretations}篇"),
+    "3.interpretations": Phrase("3", "全年发布政策解读{interpretations}篇"),
     "3.letters": Phrase(
         "3",
         "全年经网上渠道收到群众来信{letters_online}条，截至年底已回复{letters_replied}条，"
@@ -177,7 +177,7 @@ PHRASES: dict[str, Phrase] = {
     # 十一、问题和改进
     "11.open": Phrase("11", "重点工作任务中有{tasks_open}项到年底尚未办结"),
     "11.late_tasks": Phrase("11", "有{tasks_late}项超过完成时限才报请办结"),
-    "11.late_letters": Phrase("11", "网上来信中有{letters_late}件超过办理时限才回复"),
+    "11.late_letters": Phrase("11", "群众来信中有{letters_late}件超过办理时限才回复"),
     "11.overdue": Phrase("11", "到年底仍有{letters_overdue}件来信超期未复"),
 }
 
@@ -431,7 +431,7 @@ def _drafts(subject: Subject, figures: Mapping[str, Figure], names: Names) -> di
     else:
         kept = [
             "重点工作任务均在完成时限内报请办结" if value("tasks") else "",
-            "网上来信均在办理时限内回复" if value("letters_online") else "",
+            "群众来信均在办理时限内回复" if value("letters_online") else "",
         ]
         found = f"从{year}年的办理记录看，" + (
             _sentence(*kept) if any(kept) else "未发现超期办理的情况。"

@@ -295,7 +295,11 @@ def catalogue_figures(subject: Subject) -> Figures:
     _figure(
         figures, "power_other", "保留非行政许可事项", len(other), "项", _refs("list_record", other)
     )
-    departments = sorted({agency_id for _, agency_id, _ in power})
+    departments = list(
+        agency_selectors.agencies_in({agency_id for _, agency_id, _ in power}).values_list(
+            "slug", flat=True
+        )
+    )
     _figure(
         figures,
         "power_departments",
@@ -393,27 +397,38 @@ def interaction_figures(
         "条",
         _refs("letter", replied),
     )
-    _figure(figures, "letters_reply_rate", "回复率", counted.reply_rate or Decimal(0), "%")
+    _figure(
+        figures,
+        "letters_reply_rate",
+        "回复率",
+        counted.reply_rate or Decimal(0),
+        "%",
+        _refs("letter", (f.pk for f in online)),
+    )
+    # Over every channel (post, phone, visit, hotline too), as decision 0017 counts them.
     _figure(figures, "letters_late", "超过办理时限回复的来信", counted.late, "件")
     _figure(figures, "letters_overdue", "年底仍超期未复的来信", counted.overdue, "件")
 
     agency = (
-        None if subject.is_government else agency_selectors.agencies_in([scope.agency_id]).first()  # type: ignore[list-item]
+        None if scope.agency_id is None else agency_selectors.agencies_in([scope.agency_id]).first()
     )
     summary = channel_selectors.summarise(channel_selectors.load_year(scope.year), agency=agency)
     sessions = list(channel_selectors.sessions_of_year(scope.year))
     if agency is not None:
         sessions = [s for s in sessions if any(a.pk == agency.pk for a in s.agencies.all())]
+    session_refs = _refs("hotline_session", (s.pk for s in sessions))
+    _figure(
+        figures, "hotline_sessions", "热线节目播出", summary.hotline.sessions, "期", session_refs
+    )
+    _figure(figures, "hotline_calls", "热线节目接听来电", summary.hotline.calls, "个", session_refs)
     _figure(
         figures,
-        "hotline_sessions",
-        "热线节目播出",
-        summary.hotline.sessions,
-        "期",
-        _refs("hotline_session", (s.pk for s in sessions)),
+        "hotline_agencies",
+        "上线部门单位",
+        summary.hotline.agencies_on_air,
+        "个",
+        session_refs,
     )
-    _figure(figures, "hotline_calls", "热线节目接听来电", summary.hotline.calls, "个")
-    _figure(figures, "hotline_agencies", "上线部门单位", summary.hotline.agencies_on_air, "个")
     programmes: list[Programme] = []
     ordered = sorted(
         summary.programmes, key=lambda row: (row.programme.sort_order, row.programme.pk)
@@ -460,9 +475,8 @@ def interaction_figures(
 def task_figures(subject: Subject) -> tuple[Figures, str]:
     """Section 四 and 十一: the year's key-task plan — categories, tasks, accepted by 31
     December, open then, completion reported after the deadline (as extended) — for the
-    government; for an agency, the tasks it
-    leads. Returns the figures and the plan's title with its document number ("" when the
-    year has no plan)."""
+    government; for an agency, the tasks it leads. Returns the figures and the plan's title
+    with its document number ("" when the year has no plan)."""
     scope = subject.scope
     figures: Figures = {}
     plan = plan_selectors.plan_of_year(scope.year)
@@ -474,7 +488,8 @@ def task_figures(subject: Subject) -> tuple[Figures, str]:
     late = [
         t
         for t in tasks
-        if t.completion_reported_on is not None and t.completion_reported_on > t.deadline
+        if t.completion_reported_on is not None
+        and t.deadline < t.completion_reported_on <= scope.end
     ]
     _figure(figures, "task_categories", "重点工作类别", len(categories), "个")
     _figure(
@@ -515,7 +530,8 @@ def task_figures(subject: Subject) -> tuple[Figures, str]:
 
 
 def membership_figures(subject: Subject) -> Figures:
-    """Section 二 and 十: the members on 1 January and 31 December, those joining and leaving
+    """Section 二 and 十: the members at the start of the year (the end of 31 December of the
+    one before) and on 31 December, those joining and leaving
     in the year, the members with a responsible leader and a contact, and the public
     institutions' share (事业单位占成员单位的比例) at both ends of the year. For an agency:
     its own public institutions that are members on 31 December."""
@@ -541,14 +557,25 @@ def membership_figures(subject: Subject) -> Figures:
             _refs("agency", own),
         )
         return figures
-    start = agency_selectors.membership_share(scope.start)
+    # 年初 is the end of the previous year, so that start + joined − left = end.
+    before = scope.start - datetime.timedelta(days=1)
+    start = agency_selectors.membership_share(before)
     end = agency_selectors.membership_share(scope.end)
+    start_members = list(agency_selectors.members_on(before).values_list("slug", "kind"))
+    institution = Agency.Kind.PUBLIC_INSTITUTION
     changes = list(agency_selectors.membership_changes_between(scope.start, scope.end))
     joined = [c for c in changes if c.change == JOINED]
     left = [c for c in changes if c.change == LEFT]
     joined_institutions = [c for c in joined if c.agency.kind == Agency.Kind.PUBLIC_INSTITUTION]
     staffed = [slug for slug, _, _, leader, contact in end_members if leader and contact]
-    _figure(figures, "members_start", "年初政府信息公开成员单位", start["members"], "个")
+    _figure(
+        figures,
+        "members_start",
+        "年初政府信息公开成员单位",
+        start["members"],
+        "个",
+        _refs("agency", (slug for slug, _ in start_members)),
+    )
     _figure(
         figures,
         "members_end",
@@ -595,9 +622,15 @@ def membership_figures(subject: Subject) -> Figures:
         "年初成员单位中的事业单位",
         start["public_institutions"],
         "个",
+        _refs("agency", (slug for slug, kind in start_members if kind == institution)),
     )
     _figure(
-        figures, "institutions_end", "年底成员单位中的事业单位", end["public_institutions"], "个"
+        figures,
+        "institutions_end",
+        "年底成员单位中的事业单位",
+        end["public_institutions"],
+        "个",
+        _refs("agency", (row[0] for row in end_members if row[1] == institution)),
     )
     _figure(
         figures,
