@@ -26,7 +26,12 @@ from gongkai.catalogue.models import Document, ListRecord, NormativeRegistration
 from gongkai.info_requests import demo as requests_demo
 from gongkai.info_requests.models import FeeNotice, InfoRequest, Remedy
 from gongkai.interaction import demo as interaction_demo
-from gongkai.interaction.channels.models import HotlineSession, ServiceLog, ServicePoint
+from gongkai.interaction.channels.models import (
+    ChannelFigure,
+    HotlineSession,
+    ServiceLog,
+    ServicePoint,
+)
 from gongkai.interaction.letters.models import Letter, LetterEvent
 from gongkai.reports import formats
 from gongkai.reports.formats import seed2014
@@ -291,6 +296,44 @@ def test_reg_50_the_archives_figures(report):
     assert (value(report, "archive_files_consulted"), totals["files"]) == (3194, 3194)
     assert (value(report, "archive_pages_copied"), totals["pages"]) == (972, 972)
     assert (value(report, "archive_certificates_issued"), totals["certificates"]) == (411, 411)
+
+
+def test_reg_50_the_channels_figures_of_the_year_and_since_opening(report):
+    """今日张店 (4500余条次 since opening, 粉丝突破5万), 张店手机报 (670余期, 订阅用户4.1万户),
+    《张店通讯》 (94期, 940万份), the safety bureau's 2982 text messages."""
+
+    def prefix(name: str) -> str:
+        return next(
+            "_".join(key.split("_")[:2])
+            for key, figure in report.figures.items()
+            if key.startswith("channel_") and figure.label.startswith(name)
+        )
+
+    def year_sum(name: str, metric: str) -> int:
+        rows = ChannelFigure.objects.filter(channel__name=name, year=YEAR, metric=metric)
+        return rows.aggregate(t=Sum("value"))["t"]
+
+    def since(name: str, metric: str) -> int:
+        rows = ChannelFigure.objects.filter(channel__name=name, year__lte=YEAR, metric=metric)
+        return rows.aggregate(t=Sum("value"))["t"]
+
+    def at_year_end(name: str, metric: str) -> int:
+        rows = ChannelFigure.objects.filter(channel__name=name, year=YEAR, metric=metric)
+        return rows.order_by("-month").values_list("value", flat=True).first()
+
+    weibo, mobile = prefix("今日张店新浪微博"), prefix("张店手机报")
+    bulletin, sms = prefix("张店通讯"), prefix("安全生产短信平台")
+    assert value(report, f"{weibo}_posts") == year_sum("今日张店新浪微博", "posts")
+    assert value(report, f"{weibo}_posts_total") == since("今日张店新浪微博", "posts") >= 4500
+    assert value(report, f"{weibo}_followers") == at_year_end("今日张店新浪微博", "followers")
+    assert value(report, f"{weibo}_followers") > 50_000
+    assert value(report, f"{mobile}_issues_total") == since("张店手机报", "issues") >= 670
+    assert value(report, f"{mobile}_subscribers") == 41_000
+    assert value(report, f"{bulletin}_issues") == year_sum("张店通讯", "issues") == 94
+    assert value(report, f"{bulletin}_copies") == year_sum("张店通讯", "copies") == 9_400_000
+    assert value(report, f"{sms}_messages_sent") == year_sum("安全生产短信平台", "messages_sent")
+    assert value(report, f"{sms}_messages_sent") == 2982
+    assert "年底粉丝" in report.section("5").text
 
 
 # --------------------------------------------------------------------------- supervision, members

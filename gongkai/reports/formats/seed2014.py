@@ -26,7 +26,13 @@ from gongkai.reports import formats
 from gongkai.reports.content import Cell, Figure, ReportContent, Section, Table
 from gongkai.reports.formats.base import Fact, Subject
 from gongkai.reports.formats.common import figure_cell, label_cell, number_text, section_title
-from gongkai.reports.formats.seed_figures import Names, gather
+from gongkai.reports.formats.seed_figures import (
+    CHANNEL_METRICS,
+    ChannelLine,
+    Names,
+    channel_clause,
+    gather,
+)
 
 TITLES: tuple[str, ...] = (
     "概述",
@@ -45,6 +51,7 @@ SECTIONS: tuple[tuple[str, str], ...] = tuple(
     (str(n), section_title(n, text)) for n, text in enumerate(TITLES, 1)
 )
 MAX_PROGRAMMES = 9  # hotline programmes a draft lists, one numbered line each
+MAX_CHANNELS = 9  # channels (microblog, mobile bulletin …) a draft lists, one line each
 NUMBER_GROUP = r"(\d+(?:\.\d+)?)"
 ANY_NUMBER = r"\d+(?:\.\d+)?"
 ANY_TEXT = r"[^\n]*?"
@@ -91,6 +98,31 @@ def _programme_phrase(n: int) -> Phrase:
         f"在节目中当场答复{{{p}_answered}}个，节目结束后转有关单位调查办理{{{p}_follow_ups}}件。",
         line=True,
     )
+
+
+def _channel_phrases(n: int) -> dict[str, Phrase]:
+    """Channel ``n``'s line quotes each metric in the year and, for counts, since opening."""
+    phrases = {}
+    for code, (_label, unit) in CHANNEL_METRICS.items():
+        for total in (False, True):
+            key = f"channel_{n}_{code}" + ("_total" if total else "")
+            phrases[f"5.{key}"] = Phrase(
+                "5", f"{n}.{{_any}}{channel_clause(code, total=total)}{{{key}}}{unit}", line=True
+            )
+    return phrases
+
+
+def _channel_line(n: int, line: ChannelLine, figures: Mapping[str, Figure]) -> str:
+    clauses = []
+    for code in line.in_year:
+        unit = CHANNEL_METRICS[code][1]
+        clauses.append(
+            channel_clause(code) + number_text(figures[f"{line.prefix}_{code}"].value) + unit
+        )
+        if code in line.totals:
+            value = figures[f"{line.prefix}_{code}_total"].value
+            clauses.append(channel_clause(code, total=True) + number_text(value) + unit)
+    return f"{n}.“{line.name}”：" + "，".join(clauses) + "。"
 
 
 PHRASES: dict[str, Phrase] = {
@@ -145,6 +177,11 @@ PHRASES: dict[str, Phrase] = {
         "提供档案查阅利用{archive_files_consulted}卷次，档案资料复印{archive_pages_copied}页，"
         "出具档案证明{archive_certificates_issued}份",
     ),
+    **{
+        key: phrase
+        for n in range(1, MAX_CHANNELS + 1)
+        for key, phrase in _channel_phrases(n).items()
+    },
     # 六、依申请公开
     "6.received": Phrase("6", "共受理政府信息公开申请{requests_received}件"),
     "6.online": Phrase("6", "网上申请{requests_online}件，占{requests_online_share}%"),
@@ -383,6 +420,18 @@ def _drafts(subject: Subject, figures: Mapping[str, Figure], names: Names) -> di
         public.append(f"{_join(names.archives)}" + _sentence(say("5.archive")))
     else:
         public.append("政府门户网站是主动公开政府信息的第一平台。")
+    if names.channels:
+        public.append(
+            "\n".join(
+                [
+                    "门户网站之外，还通过以下渠道发布政府信息：",
+                    *(
+                        _channel_line(n, line, figures)
+                        for n, line in enumerate(names.channels[:MAX_CHANNELS], 1)
+                    ),
+                ]
+            )
+        )
     drafts["5"] = "\n\n".join(public)
 
     applications = [say("6.received"), "其中" + say("6.online"), say("6.letter")]

@@ -45,7 +45,7 @@ from gongkai.catalogue.selectors import public as catalogue_selectors
 from gongkai.info_requests import selectors as request_selectors
 from gongkai.info_requests.models import InfoRequest, Remedy
 from gongkai.interaction.channels import selectors as channel_selectors
-from gongkai.interaction.channels.models import ServicePoint
+from gongkai.interaction.channels.models import LEVEL_METRICS, ServicePoint
 from gongkai.interaction.letters import selectors as letter_selectors
 from gongkai.interaction.letters import statistics as letter_statistics
 from gongkai.reports.content import Figure, Ref
@@ -66,6 +66,27 @@ TOWN_KINDS = frozenset({Agency.Kind.TOWN, Agency.Kind.SUBDISTRICT})
 DISCLOSED_KINDS = frozenset({"document", "interpretation"})  # catalogue Document.Kind values
 LICENSING = "行政许可"  # the power list's power_type for licensing items
 LITIGATION_KINDS = frozenset({Remedy.Kind.LITIGATION, Remedy.Kind.LITIGATION_AFTER})
+# What each channel metric is called in the report and its unit (content, not interface).
+CHANNEL_METRICS: dict[str, tuple[str, str]] = {
+    "posts": ("发布信息", "条次"),
+    "messages_received": ("收到网民留言", "条次"),
+    "messages_answered": ("回复网民留言", "条次"),
+    "issues": ("编发", "期"),
+    "copies": ("印刷发行", "份"),
+    "messages_sent": ("发送短信", "条"),
+    "followers": ("粉丝", "人"),
+    "subscribers": ("订阅用户", "户"),
+}
+
+
+def channel_clause(code: str, *, total: bool = False) -> str:
+    """The words before a channel figure: ``本年发布信息``, ``年底粉丝``, ``开通以来累计编发``."""
+    label = CHANNEL_METRICS[code][0]
+    if total:
+        return f"开通以来累计{label}"
+    return ("年底" if code in LEVEL_METRICS else "本年") + label
+
+
 SERVICE_FIGURES = (
     ("visitors", "接待查阅群众", "人次"),
     ("phone_consultations", "接待电话咨询", "人次"),
@@ -358,12 +379,60 @@ class Programme:
     name: str
 
 
+@dataclass(frozen=True)
+class ChannelLine:
+    """A channel reported in the year, in order: its figures' key prefix, its name and the
+    metrics it has figures for — in the year (``in_year``), since it opened (``totals``)."""
+
+    prefix: str  # "channel_1", "channel_2" …
+    name: str
+    in_year: tuple[str, ...]
+    totals: tuple[str, ...]
+
+
+def channel_figures(summary: channel_selectors.YearSummary) -> tuple[Figures, list[ChannelLine]]:
+    """The channels' figures of the year (decision 0016): a count added up over the year, a
+    level (followers, subscribers) at the year's end, and a count's total since the channel
+    opened where every month since is covered."""
+    figures: Figures = {}
+    lines: list[ChannelLine] = []
+    ordered = sorted(summary.channels, key=lambda row: (row.channel.sort_order, row.channel.pk))
+    for n, row in enumerate(ordered, 1):
+        prefix, name = f"channel_{n}", row.channel.name
+        refs = (Ref("channel", str(row.channel.pk)),)
+        in_year: list[str] = []
+        totals: list[str] = []
+        for metric in row.figures:
+            code = metric.metric.value
+            if code not in CHANNEL_METRICS or metric.in_year is None:
+                continue
+            unit = CHANNEL_METRICS[code][1]
+            _figure(
+                figures, f"{prefix}_{code}", name + channel_clause(code), metric.in_year, unit, refs
+            )
+            in_year.append(code)
+            if metric.since_opening is not None:
+                _figure(
+                    figures,
+                    f"{prefix}_{code}_total",
+                    name + channel_clause(code, total=True),
+                    metric.since_opening,
+                    unit,
+                    refs,
+                )
+                totals.append(code)
+        if in_year:
+            lines.append(ChannelLine(prefix, name, tuple(in_year), tuple(totals)))
+    return figures, lines
+
+
 def interaction_figures(
     subject: Subject,
-) -> tuple[Figures, list[Programme], list[str], list[str]]:
+) -> tuple[Figures, list[Programme], list[str], list[str], list[ChannelLine]]:
     """Section 三 and 五: the portal's letters and their reply rate, the hotline programmes
-    (each, and in all), the archive's services. Returns the figures, the programmes in order,
-    the names of the archive's service points and of the letter types written to online."""
+    (each, and in all), the archive's services, the channels. Returns the figures, the
+    programmes in order, the names of the archive's service points and of the letter types
+    written to online, and the channels in order."""
     scope = subject.scope
     figures: Figures = {}
     facts = letter_statistics.load_facts(scope.start, scope.end, as_of=scope.end)
@@ -466,7 +535,9 @@ def interaction_figures(
         _figure(figures, f"archive_{name}", f"档案馆{label}", value, unit, point_refs)
     type_ids = {fact.type_id for fact in online}
     types = [t.name for t in letter_selectors.active_letter_types() if t.pk in type_ids]
-    return figures, programmes, [row.point.name for row in archives], types
+    channels, lines = channel_figures(summary)
+    figures.update(channels)
+    return figures, programmes, [row.point.name for row in archives], types, lines
 
 
 # --------------------------------------------------------------------------- supervision
@@ -669,6 +740,7 @@ class Names:
     office: Agency | None  # who compiles the report: the general office, or the agency itself
     programmes: list[Programme]
     archives: list[str]
+    channels: list[ChannelLine]
     letter_types: list[str]
     plan_title: str
     institutions_joined: list[str]
@@ -697,7 +769,7 @@ def gather(subject: Subject) -> Gathered:
     figures: Figures = {}
     figures.update(membership_figures(subject))
     figures.update(catalogue_figures(subject))
-    interaction, programmes, archives, types = interaction_figures(subject)
+    interaction, programmes, archives, types, channels = interaction_figures(subject)
     figures.update(interaction)
     tasks, plan_title = task_figures(subject)
     figures.update(tasks)
@@ -706,6 +778,7 @@ def gather(subject: Subject) -> Gathered:
         office=compiler(subject),
         programmes=programmes,
         archives=archives,
+        channels=channels,
         letter_types=types,
         plan_title=plan_title,
         institutions_joined=joined_names(subject) if subject.is_government else [],
