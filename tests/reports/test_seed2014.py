@@ -409,6 +409,28 @@ def test_reg_50_check_prose_is_quiet_on_the_drafts_and_catches_one_edited_number
     assert [(p.section, p.figure, p.found) for p in problems] == [("6", "requests_received", "16")]
 
 
+def test_check_prose_reads_the_numbered_lines_of_programmes_and_channels(report):
+    """Programmes and channels are listed one a line; an edit on one line is that line's."""
+    facts = FORMAT.facts()
+    for key, before, after, found in (
+        ("3", "全年播出7期", "全年播出8期", "8"),
+        ("5", "本年编发94期", "本年编发95期", "95"),
+        ("5", "本年发送短信2982条", "本年发送短信2892条", "2892"),
+    ):
+        section = report.section(key)
+        assert section.text.count(before) == 1
+        edited = section.text.replace(before, after)
+        sections = tuple(replace(s, text=edited) if s.key == key else s for s in report.sections)
+        problems = check_prose(replace(report, sections=sections), facts)
+        assert [(p.section, p.found) for p in problems] == [(key, found)]
+
+
+def test_every_fact_captures_one_number():
+    for fact in FORMAT.facts():
+        assert re.compile(fact.pattern).groups == 1, fact
+        assert fact.section in {key for key, _ in FORMAT.sections()}
+
+
 def test_every_figure_a_draft_quotes_has_a_fact(report):
     """Each number in the drafts is matched by some fact's pattern (no unchecked number)."""
     facts = FORMAT.facts()
@@ -486,6 +508,17 @@ def test_reg_50_an_agencys_own_report_counts_only_its_records(loaded):
     assert health.name in content.preamble and health.phone in content.preamble
     assert check_prose(content, FORMAT.facts()) == []
     assert content.title == "张店区卫生局2014年政府信息公开工作年度报告"
+
+
+def test_a_year_without_records_says_so_rather_than_quoting_empty_rates(loaded):
+    government = Agency.objects.get(kind=Agency.Kind.GOVERNMENT)
+    subject = Subject(scope=government_scope(2020), agency_name=government.name)
+    content = FORMAT.build(subject, {})
+    assert content.figures["requests_received"].value == 0
+    assert "未收到政府信息公开申请" in content.section("6").text
+    assert "%" not in content.section("6").text and "率0%" not in content.section("1").text
+    assert "未经网上渠道收到群众来信" in content.section("3").text
+    assert check_prose(content, FORMAT.facts()) == []
 
 
 def test_prose_given_by_the_office_replaces_the_draft(loaded, report):

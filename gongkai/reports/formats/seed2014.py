@@ -196,7 +196,7 @@ PHRASES: dict[str, Phrase] = {
         "6", "截至年底已作出答复{requests_answered}件，答复率{requests_answered_share}%"
     ),
     # 七、收费及减免
-    "7.fees": Phrase("7", "全年收取信息公开处理费{fees_collected}元，减免收费{fee_waivers}件"),
+    "7.fees": Phrase("7", "收取信息公开处理费{fees_collected}元，减免收费{fee_waivers}件"),
     # 八、复议和诉讼
     "8.remedies": Phrase(
         "8", "因政府信息公开申请被申请行政复议{reconsiderations}件、被提起行政诉讼{lawsuits}件"
@@ -207,6 +207,11 @@ PHRASES: dict[str, Phrase] = {
         "10",
         "成员单位中的事业单位年初{institutions_start}个、年底{institutions_end}个，"
         "占成员单位总数的比例由{institution_share_start}%变为{institution_share_end}%",
+    ),
+    "10.same": Phrase(
+        "10",
+        "成员单位中的事业单位年初{institutions_start}个、年底{institutions_end}个，"
+        "占成员单位总数的比例保持在{institution_share_end}%",
     ),
     "10.own": Phrase(
         "10", "本单位所属事业单位中，列为政府信息公开成员单位的有{own_institutions}个"
@@ -334,16 +339,30 @@ def _drafts(subject: Subject, figures: Mapping[str, Figure], names: Names) -> di
             f"{year}年，{subject.agency_name}依照《中华人民共和国政府信息公开条例》和省、市有关规定，"
             "以政府门户网站为主要平台推进主动公开，依法办理公开申请，拓展政民互动渠道，"
             "政府信息公开工作有序开展。",
-            f"全年{who}" + _sentence(say("1.posts"), say("1.requests"), say("1.letters")),
+            f"一年来，{who}"
+            + _sentence(
+                say("1.posts"),
+                say("1.requests") if value("requests_received") else "未收到政府信息公开申请",
+                say("1.letters") if value("letters_online") else "",
+            ),
         ]
     )
 
     if government:
         organisation = (
-            f"{office_name}作为全区政府信息公开工作主管机构，负责推进、指导、协调和监督全区的政府信息公开工作。"
-            f"截至{year}年12月31日，"
+            f"{office_name}作为全区政府信息公开工作主管机构，负责推进、指导、协调和监督全区的政府信息公开工作"
+            + (
+                f"，由{names.office.leader_title}分管。"
+                if names.office is not None and names.office.leader_title
+                else "。"
+            )
+            + f"截至{year}年12月31日，"
             + _sentence(say("2.members"), say("2.staffed"))
-            + _sentence(say("2.changes"))
+            + (
+                _sentence(say("2.changes"))
+                if value("members_joined") or value("members_left")
+                else "年内成员单位没有变化。"
+            )
         )
     else:
         office = names.office
@@ -383,7 +402,9 @@ def _drafts(subject: Subject, figures: Mapping[str, Figure], names: Names) -> di
         part
         for part in [
             _sentence(say("3.interpretations")) if value("interpretations") else "",
-            letters + _sentence(say("3.letters")),
+            letters + _sentence(say("3.letters"))
+            if value("letters_online")
+            else "全年未经网上渠道收到群众来信。",
             "\n".join(line for line in hotline if line),
         ]
         if part
@@ -406,8 +427,7 @@ def _drafts(subject: Subject, figures: Mapping[str, Figure], names: Names) -> di
 
     public = [
         "（一）主动公开政府信息情况",
-        f"{year}年，{who}"
-        + _sentence(say("5.posts"), say("5.visits") if "visits" in figures else ""),
+        f"{year}年，{who}" + _sentence(say("5.posts"), say("5.visits") if value("visits") else ""),
     ]
     if value("power_licensing") or value("power_other"):
         public.append(
@@ -434,17 +454,20 @@ def _drafts(subject: Subject, figures: Mapping[str, Figure], names: Names) -> di
         )
     drafts["5"] = "\n\n".join(public)
 
-    applications = [say("6.received"), "其中" + say("6.online"), say("6.letter")]
-    if value("requests_other_channel"):
-        applications.append(say("6.other_channel"))
-    paragraph = "；".join(applications[1:])
-    paragraph = f"{year}年，{who}{applications[0]}，{paragraph}。"
-    if government and value("requests_received"):
-        bodies = [say("6.district"), say("6.town")]
-        if value("requests_other_body"):
-            bodies.append(say("6.other_body"))
-        paragraph += "按受理机关分，" + _sentence(*bodies)
-    paragraph += _sentence(say("6.answered"))
+    if not value("requests_received"):
+        paragraph = f"{year}年，{who}未收到政府信息公开申请。"
+    else:
+        applications = [say("6.received"), "其中" + say("6.online"), say("6.letter")]
+        if value("requests_other_channel"):
+            applications.append(say("6.other_channel"))
+        paragraph = "；".join(applications[1:])
+        paragraph = f"{year}年，{who}{applications[0]}，{paragraph}。"
+        if government and value("requests_received"):
+            bodies = [say("6.district"), say("6.town")]
+            if value("requests_other_body"):
+                bodies.append(say("6.other_body"))
+            paragraph += "按受理机关分，" + _sentence(*bodies)
+        paragraph += _sentence(say("6.answered"))
     drafts["6"] = paragraph
 
     if value("fee_waivers") or figures["fees_collected"].value:
@@ -464,7 +487,8 @@ def _drafts(subject: Subject, figures: Mapping[str, Figure], names: Names) -> di
         joined = ""
         if value("institutions_joined"):
             joined = f"{year}年，{_join(names.institutions_joined)}" + say("10.joined") + "。"
-        drafts["10"] = joined + _sentence(say("10.share"))
+        same = figures["institution_share_start"].value == figures["institution_share_end"].value
+        drafts["10"] = joined + _sentence(say("10.same" if same else "10.share"))
     else:
         drafts["10"] = _sentence(say("10.own"))
 
