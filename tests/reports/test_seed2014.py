@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import re
 from dataclasses import replace
 from decimal import Decimal
@@ -42,7 +43,8 @@ from gongkai.supervision.plans.models import KeyTask, TaskCategory
 
 pytestmark = pytest.mark.django_db
 
-SEED = Path("/work/shared/seed/000_b1ee1ac7de62f1a1.txt")
+# The seed (the district's own 2014 report) is kept beside the project, not in it.
+SEED = Path(os.environ.get("GONGKAI_SEED_TEXT", "/work/shared/seed/000_b1ee1ac7de62f1a1.txt"))
 YEAR = 2014
 START, END = datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31)
 FORMAT = seed2014.SEED_FORMAT
@@ -66,6 +68,13 @@ def loaded(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> str:
+    if not SEED.exists():
+        pytest.skip(f"the seed's text is not at {SEED} (set GONGKAI_SEED_TEXT)")
+    return SEED.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +114,6 @@ def test_registered_once_under_its_key():
 
 
 def test_reg_49_the_sections_are_the_seeds_in_order(report):
-    titles = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()]
-    seed_titles = [t for t in titles if re.match(r"^[一二三四五六七八九十]+、", t)]
     assert [s.title for s in report.sections] == [
         "一、概述",
         "二、政府信息公开的组织领导和制度建设情况",
@@ -120,7 +127,6 @@ def test_reg_49_the_sections_are_the_seeds_in_order(report):
         "十、所属事业单位信息公开推进情况",
         "十一、工作中存在的主要问题及改进措施",
     ]
-    assert [s.title for s in report.sections] == seed_titles
     assert [s.key for s in report.sections] == [str(n) for n in range(1, 12)]
     assert report.title == "张店区人民政府2014年政府信息公开工作年度报告"
     assert all(s.text for s in report.sections)
@@ -455,9 +461,14 @@ def test_every_figure_a_draft_quotes_has_a_fact(report):
             )
 
 
-def test_the_drafts_are_not_the_seeds_sentences(report):
-    seed = SEED.read_text(encoding="utf-8")
-    seed_flat = re.sub(r"\s+", "", seed)
+def test_the_sections_are_those_the_seed_prints(report, seed_text):
+    lines = [line.strip() for line in seed_text.splitlines()]
+    seed_titles = [t for t in lines if re.match(r"^[一二三四五六七八九十]+、", t)]
+    assert [s.title for s in report.sections] == seed_titles
+
+
+def test_the_drafts_are_not_the_seeds_sentences(report, seed_text):
+    seed_flat = re.sub(r"\s+", "", seed_text)
     texts = [report.preamble, *(s.text for s in report.sections)]
     for text in texts:
         for sentence in re.split(r"[。；！？\n]", text):
