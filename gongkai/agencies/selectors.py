@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, TypedDict
 
@@ -118,3 +119,9 @@ def the_government() -> Agency | None:
     """The people's government (区人民政府) the platform serves: the one agency of that kind
     (the first by display order if, unusually, there are several)."""
     return Agency.objects.filter(kind=Agency.Kind.GOVERNMENT).order_by("sort_order", "pk").first()
+
+
+def agencies_in(agency_ids: Iterable[int]) -> QuerySet[Agency]:
+    """The agencies ``agency_ids`` in display order (for a report's scope: their kinds,
+    names and contacts)."""
+    return Agency.objects.filter(pk__in=list(agency_ids)).order_by("sort_order", "id")

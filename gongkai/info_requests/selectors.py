@@ -168,3 +168,32 @@ def remedies_during(
         .filter(Q(decided_on__isnull=True) | Q(decided_on__gte=start))
         .order_by("filed_on", "id")
     )
+
+
+def requests_received_between(
+    start: datetime.date, end: datetime.date, *, agency_ids: Iterable[int]
+) -> QuerySet[InfoRequest]:
+    """Applications to the agencies ``agency_ids`` received from ``start`` to ``end`` (both
+    included): the applications a year's report counts as received, by the agency asked."""
+    return InfoRequest.objects.filter(
+        agency_id__in=list(agency_ids), received_on__gte=start, received_on__lte=end
+    )
+
+
+def fee_waivers(year: int, *, agency_ids: Iterable[int] | None = None) -> QuerySet[FeeNotice]:
+    """Fee notices waived (减免) in ``year``, by the day the waiver was settled; of the
+    handling agencies ``agency_ids`` when given (as :func:`fees_collected` counts them)."""
+    rows = FeeNotice.objects.filter(settlement=FeeNotice.Settlement.WAIVED, settled_on__year=year)
+    if agency_ids is not None:
+        rows = rows.filter(request__handling_agency_id__in=list(agency_ids))
+    return rows
+
+
+def remedies_filed_between(
+    start: datetime.date, end: datetime.date, *, agency_ids: Iterable[int]
+) -> QuerySet[Remedy]:
+    """Reconsiderations and lawsuits about the agencies' applications filed from ``start`` to
+    ``end`` (both included): those brought in a year, whatever became of them later."""
+    return Remedy.objects.filter(
+        request__agency_id__in=list(agency_ids), filed_on__gte=start, filed_on__lte=end
+    ).order_by("filed_on", "id")

@@ -10,6 +10,7 @@ each, so a page costs the same number of queries whatever its number of rows.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -412,3 +413,28 @@ def published_or_withdrawn_records(code: str, *, agency_ids: Iterable[int]) -> Q
         state__in=(ListRecord.State.PUBLISHED, ListRecord.State.WITHDRAWN),
         published_at__isnull=False,
     ).order_by("id")
+
+
+# --- Annual report -------------------------------------------------------------------------
+
+
+def records_public_between(
+    code: str,
+    start: datetime.date | None,
+    end: datetime.date,
+    *,
+    agency_ids: Iterable[int],
+) -> QuerySet[ListRecord]:
+    """Records of the list type ``code`` of the agencies ``agency_ids`` first published from
+    ``start`` (or ever, when None) to ``end`` (local dates, both included) and still public at
+    the end of ``end`` — published, or withdrawn only after that day: a year's report counts
+    the power list standing on 31 December, and the procurement notices of the year."""
+    rows = ListRecord.objects.filter(
+        published_at__date__lte=end,
+    ).filter(
+        Q(state=ListRecord.State.PUBLISHED)
+        | Q(state=ListRecord.State.WITHDRAWN, withdrawn_at__date__gt=end)
+    )
+    if start is not None:
+        rows = rows.filter(published_at__date__gte=start)
+    return rows.order_by("published_at", "id")

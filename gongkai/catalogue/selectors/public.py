@@ -858,3 +858,20 @@ def annual_report_classification() -> AnnualReportClassification:
         genre=Genre.objects.filter(code=ANNUAL_REPORT_GENRE_CODE).first(),
         columns=tuple(Column.objects.filter(slug=ANNUAL_REPORT_COLUMN)),
     )
+
+
+# --------------------------------------------------------------------------- annual report
+
+
+def documents_published_between(
+    start: datetime.date, end: datetime.date, *, agency_ids: Iterable[int]
+) -> QuerySet[Document]:
+    """Public documents of the agencies ``agency_ids`` first published from ``start`` to
+    ``end`` (both included, by the local date of publication), without annotations: what a
+    year's report counts as posted (every kind) and as disclosed (documents and
+    interpretations, the 政府信息公开 columns)."""
+    return _public_filter().filter(
+        agency_id__in=list(agency_ids),
+        published_at__date__gte=start,
+        published_at__date__lte=end,
+    )

@@ -350,3 +350,12 @@ def public_chart_data(overview: PlanOverview) -> dict[str, Any]:
         if counts.get(state)
     ]
     return data
+
+
+# --- the annual report -----------------------------------------------------------------------
+
+
+def plan_of_year(year: int) -> WorkPlan | None:
+    """The key-task plan of ``year``, published or not: the government's annual report
+    counts its categories and tasks (the seed's 9 categories and 42 tasks)."""
+    return WorkPlan.objects.filter(year=year).select_related("agency").first()
