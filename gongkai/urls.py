@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("workbench/plans/", include("gongkai.supervision.plans.urls_staff")),
     path("workbench/monthly/", include("gongkai.supervision.monthly.urls_staff")),
     path("workbench/assessment/", include("gongkai.supervision.assessment.urls_staff")),
+    path("workbench/statistics/", include("gongkai.reports.statistics.urls_staff")),
     path("workbench/", include("gongkai.workbench.urls")),
     path("key-tasks/", include("gongkai.supervision.plans.urls")),
     path("performance/", include("gongkai.supervision.monthly.urls")),

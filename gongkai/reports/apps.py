@@ -9,3 +9,8 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = _("annual reports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from gongkai.reports.statistics import shells
+
+        shells.register()
