@@ -301,7 +301,13 @@ def _int(value: str | None) -> int | None:
 def _trends(request: HttpRequest) -> tuple[StatisticsFilterForm, selectors.Trends]:
     this_year = timezone.localdate().year
     years = list(range(this_year, this_year - 10, -1))
-    agencies = agencies_visible_to(request.user).order_by("sort_order", "id")
+    # Agencies that ever joined the disclosure system (a body that never did has no records).
+    agencies = (
+        agencies_visible_to(request.user)
+        .filter(membership_changes__isnull=False)
+        .distinct()
+        .order_by("sort_order", "id")
+    )
     filters = StatisticsFilterForm(
         request.GET or None, years=years, agencies=agencies, initial={"year": this_year}
     )

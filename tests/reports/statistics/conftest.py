@@ -77,3 +77,8 @@ def march_records(dept, other_dept, publish_document, interpret, application, le
     letter(D(2025, 3, 11), handling=dept, replied=D(2025, 3, 14))
     letter(D(2025, 3, 12), handling=other_dept)
     return policy
+
+
+def join_agency(agency):
+    """``agency`` joined the disclosure system on 1 January 2020."""
+    return monthly.join(agency)
