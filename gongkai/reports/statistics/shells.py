@@ -57,6 +57,9 @@ def statistics_items(user: User, agency: Agency | None) -> Iterator[QueueItem]:
 
 
 def register() -> None:
+    from gongkai.reports.statistics import admin
+
+    admin.register()
     register_nav_entry(
         "statistics",
         gettext_lazy("Statistics submissions"),

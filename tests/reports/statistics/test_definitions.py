@@ -145,3 +145,21 @@ def test_the_last_ended_period():
 def test_a_key_that_names_no_period_is_refused(kind, key):
     with pytest.raises(PeriodError):
         period_from_key(kind, key)
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_field_the_platform_cannot_compute():
+    from gongkai.reports.statistics.admin import StatisticsFieldForm, StatisticsFormForm
+
+    form = StatisticsForm.objects.get(code="disclosure-monthly")
+    base = {"key": "extra", "label": "额外", "kind": "integer", "order": 9, "required": True}
+    bad = StatisticsFieldForm(data={**base, "form": form.pk, "source": "unicorns"})
+    assert not bad.is_valid()
+    assert any("unicorns" in error for error in bad.non_field_errors())
+    good = StatisticsFieldForm(data={**base, "form": form.pk, "source": "letters_received"})
+    assert good.is_valid(), good.errors
+    definition = StatisticsFormForm(
+        data={"code": "new-form", "title": "新报表", "period": "monthly", "due_day": 40,
+              "remind_days": 3, "all_members": True, "agency_kinds": "[]", "active": True}
+    )  # fmt: skip
+    assert not definition.is_valid()
