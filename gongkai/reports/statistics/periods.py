@@ -37,17 +37,6 @@ class Period:
     start: datetime.date
     end: datetime.date
 
-    def label(self) -> str:
-        """The period as staff read it (年、季度、月 in Chinese; digits either way)."""
-        if self.kind == MONTHLY:
-            return _("%(year)d-%(month)02d") % {"year": self.start.year, "month": self.start.month}
-        if self.kind == QUARTERLY:
-            return _("%(year)d, quarter %(quarter)d") % {
-                "year": self.start.year,
-                "quarter": (self.start.month - 1) // 3 + 1,
-            }
-        return _("%(year)d") % {"year": self.start.year}
-
     def due_on(self, due_day: int) -> datetime.date:
         following = self.end + datetime.timedelta(days=1)
         last = calendar.monthrange(following.year, following.month)[1]

@@ -346,3 +346,23 @@ def test_a_non_member_body_is_not_listed(english, office, march_records, agency_
     english.force_login(office)
     data = english.get(reverse("statistics_staff:trends"), {"year": "2025"}).context["data"]
     assert outsider.pk not in data.by_agency
+
+
+def test_the_lists_do_not_query_per_row(
+    english, test_form, office, government, dept, other_dept, agency_factory,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    for number in range(6):
+        join_agency(agency_factory(name=f"测试区第{number}街道"))
+    from gongkai.reports.statistics import jobs
+
+    jobs.open_period_submissions(now=moment(D(2025, 4, 2)))
+    assert StatisticsSubmission.objects.count() == 9
+    english.force_login(office)
+    for name, params in [
+        ("statistics_staff:index", {}),
+        ("statistics_staff:queue", {}),
+        ("statistics_staff:overview", {"form": test_form.code, "period": "2025-03"}),
+    ]:
+        with django_assert_max_num_queries(15):
+            assert english.get(reverse(name), params).status_code == 200
