@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("workbench/monthly/", include("gongkai.supervision.monthly.urls_staff")),
     path("workbench/assessment/", include("gongkai.supervision.assessment.urls_staff")),
     path("workbench/reports/", include("gongkai.reports.annual.urls_staff")),
+    path("workbench/statistics/", include("gongkai.reports.statistics.urls_staff")),
     path("workbench/", include("gongkai.workbench.urls")),
     path("key-tasks/", include("gongkai.supervision.plans.urls")),
     path("performance/", include("gongkai.supervision.monthly.urls")),

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from typing import TextIO
 
 from gongkai.reports.annual import demo as annual_demo
+from gongkai.reports.statistics import demo as statistics_demo
 
-PART_LOADERS: list[Callable[[TextIO], None]] = [annual_demo.load]
+PART_LOADERS: list[Callable[[TextIO], None]] = [annual_demo.load, statistics_demo.load]
 
 
 def load(stdout: TextIO) -> None:

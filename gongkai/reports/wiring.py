@@ -6,5 +6,7 @@ from __future__ import annotations
 
 def connect() -> None:
     from gongkai.reports.annual import shells as annual
+    from gongkai.reports.statistics import shells as statistics
 
     annual.register()
+    statistics.register()

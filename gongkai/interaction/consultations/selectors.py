@@ -11,8 +11,8 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DateField, F, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -196,3 +196,28 @@ def feedback_to_write(
         .filter(Q(state=State.CLOSED) | Q(state=State.OPEN, closes_on__lt=today))
         .order_by("closes_on", "pk")
     )
+
+
+# --------------------------------------------------------------------------- statistics (统计报送)
+
+
+def consultations_published_counts(
+    start: datetime.date, end: datetime.date, *, agency_ids: list[int] | None = None
+) -> dict[tuple[int, datetime.date], int]:
+    """Public consultations on drafts (建议征集) published from ``start`` to ``end`` inclusive
+    (local days), counted per agency and month of publication, in one query."""
+    zone = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
+    before = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    rows = Consultation.objects.filter(published_at__gte=since, published_at__lt=before)
+    if agency_ids is not None:
+        rows = rows.filter(agency_id__in=list(agency_ids))
+    counted = (
+        rows.order_by()
+        .annotate(stat_month=TruncMonth("published_at", output_field=DateField()))
+        .values("agency_id", "stat_month")
+        .annotate(stat_count=Count("pk"))
+    )
+    return {(row["agency_id"], row["stat_month"]): row["stat_count"] for row in counted}

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.db.models import Avg, Count, DateField, F, Max, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
 
 from gongkai.interaction.letters.models import Letter, LetterEvent, LetterType, PublishedLetter
 from gongkai.interaction.letters.permissions import letters_visible_to
@@ -274,3 +275,73 @@ def letter_figures_of_year(year: int, *, agency_ids: Iterable[int] | None = None
     facts = load_facts(start, end, as_of=end)
     chosen: AgencyFilter = ALL if agency_ids is None else frozenset(agency_ids)
     return statistics_figures(facts, start=start, end=end, as_of=end, agency=chosen)
+# --------------------------------------------------------------------------- statistics (统计报送)
+
+# (agency id, first day of a month) -> how many: the shape of the statistics' counts.
+MonthlyCounts = dict[tuple[int, datetime.date], int]
+
+
+def _letter_owner() -> Coalesce:
+    """The agency a letter counts for: its handling agency, else the agency the writer
+    addressed (a letter with neither is nobody's yet and is not counted)."""
+    return Coalesce("handling_agency_id", "agency_id")
+
+
+def _letter_counts(rows: QuerySet[Letter], date_field: str) -> MonthlyCounts:
+    counted = (
+        rows.order_by()
+        .annotate(stat_owner=_letter_owner())
+        .exclude(stat_owner=None)
+        .annotate(stat_month=TruncMonth(date_field, output_field=DateField()))
+        .values("stat_owner", "stat_month")
+        .annotate(stat_count=Count("pk", distinct=True))
+    )
+    return {(row["stat_owner"], row["stat_month"]): row["stat_count"] for row in counted}
+
+
+def _for_agencies(rows: QuerySet[Letter], agency_ids: Any) -> QuerySet[Letter]:
+    if agency_ids is None:
+        return rows
+    ids = list(agency_ids)
+    return rows.annotate(stat_owner=_letter_owner()).filter(stat_owner__in=ids)
+
+
+def letters_received_counts(
+    start: datetime.date, end: datetime.date, *, agency_ids: Any = None
+) -> MonthlyCounts:
+    """Letters received from ``start`` to ``end`` inclusive (receipt date), not refused
+    (不予受理), counted per agency and month."""
+    rows = Letter.objects.filter(received_on__gte=start, received_on__lte=end).exclude(
+        state=State.REJECTED
+    )
+    return _letter_counts(_for_agencies(rows, agency_ids), "received_on")
+
+
+def letters_replied_counts(
+    start: datetime.date, end: datetime.date, *, agency_ids: Any = None
+) -> MonthlyCounts:
+    """Letters replied from ``start`` to ``end`` inclusive (reply date), per agency and month."""
+    rows = Letter.objects.filter(replied_on__gte=start, replied_on__lte=end)
+    return _letter_counts(_for_agencies(rows, agency_ids), "replied_on")
+
+
+def letters_overdue_counts(
+    start: datetime.date, end: datetime.date, *, agency_ids: Any = None
+) -> MonthlyCounts:
+    """Letters that became overdue (their ``overdue`` event) from ``start`` to ``end``, each
+    counted once per agency and month in which the limit was passed."""
+    events = LetterEvent.objects.filter(code=LetterEvent.Code.OVERDUE, on__gte=start, on__lte=end)
+    rows = Letter.objects.filter(pk__in=events.values("letter_id"))
+    rows = _for_agencies(rows, agency_ids)
+    counted = (
+        events.filter(letter__in=rows)
+        .order_by()
+        .annotate(
+            stat_owner=Coalesce("letter__handling_agency_id", "letter__agency_id"),
+            stat_month=TruncMonth("on", output_field=DateField()),
+        )
+        .exclude(stat_owner=None)
+        .values("stat_owner", "stat_month")
+        .annotate(stat_count=Count("letter_id", distinct=True))
+    )
+    return {(row["stat_owner"], row["stat_month"]): row["stat_count"] for row in counted}
