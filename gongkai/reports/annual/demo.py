@@ -70,7 +70,8 @@ def load(stdout: TextIO) -> None:
         )
         document = services.send_for_publication(report, actor=editor, now=_moment(sent_on))
         run = document.findings.order_by("-run").values_list("run", flat=True).first()
-        accepted = {finding.pk: ACCEPTED for finding in document.findings.filter(run=run)}
+        findings = document.findings.filter(run=run) if run is not None else []
+        accepted = {finding.pk: ACCEPTED for finding in findings}
         catalogue_services.approve_document(
             document, actor=reviewer, accept_reasons=accepted, now=_moment(approved_on)
         )

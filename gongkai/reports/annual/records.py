@@ -115,7 +115,14 @@ def _letters(user: UserLike, keys: list[str]) -> list[RecordRow]:
             RecordRow(
                 kind=_("letter"),
                 label=letter.number,
-                facts=" · ".join(p for p in (letter.agency.name, letter.get_state_display()) if p),
+                facts=" · ".join(
+                    p
+                    for p in (
+                        letter.agency.name if letter.agency else "",
+                        letter.get_state_display(),
+                    )
+                    if p
+                ),
                 url=reverse("letters_staff:detail", args=[letter.pk]),
             )
         )

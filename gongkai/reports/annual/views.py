@@ -322,7 +322,7 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         with translation.override(settings.LANGUAGE_CODE):
             payload = writers[kind](content)
     except RenderError as error:
-        messages.error(request, error.message)
+        messages.error(request, str(error))
         return HttpResponseRedirect(_detail_url(report))
     content_type, suffix = DOWNLOADS[kind]
     response = HttpResponse(payload, content_type=content_type)

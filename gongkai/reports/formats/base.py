@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
+from django.utils.functional import Promise
+
 from gongkai.reports.content import Figure, ProseProblem, ReportContent
 from gongkai.reports.tables import Scope
 
@@ -59,7 +61,7 @@ class Fact:
 
 class ReportFormat(Protocol):
     key: str  # "fmt2021", "fmt2019", "seed2014"
-    name: str  # translatable name, e.g. _("National format (国办公开办函〔2021〕30号)")
+    name: str | Promise  # translatable name, e.g. _("National format (国办公开办函〔2021〕30号)")
 
     def sections(self) -> tuple[tuple[str, str], ...]:
         """(key, printed title) of each section, in order."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.reports import tables as t
@@ -100,7 +101,7 @@ class Fmt2019(Fmt2021):
 
     key = "fmt2019"
     # A lazy translation, which base.ReportFormat types as str (see the report to integrate).
-    name: str = _("Trial national format (国办公开办函〔2019〕60号)")  # type: ignore[assignment]
+    name: str | Promise = _("Trial national format (国办公开办函〔2019〕60号)")
 
     def tables(self, tables: t.AnnualTables) -> dict[str, Table]:
         return {

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalogue.selectors import public as catalogue_selectors
@@ -619,7 +620,7 @@ class Fmt2021:
 
     key = "fmt2021"
     # A lazy translation, which base.ReportFormat types as str (see the report to integrate).
-    name: str = _("National format (国办公开办函〔2021〕30号)")  # type: ignore[assignment]
+    name: str | Promise = _("National format (国办公开办函〔2021〕30号)")
 
     def sections(self) -> tuple[tuple[str, str], ...]:
         return SECTIONS

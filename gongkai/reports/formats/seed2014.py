@@ -19,6 +19,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies import selectors as agency_selectors
@@ -239,7 +240,7 @@ class SeedFormat:
 
     key = "seed2014"
     # A lazy translation: ``ReportFormat.name`` is typed ``str`` but documented translatable.
-    name: str = _("The seed's 2014 structure (一、概述 … 十一、问题及改进措施)")  # type: ignore[assignment]
+    name: str | Promise = _("The seed's 2014 structure (一、概述 … 十一、问题及改进措施)")
 
     def sections(self) -> tuple[tuple[str, str], ...]:
         return SECTIONS
