@@ -430,6 +430,8 @@ def records_public_between(
     the end of ``end`` — published, or withdrawn only after that day: a year's report counts
     the power list standing on 31 December, and the procurement notices of the year."""
     rows = ListRecord.objects.filter(
+        record_type__code=code,
+        agency_id__in=list(agency_ids),
         published_at__date__lte=end,
     ).filter(
         Q(state=ListRecord.State.PUBLISHED)

@@ -33,7 +33,7 @@ def all_formats() -> list[ReportFormat]:
 
 
 def _load() -> None:
-    """Import the format modules (each registers itself) on first use."""
-    if FORMATS:
-        return
+    """Import the format modules (each registers itself); importing one module directly
+    registers only that one, so the others are imported here whatever is registered already
+    (a module is imported once: later calls cost a dictionary lookup)."""
     from gongkai.reports.formats import fmt2019, fmt2021, seed2014  # noqa: F401
