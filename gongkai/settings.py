@@ -325,7 +325,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("GONGKAI_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Axes logs every sign-in at INFO; its warnings (failures, lockouts) are enough.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Gongkai --------------------------------------------------------------------------------
