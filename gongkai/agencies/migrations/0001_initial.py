@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,106 +14,295 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=50, verbose_name='short name')),
-                ('slug', models.SlugField(help_text="Latin letters, digits and hyphens; used in the agency's web addresses.", unique=True, verbose_name='web address name')),
-                ('org_code', models.CharField(help_text='Unified social credit code (18 characters) or organisation code (9).', max_length=18, unique=True, verbose_name='organisation code')),
-                ('kind', models.CharField(choices=[('government', "people's government"), ('general_office', 'general office'), ('department', 'government department'), ('town', 'town government'), ('subdistrict', 'sub-district office'), ('public_institution', 'public institution'), ('public_enterprise', 'public enterprise')], max_length=24, verbose_name='kind')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='display order')),
-                ('functions', models.TextField(blank=True, verbose_name='functions')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('postcode', models.CharField(blank=True, max_length=6, verbose_name='postcode')),
-                ('office_hours', models.CharField(blank=True, max_length=200, verbose_name='office hours')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('fax', models.CharField(blank=True, max_length=40, verbose_name='fax')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('online_contact', models.URLField(blank=True, verbose_name='online contact')),
-                ('leader_name', models.CharField(blank=True, max_length=50, verbose_name='responsible leader')),
-                ('leader_title', models.CharField(blank=True, max_length=100, verbose_name="leader's title")),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='contact person')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name="contact person's phone")),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='agencies.agency', verbose_name='parent agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="short name"),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Latin letters, digits and hyphens; used in the agency's web addresses.",
+                        unique=True,
+                        verbose_name="web address name",
+                    ),
+                ),
+                (
+                    "org_code",
+                    models.CharField(
+                        help_text="Unified social credit code (18 characters) or organisation code (9).",
+                        max_length=18,
+                        unique=True,
+                        verbose_name="organisation code",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("government", "people's government"),
+                            ("general_office", "general office"),
+                            ("department", "government department"),
+                            ("town", "town government"),
+                            ("subdistrict", "sub-district office"),
+                            ("public_institution", "public institution"),
+                            ("public_enterprise", "public enterprise"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveIntegerField(default=0, verbose_name="display order"),
+                ),
+                ("functions", models.TextField(blank=True, verbose_name="functions")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("postcode", models.CharField(blank=True, max_length=6, verbose_name="postcode")),
+                (
+                    "office_hours",
+                    models.CharField(blank=True, max_length=200, verbose_name="office hours"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("fax", models.CharField(blank=True, max_length=40, verbose_name="fax")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("online_contact", models.URLField(blank=True, verbose_name="online contact")),
+                (
+                    "leader_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="responsible leader"),
+                ),
+                (
+                    "leader_title",
+                    models.CharField(blank=True, max_length=100, verbose_name="leader's title"),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="contact person"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="contact person's phone"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="agencies.agency",
+                        verbose_name="parent agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency',
-                'verbose_name_plural': 'agencies',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "agency",
+                "verbose_name_plural": "agencies",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MembershipChange',
+            name="MembershipChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('change', models.CharField(choices=[('joined', 'joined'), ('left', 'left')], max_length=8, verbose_name='change')),
-                ('date', models.DateField(verbose_name='date')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='membership_changes', to='agencies.agency', verbose_name='agency')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "change",
+                    models.CharField(
+                        choices=[("joined", "joined"), ("left", "left")],
+                        max_length=8,
+                        verbose_name="change",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="membership_changes",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership change',
-                'verbose_name_plural': 'membership changes',
-                'ordering': ['date', 'id'],
+                "verbose_name": "membership change",
+                "verbose_name_plural": "membership changes",
+                "ordering": ["date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SiteIdentity',
+            name="SiteIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('site_name', models.CharField(max_length=100, verbose_name='site name')),
-                ('sponsor', models.CharField(blank=True, max_length=100, verbose_name='sponsoring unit')),
-                ('organiser', models.CharField(blank=True, max_length=100, verbose_name='organising unit')),
-                ('website_code', models.CharField(blank=True, max_length=20, verbose_name='government website identifier code')),
-                ('icp_number', models.CharField(blank=True, max_length=50, verbose_name='ICP filing number')),
-                ('public_security_number', models.CharField(blank=True, max_length=50, verbose_name='public-security filing number')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('postcode', models.CharField(blank=True, max_length=6, verbose_name='postcode')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('government', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency', verbose_name='government')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("site_name", models.CharField(max_length=100, verbose_name="site name")),
+                (
+                    "sponsor",
+                    models.CharField(blank=True, max_length=100, verbose_name="sponsoring unit"),
+                ),
+                (
+                    "organiser",
+                    models.CharField(blank=True, max_length=100, verbose_name="organising unit"),
+                ),
+                (
+                    "website_code",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="government website identifier code"
+                    ),
+                ),
+                (
+                    "icp_number",
+                    models.CharField(blank=True, max_length=50, verbose_name="ICP filing number"),
+                ),
+                (
+                    "public_security_number",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="public-security filing number"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("postcode", models.CharField(blank=True, max_length=6, verbose_name="postcode")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "government",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="government",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site identity',
-                'verbose_name_plural': 'site identity',
+                "verbose_name": "site identity",
+                "verbose_name_plural": "site identity",
             },
         ),
         migrations.CreateModel(
-            name='StaffRole',
+            name="StaffRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('editor', 'editor'), ('reviewer', 'reviewer'), ('handler', 'case handler'), ('legal_reviewer', 'legal reviewer'), ('office', 'disclosure office'), ('administrator', 'administrator')], max_length=24, verbose_name='role')),
-                ('granted_at', models.DateTimeField(auto_now_add=True, verbose_name='granted at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff_roles', to='agencies.agency', verbose_name='agency')),
-                ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='granted by')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff_roles', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("editor", "editor"),
+                            ("reviewer", "reviewer"),
+                            ("handler", "case handler"),
+                            ("legal_reviewer", "legal reviewer"),
+                            ("office", "disclosure office"),
+                            ("administrator", "administrator"),
+                        ],
+                        max_length=24,
+                        verbose_name="role",
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(auto_now_add=True, verbose_name="granted at")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff_roles",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="granted by",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff_roles",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'staff role',
-                'verbose_name_plural': 'staff roles',
-                'ordering': ['agency__sort_order', 'role'],
+                "verbose_name": "staff role",
+                "verbose_name_plural": "staff roles",
+                "ordering": ["agency__sort_order", "role"],
             },
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='agency_not_own_parent'),
+            model_name="agency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True),
+                name="agency_not_own_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membershipchange',
-            constraint=models.UniqueConstraint(fields=('agency', 'date', 'change'), name='membership_change_once_a_day'),
+            model_name="membershipchange",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "date", "change"), name="membership_change_once_a_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='siteidentity',
-            constraint=models.CheckConstraint(condition=models.Q(('id', 1)), name='site_identity_single_row'),
+            model_name="siteidentity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("id", 1)), name="site_identity_single_row"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffrole',
-            constraint=models.UniqueConstraint(fields=('user', 'agency', 'role'), name='staff_role_unique'),
+            model_name="staffrole",
+            constraint=models.UniqueConstraint(
+                fields=("user", "agency", "role"), name="staff_role_unique"
+            ),
         ),
     ]

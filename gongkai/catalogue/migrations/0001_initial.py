@@ -7,371 +7,1067 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
+        ("agencies", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Genre',
+            name="Genre",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='name')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='display order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="name")),
+                (
+                    "sort_order",
+                    models.PositiveIntegerField(default=0, verbose_name="display order"),
+                ),
             ],
             options={
-                'verbose_name': 'genre',
-                'verbose_name_plural': 'genres',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "genre",
+                "verbose_name_plural": "genres",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AgencyCatalogueSettings',
+            name="AgencyCatalogueSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index_pattern', models.CharField(default='{org_code}/{year}-{serial:05d}', max_length=100, verbose_name='index number pattern')),
-                ('registration_pattern', models.CharField(default='{org_code}-{year}-{serial:04d}', max_length=100, verbose_name='registration number pattern')),
-                ('publication_limit_days', models.PositiveSmallIntegerField(default=20, verbose_name='publication limit (working days)')),
-                ('interpretation_lag_days', models.PositiveSmallIntegerField(default=3, verbose_name='interpretation lag (working days)')),
-                ('reassess_months', models.PositiveSmallIntegerField(default=12, verbose_name='re-assessment interval (months)')),
-                ('agency', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='catalogue_settings', to='agencies.agency', verbose_name='agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "index_pattern",
+                    models.CharField(
+                        default="{org_code}/{year}-{serial:05d}",
+                        max_length=100,
+                        verbose_name="index number pattern",
+                    ),
+                ),
+                (
+                    "registration_pattern",
+                    models.CharField(
+                        default="{org_code}-{year}-{serial:04d}",
+                        max_length=100,
+                        verbose_name="registration number pattern",
+                    ),
+                ),
+                (
+                    "publication_limit_days",
+                    models.PositiveSmallIntegerField(
+                        default=20, verbose_name="publication limit (working days)"
+                    ),
+                ),
+                (
+                    "interpretation_lag_days",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="interpretation lag (working days)"
+                    ),
+                ),
+                (
+                    "reassess_months",
+                    models.PositiveSmallIntegerField(
+                        default=12, verbose_name="re-assessment interval (months)"
+                    ),
+                ),
+                (
+                    "agency",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="catalogue_settings",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'catalogue settings',
-                'verbose_name_plural': 'catalogue settings',
+                "verbose_name": "catalogue settings",
+                "verbose_name_plural": "catalogue settings",
             },
         ),
         migrations.CreateModel(
-            name='Column',
+            name="Column",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='web address name')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('news', 'news'), ('notices', 'notices'), ('policy', 'policies'), ('interpretation', 'interpretations'), ('key_area', 'key area'), ('press', 'press releases'), ('work_status', 'disclosure work'), ('other', 'other')], max_length=20, verbose_name='kind')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='display order')),
-                ('on_home_page', models.BooleanField(default=False, verbose_name='shown on the home page')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalogue.column', verbose_name='parent column')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(max_length=60, unique=True, verbose_name="web address name"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("news", "news"),
+                            ("notices", "notices"),
+                            ("policy", "policies"),
+                            ("interpretation", "interpretations"),
+                            ("key_area", "key area"),
+                            ("press", "press releases"),
+                            ("work_status", "disclosure work"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveIntegerField(default=0, verbose_name="display order"),
+                ),
+                (
+                    "on_home_page",
+                    models.BooleanField(default=False, verbose_name="shown on the home page"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalogue.column",
+                        verbose_name="parent column",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'column',
-                'verbose_name_plural': 'columns',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "column",
+                "verbose_name_plural": "columns",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('document', 'document'), ('news', 'news item'), ('interpretation', 'policy interpretation')], default='document', max_length=16, verbose_name='kind')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('submitted', 'in confidentiality review'), ('approved', 'approved'), ('published', 'published'), ('withdrawn', 'withdrawn')], db_index=True, default='draft', max_length=16, verbose_name='state')),
-                ('index_number', models.CharField(blank=True, max_length=64, null=True, unique=True, verbose_name='index number')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('body', models.TextField(blank=True, verbose_name='body')),
-                ('formation_date', models.DateField(blank=True, null=True, verbose_name='formation date')),
-                ('changed_date', models.DateField(blank=True, null=True, verbose_name='date of change')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='publication time')),
-                ('scheduled_for', models.DateTimeField(blank=True, null=True, verbose_name='scheduled publication')),
-                ('doc_number', models.CharField(blank=True, max_length=64, verbose_name='document number')),
-                ('doc_number_key', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='normalised document number')),
-                ('keywords', models.CharField(blank=True, max_length=200, verbose_name='keywords')),
-                ('validity', models.CharField(choices=[('valid', 'valid'), ('expired', 'expired'), ('repealed', 'repealed'), ('amended', 'amended')], default='valid', max_length=16, verbose_name='validity')),
-                ('effective_date', models.DateField(blank=True, null=True, verbose_name='effective date')),
-                ('repeal_date', models.DateField(blank=True, null=True, verbose_name='repeal date')),
-                ('manner', models.CharField(choices=[('proactive', 'proactive disclosure'), ('on_request', 'disclosure on application'), ('withheld', 'not disclosed')], default='proactive', max_length=16, verbose_name='disclosure manner')),
-                ('manner_reason', models.TextField(blank=True, verbose_name='reason for the disclosure manner')),
-                ('reassess_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='re-assess on')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
-                ('is_normative', models.BooleanField(default=False, verbose_name='normative document')),
-                ('needs_interpretation', models.BooleanField(default=False, verbose_name='needs an interpretation')),
-                ('interpretation_format', models.CharField(blank=True, choices=[('text', 'text'), ('graphic', 'graphic'), ('video', 'video')], max_length=16, verbose_name='interpretation format')),
-                ('video_url', models.URLField(blank=True, verbose_name='video address')),
-                ('legacy', models.BooleanField(default=False, verbose_name='imported from an earlier system')),
-                ('version', models.PositiveIntegerField(default=0, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='agencies.agency', verbose_name='issuing agency')),
-                ('co_issuers', models.ManyToManyField(blank=True, related_name='co_issued', to='agencies.agency', verbose_name='co-issuing agencies')),
-                ('columns', models.ManyToManyField(blank=True, related_name='documents', to='catalogue.column', verbose_name='columns')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('interprets', models.ManyToManyField(blank=True, related_name='interpretations', to='catalogue.document', verbose_name='interpreted policies')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
-                ('genre', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='catalogue.genre', verbose_name='genre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("document", "document"),
+                            ("news", "news item"),
+                            ("interpretation", "policy interpretation"),
+                        ],
+                        default="document",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "in confidentiality review"),
+                            ("approved", "approved"),
+                            ("published", "published"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "index_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=64,
+                        null=True,
+                        unique=True,
+                        verbose_name="index number",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("body", models.TextField(blank=True, verbose_name="body")),
+                (
+                    "formation_date",
+                    models.DateField(blank=True, null=True, verbose_name="formation date"),
+                ),
+                (
+                    "changed_date",
+                    models.DateField(blank=True, null=True, verbose_name="date of change"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="publication time"),
+                ),
+                (
+                    "scheduled_for",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="scheduled publication"
+                    ),
+                ),
+                (
+                    "doc_number",
+                    models.CharField(blank=True, max_length=64, verbose_name="document number"),
+                ),
+                (
+                    "doc_number_key",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=64,
+                        verbose_name="normalised document number",
+                    ),
+                ),
+                ("keywords", models.CharField(blank=True, max_length=200, verbose_name="keywords")),
+                (
+                    "validity",
+                    models.CharField(
+                        choices=[
+                            ("valid", "valid"),
+                            ("expired", "expired"),
+                            ("repealed", "repealed"),
+                            ("amended", "amended"),
+                        ],
+                        default="valid",
+                        max_length=16,
+                        verbose_name="validity",
+                    ),
+                ),
+                (
+                    "effective_date",
+                    models.DateField(blank=True, null=True, verbose_name="effective date"),
+                ),
+                (
+                    "repeal_date",
+                    models.DateField(blank=True, null=True, verbose_name="repeal date"),
+                ),
+                (
+                    "manner",
+                    models.CharField(
+                        choices=[
+                            ("proactive", "proactive disclosure"),
+                            ("on_request", "disclosure on application"),
+                            ("withheld", "not disclosed"),
+                        ],
+                        default="proactive",
+                        max_length=16,
+                        verbose_name="disclosure manner",
+                    ),
+                ),
+                (
+                    "manner_reason",
+                    models.TextField(blank=True, verbose_name="reason for the disclosure manner"),
+                ),
+                (
+                    "reassess_on",
+                    models.DateField(
+                        blank=True, db_index=True, null=True, verbose_name="re-assess on"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
+                (
+                    "is_normative",
+                    models.BooleanField(default=False, verbose_name="normative document"),
+                ),
+                (
+                    "needs_interpretation",
+                    models.BooleanField(default=False, verbose_name="needs an interpretation"),
+                ),
+                (
+                    "interpretation_format",
+                    models.CharField(
+                        blank=True,
+                        choices=[("text", "text"), ("graphic", "graphic"), ("video", "video")],
+                        max_length=16,
+                        verbose_name="interpretation format",
+                    ),
+                ),
+                ("video_url", models.URLField(blank=True, verbose_name="video address")),
+                (
+                    "legacy",
+                    models.BooleanField(
+                        default=False, verbose_name="imported from an earlier system"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=0, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="agencies.agency",
+                        verbose_name="issuing agency",
+                    ),
+                ),
+                (
+                    "co_issuers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="co_issued",
+                        to="agencies.agency",
+                        verbose_name="co-issuing agencies",
+                    ),
+                ),
+                (
+                    "columns",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="documents",
+                        to="catalogue.column",
+                        verbose_name="columns",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "interprets",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="interpretations",
+                        to="catalogue.document",
+                        verbose_name="interpreted policies",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by",
+                    ),
+                ),
+                (
+                    "genre",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="catalogue.genre",
+                        verbose_name="genre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documents',
-                'ordering': ['-published_at', '-id'],
+                "verbose_name": "document",
+                "verbose_name_plural": "documents",
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=gongkai.catalogue.models.documents.attachment_path, verbose_name='file')),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100, verbose_name='type')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('text', models.TextField(blank=True, verbose_name='extracted text')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='display order')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='catalogue.document', verbose_name='document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=gongkai.catalogue.models.documents.attachment_path,
+                        verbose_name="file",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100, verbose_name="type")),
+                ("size", models.PositiveBigIntegerField(verbose_name="size")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("text", models.TextField(blank=True, verbose_name="extracted text")),
+                (
+                    "sort_order",
+                    models.PositiveIntegerField(default=0, verbose_name="display order"),
+                ),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="uploaded at"),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="catalogue.document",
+                        verbose_name="document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['document', 'sort_order', 'id'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["document", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentEvent',
+            name="DocumentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=40, verbose_name='event')),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='time')),
-                ('from_state', models.CharField(blank=True, max_length=16, verbose_name='from')),
-                ('to_state', models.CharField(blank=True, max_length=16, verbose_name='to')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='catalogue.document', verbose_name='document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(db_index=True, max_length=40, verbose_name="event")),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="time")),
+                ("from_state", models.CharField(blank=True, max_length=16, verbose_name="from")),
+                ("to_state", models.CharField(blank=True, max_length=16, verbose_name="to")),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="catalogue.document",
+                        verbose_name="document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document event',
-                'verbose_name_plural': 'document events',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "document event",
+                "verbose_name_plural": "document events",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='NormativeRegistration',
+            name="NormativeRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='year')),
-                ('serial', models.PositiveIntegerField(verbose_name='serial')),
-                ('number', models.CharField(max_length=64, unique=True, verbose_name='registration number')),
-                ('registered_at', models.DateTimeField(verbose_name='registered at')),
-                ('document', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='registration', to='catalogue.document', verbose_name='document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="year")),
+                ("serial", models.PositiveIntegerField(verbose_name="serial")),
+                (
+                    "number",
+                    models.CharField(
+                        max_length=64, unique=True, verbose_name="registration number"
+                    ),
+                ),
+                ("registered_at", models.DateTimeField(verbose_name="registered at")),
+                (
+                    "document",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registration",
+                        to="catalogue.document",
+                        verbose_name="document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'normative document registration',
-                'verbose_name_plural': 'normative document register',
-                'ordering': ['year', 'serial'],
+                "verbose_name": "normative document registration",
+                "verbose_name_plural": "normative document register",
+                "ordering": ["year", "serial"],
             },
         ),
         migrations.CreateModel(
-            name='PageVisit',
+            name="PageVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=300, verbose_name='page')),
-                ('day', models.DateField(verbose_name='day')),
-                ('count', models.PositiveIntegerField(default=0, verbose_name='visits')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=300, verbose_name="page")),
+                ("day", models.DateField(verbose_name="day")),
+                ("count", models.PositiveIntegerField(default=0, verbose_name="visits")),
             ],
             options={
-                'verbose_name': 'page visits',
-                'verbose_name_plural': 'page visits',
-                'indexes': [models.Index(fields=['day'], name='catalogue_p_day_3e8bde_idx')],
-                'constraints': [models.UniqueConstraint(fields=('path', 'day'), name='page_visit_unique')],
+                "verbose_name": "page visits",
+                "verbose_name_plural": "page visits",
+                "indexes": [models.Index(fields=["day"], name="catalogue_p_day_3e8bde_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("path", "day"), name="page_visit_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ScreeningFinding',
+            name="ScreeningFinding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('run', models.PositiveIntegerField(verbose_name='screening run')),
-                ('kind', models.CharField(choices=[('secrecy', 'secrecy marking'), ('resident_id', 'resident ID number'), ('mobile', 'mobile number'), ('phone_landline', 'landline number'), ('bank_card', 'bank card number'), ('email', 'e-mail address'), ('sensitive', 'sensitive expression'), ('mistaken', 'commonly mistaken expression')], max_length=20, verbose_name='kind')),
-                ('severity', models.CharField(choices=[('blocking', 'blocks approval'), ('needs_reason', "needs the reviewer's reason"), ('warning', 'warning')], max_length=16, verbose_name='severity')),
-                ('location', models.CharField(max_length=300, verbose_name='where')),
-                ('snippet', models.CharField(max_length=300, verbose_name='context')),
-                ('suggestion', models.CharField(blank=True, max_length=200, verbose_name='suggestion')),
-                ('accepted_reason', models.TextField(blank=True, verbose_name='why it may stand')),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='accepted by')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='catalogue.document', verbose_name='document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("run", models.PositiveIntegerField(verbose_name="screening run")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("secrecy", "secrecy marking"),
+                            ("resident_id", "resident ID number"),
+                            ("mobile", "mobile number"),
+                            ("phone_landline", "landline number"),
+                            ("bank_card", "bank card number"),
+                            ("email", "e-mail address"),
+                            ("sensitive", "sensitive expression"),
+                            ("mistaken", "commonly mistaken expression"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("blocking", "blocks approval"),
+                            ("needs_reason", "needs the reviewer's reason"),
+                            ("warning", "warning"),
+                        ],
+                        max_length=16,
+                        verbose_name="severity",
+                    ),
+                ),
+                ("location", models.CharField(max_length=300, verbose_name="where")),
+                ("snippet", models.CharField(max_length=300, verbose_name="context")),
+                (
+                    "suggestion",
+                    models.CharField(blank=True, max_length=200, verbose_name="suggestion"),
+                ),
+                ("accepted_reason", models.TextField(blank=True, verbose_name="why it may stand")),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="accepted by",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="catalogue.document",
+                        verbose_name="document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'screening finding',
-                'verbose_name_plural': 'screening findings',
-                'ordering': ['document', 'run', 'id'],
+                "verbose_name": "screening finding",
+                "verbose_name_plural": "screening findings",
+                "ordering": ["document", "run", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SensitiveTerm',
+            name="SensitiveTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=100, verbose_name='expression')),
-                ('kind', models.CharField(choices=[('secrecy', 'secrecy marking'), ('sensitive', 'sensitive expression'), ('mistaken', 'commonly mistaken expression')], max_length=16, verbose_name='kind')),
-                ('suggestion', models.CharField(blank=True, max_length=100, verbose_name='correct form')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("term", models.CharField(max_length=100, verbose_name="expression")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("secrecy", "secrecy marking"),
+                            ("sensitive", "sensitive expression"),
+                            ("mistaken", "commonly mistaken expression"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "suggestion",
+                    models.CharField(blank=True, max_length=100, verbose_name="correct form"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'screening expression',
-                'verbose_name_plural': 'screening expressions',
-                'ordering': ['kind', 'term'],
-                'constraints': [models.UniqueConstraint(fields=('term', 'kind'), name='sensitive_term_unique')],
+                "verbose_name": "screening expression",
+                "verbose_name_plural": "screening expressions",
+                "ordering": ["kind", "term"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("term", "kind"), name="sensitive_term_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StatutoryItem',
+            name="StatutoryItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('article', models.PositiveSmallIntegerField(verbose_name='article')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='item number')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('scope', models.CharField(choices=[('all', 'every agency'), ('county', 'city and county governments and their departments'), ('town', 'town governments')], max_length=8, verbose_name='applies to')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='display order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("article", models.PositiveSmallIntegerField(verbose_name="article")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="item number")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("all", "every agency"),
+                            ("county", "city and county governments and their departments"),
+                            ("town", "town governments"),
+                        ],
+                        max_length=8,
+                        verbose_name="applies to",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveIntegerField(default=0, verbose_name="display order"),
+                ),
             ],
             options={
-                'verbose_name': 'statutory item',
-                'verbose_name_plural': 'statutory items',
-                'ordering': ['sort_order', 'article', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('article', 'scope', 'number'), name='statutory_item_unique_number')],
+                "verbose_name": "statutory item",
+                "verbose_name_plural": "statutory items",
+                "ordering": ["sort_order", "article", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "scope", "number"), name="statutory_item_unique_number"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RecordType',
+            name="RecordType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='display order')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('column', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='record_types', to='catalogue.column', verbose_name='column')),
-                ('statutory_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='record_types', to='catalogue.statutoryitem', verbose_name='statutory item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "sort_order",
+                    models.PositiveIntegerField(default=0, verbose_name="display order"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "column",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="record_types",
+                        to="catalogue.column",
+                        verbose_name="column",
+                    ),
+                ),
+                (
+                    "statutory_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="record_types",
+                        to="catalogue.statutoryitem",
+                        verbose_name="statutory item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'record type',
-                'verbose_name_plural': 'record types',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "record type",
+                "verbose_name_plural": "record types",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='document',
-            name='statutory_item',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='catalogue.statutoryitem', verbose_name='statutory item'),
+            model_name="document",
+            name="statutory_item",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="documents",
+                to="catalogue.statutoryitem",
+                verbose_name="statutory item",
+            ),
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='display order')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalogue.topic', verbose_name='parent topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "sort_order",
+                    models.PositiveIntegerField(default=0, verbose_name="display order"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalogue.topic",
+                        verbose_name="parent topic",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'topic',
-                'verbose_name_plural': 'topics',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "topic",
+                "verbose_name_plural": "topics",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='document',
-            name='topic',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='catalogue.topic', verbose_name='topic'),
+            model_name="document",
+            name="topic",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="documents",
+                to="catalogue.topic",
+                verbose_name="topic",
+            ),
         ),
         migrations.CreateModel(
-            name='DocumentRelation',
+            name="DocumentRelation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('amends', 'amends'), ('repeals', 'repeals'), ('replaces', 'replaces')], max_length=16, verbose_name='relation')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='relations_out', to='catalogue.document', verbose_name='later document')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='relations_in', to='catalogue.document', verbose_name='earlier document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("amends", "amends"),
+                            ("repeals", "repeals"),
+                            ("replaces", "replaces"),
+                        ],
+                        max_length=16,
+                        verbose_name="relation",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="relations_out",
+                        to="catalogue.document",
+                        verbose_name="later document",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="relations_in",
+                        to="catalogue.document",
+                        verbose_name="earlier document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document relation',
-                'verbose_name_plural': 'document relations',
-                'constraints': [models.UniqueConstraint(fields=('source', 'target', 'kind'), name='document_relation_unique'), models.CheckConstraint(condition=models.Q(('source', models.F('target')), _negated=True), name='document_relation_not_self')],
+                "verbose_name": "document relation",
+                "verbose_name_plural": "document relations",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("source", "target", "kind"), name="document_relation_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("source", models.F("target")), _negated=True),
+                        name="document_relation_not_self",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DocumentVersion',
+            name="DocumentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('body', models.TextField(blank=True, verbose_name='body')),
-                ('metadata', models.JSONField(default=dict, verbose_name='metadata')),
-                ('published_at', models.DateTimeField(verbose_name='publication time')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='catalogue.document', verbose_name='document')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("body", models.TextField(blank=True, verbose_name="body")),
+                ("metadata", models.JSONField(default=dict, verbose_name="metadata")),
+                ("published_at", models.DateTimeField(verbose_name="publication time")),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="catalogue.document",
+                        verbose_name="document",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document version',
-                'verbose_name_plural': 'document versions',
-                'ordering': ['document', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('document', 'number'), name='document_version_unique')],
+                "verbose_name": "document version",
+                "verbose_name_plural": "document versions",
+                "ordering": ["document", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("document", "number"), name="document_version_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RecordField',
+            name="RecordField",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(verbose_name='key')),
-                ('label', models.CharField(max_length=100, verbose_name='label')),
-                ('type', models.CharField(choices=[('text', 'text'), ('number', 'number'), ('money', 'amount of money'), ('date', 'date'), ('agency', 'agency'), ('choice', 'choice'), ('url', 'web address'), ('attachment', 'attachment')], max_length=16, verbose_name='type')),
-                ('required', models.BooleanField(default=False, verbose_name='required')),
-                ('choices', models.JSONField(blank=True, default=list, verbose_name='choices')),
-                ('personal', models.BooleanField(default=False, verbose_name='personal data')),
-                ('searchable', models.BooleanField(default=False, verbose_name='shown as a filter')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='display order')),
-                ('record_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fields', to='catalogue.recordtype', verbose_name='record type')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(verbose_name="key")),
+                ("label", models.CharField(max_length=100, verbose_name="label")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("text", "text"),
+                            ("number", "number"),
+                            ("money", "amount of money"),
+                            ("date", "date"),
+                            ("agency", "agency"),
+                            ("choice", "choice"),
+                            ("url", "web address"),
+                            ("attachment", "attachment"),
+                        ],
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                ("required", models.BooleanField(default=False, verbose_name="required")),
+                ("choices", models.JSONField(blank=True, default=list, verbose_name="choices")),
+                ("personal", models.BooleanField(default=False, verbose_name="personal data")),
+                (
+                    "searchable",
+                    models.BooleanField(default=False, verbose_name="shown as a filter"),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveIntegerField(default=0, verbose_name="display order"),
+                ),
+                (
+                    "record_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fields",
+                        to="catalogue.recordtype",
+                        verbose_name="record type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'record field',
-                'verbose_name_plural': 'record fields',
-                'ordering': ['record_type', 'sort_order', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('record_type', 'key'), name='record_field_unique_key')],
+                "verbose_name": "record field",
+                "verbose_name_plural": "record fields",
+                "ordering": ["record_type", "sort_order", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("record_type", "key"), name="record_field_unique_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ListRecord',
+            name="ListRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', models.JSONField(default=dict, verbose_name='values')),
-                ('search_text', models.TextField(blank=True, verbose_name='searchable text')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published'), ('withdrawn', 'withdrawn')], db_index=True, default='draft', max_length=16, verbose_name='state')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='publication time')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='list_records', to='agencies.agency', verbose_name='agency')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('record_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='catalogue.recordtype', verbose_name='record type')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("data", models.JSONField(default=dict, verbose_name="values")),
+                ("search_text", models.TextField(blank=True, verbose_name="searchable text")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("published", "published"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="publication time"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="list_records",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "record_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="catalogue.recordtype",
+                        verbose_name="record type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'list record',
-                'verbose_name_plural': 'list records',
-                'ordering': ['record_type', '-published_at', 'id'],
-                'indexes': [models.Index(fields=['record_type', 'state', 'agency'], name='list_record_public')],
+                "verbose_name": "list record",
+                "verbose_name_plural": "list records",
+                "ordering": ["record_type", "-published_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["record_type", "state", "agency"], name="list_record_public"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['state', '-published_at'], name='document_public_order'),
+            model_name="document",
+            index=models.Index(fields=["state", "-published_at"], name="document_public_order"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['agency', 'state', '-published_at'], name='document_agency_order'),
+            model_name="document",
+            index=models.Index(
+                fields=["agency", "state", "-published_at"], name="document_agency_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'published'), _negated=True), ('index_number__isnull', False), _connector='OR'), name='document_published_has_index_number'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "published"), _negated=True),
+                    ("index_number__isnull", False),
+                    _connector="OR",
+                ),
+                name="document_published_has_index_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='document_published_has_time'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "published"), _negated=True),
+                    ("published_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="document_published_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('manner', 'withheld'), _negated=True), models.Q(('manner_reason', ''), _negated=True), _connector='OR'), name='document_withheld_has_reason'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("manner", "withheld"), _negated=True),
+                    models.Q(("manner_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="document_withheld_has_reason",
+            ),
         ),
     ]

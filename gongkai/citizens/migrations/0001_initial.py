@@ -5,29 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CitizenAccount',
+            name="CitizenAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail')),
-                ('display_name', models.CharField(max_length=50, verbose_name='display name')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('email_verified_at', models.DateTimeField(blank=True, null=True, verbose_name='e-mail confirmed')),
-                ('created_at', models.DateTimeField(verbose_name='created')),
-                ('last_sign_in_at', models.DateTimeField(blank=True, null=True, verbose_name='last sign-in')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="e-mail")),
+                ("display_name", models.CharField(max_length=50, verbose_name="display name")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "email_verified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="e-mail confirmed"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="created")),
+                (
+                    "last_sign_in_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last sign-in"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'citizen account',
-                'verbose_name_plural': 'citizen accounts',
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='citizen_account_email_ci_unique')],
+                "verbose_name": "citizen account",
+                "verbose_name_plural": "citizen accounts",
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"),
+                        name="citizen_account_email_ci_unique",
+                    )
+                ],
             },
         ),
     ]

@@ -7,235 +7,831 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0002_alter_staffrole_role'),
+        ("agencies", "0002_alter_staffrole_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RequestPolicy',
+            name="RequestPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number_pattern', models.CharField(default='YSQ{year}{serial:05d}', help_text='Placeholders: {year} and {serial}, for example YSQ{year}{serial:05d}.', max_length=100, verbose_name='tracking number pattern')),
-                ('due_soon_days', models.PositiveSmallIntegerField(default=3, verbose_name='due soon at (working days left)')),
-                ('correction_days', models.PositiveSmallIntegerField(default=15, verbose_name='time given to correct (working days)')),
-                ('fee_pauses_clock', models.BooleanField(default=True, verbose_name='an unpaid fee notice pauses the reply clock')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number_pattern",
+                    models.CharField(
+                        default="YSQ{year}{serial:05d}",
+                        help_text="Placeholders: {year} and {serial}, for example YSQ{year}{serial:05d}.",
+                        max_length=100,
+                        verbose_name="tracking number pattern",
+                    ),
+                ),
+                (
+                    "due_soon_days",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="due soon at (working days left)"
+                    ),
+                ),
+                (
+                    "correction_days",
+                    models.PositiveSmallIntegerField(
+                        default=15, verbose_name="time given to correct (working days)"
+                    ),
+                ),
+                (
+                    "fee_pauses_clock",
+                    models.BooleanField(
+                        default=True, verbose_name="an unpaid fee notice pauses the reply clock"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application settings',
-                'verbose_name_plural': 'application settings',
+                "verbose_name": "application settings",
+                "verbose_name_plural": "application settings",
             },
         ),
         migrations.CreateModel(
-            name='AgencyRequestSettings',
+            name="AgencyRequestSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('head_approval', models.BooleanField(default=False, verbose_name="replies need the head's approval")),
-                ('agency', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency', verbose_name='agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "head_approval",
+                    models.BooleanField(
+                        default=False, verbose_name="replies need the head's approval"
+                    ),
+                ),
+                (
+                    "agency",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency application settings',
-                'verbose_name_plural': 'agency application settings',
+                "verbose_name": "agency application settings",
+                "verbose_name_plural": "agency application settings",
             },
         ),
         migrations.CreateModel(
-            name='InfoRequest',
+            name="InfoRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=64, unique=True, verbose_name='tracking number')),
-                ('query_code', models.CharField(max_length=128)),
-                ('case_type', models.CharField(choices=[('information', 'request for information'), ('record_correction', 'request to correct a record (REG 41)')], default='information', max_length=24, verbose_name='case type')),
-                ('channel', models.CharField(choices=[('online', 'online form'), ('in_person', 'in person'), ('registered_mail', 'registered mail'), ('ordinary_mail', 'ordinary letter'), ('fax', 'fax'), ('email', 'e-mail'), ('other', 'other')], max_length=24, verbose_name='channel')),
-                ('submitted_at', models.DateTimeField(verbose_name='submitted at')),
-                ('received_on', models.DateField(verbose_name='receipt date')),
-                ('receipt_basis', models.CharField(blank=True, max_length=200, verbose_name='receipt date basis')),
-                ('rule_set', models.CharField(choices=[('2007', '2007 Regulation (State Council Decree No. 492)'), ('2019', '2019 Regulation (State Council Decree No. 711)')], max_length=8, verbose_name='rules')),
-                ('state', models.CharField(choices=[('received', 'received'), ('correction', 'awaiting correction'), ('accepted', 'accepted'), ('handling', 'being handled'), ('consulting', 'consulting'), ('awaiting_fee', 'awaiting the fee'), ('legal_review', 'in legal review'), ('head_approval', "awaiting the head's approval"), ('replied', 'replied'), ('delivered', 'delivered'), ('closed', 'closed')], default='received', max_length=16, verbose_name='state')),
-                ('applicant_kind', models.CharField(choices=[('person', 'natural person'), ('organisation', 'legal person or other organisation')], max_length=16, verbose_name='applicant')),
-                ('organisation_kind', models.CharField(blank=True, choices=[('business', 'commercial enterprise'), ('research', 'research institution'), ('public_welfare', 'public-welfare organisation'), ('legal_services', 'legal services'), ('other', 'other')], max_length=16, verbose_name='kind of organisation')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('credit_code', models.CharField(blank=True, max_length=18, verbose_name='unified social credit code')),
-                ('contact_person', models.CharField(blank=True, max_length=50, verbose_name='contact person')),
-                ('id_type', models.CharField(choices=[('resident_id', 'resident identity card'), ('passport', 'passport'), ('hk_macao', "Hong Kong and Macao residents' permit"), ('taiwan', "Taiwan residents' permit"), ('foreign_permanent', 'foreign permanent resident ID card'), ('business_licence', 'business licence'), ('other', 'other')], max_length=24, verbose_name='identity document')),
-                ('id_number', models.CharField(max_length=40, verbose_name='document number')),
-                ('id_digest', models.CharField(db_index=True, max_length=64)),
-                ('phone', models.CharField(max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='postal address')),
-                ('postcode', models.CharField(blank=True, max_length=6, verbose_name='postcode')),
-                ('description', models.TextField(verbose_name='information requested')),
-                ('doc_number_hint', models.CharField(blank=True, max_length=100, verbose_name='document number')),
-                ('form', models.CharField(choices=[('paper', 'paper'), ('electronic', 'electronic (e-mail)'), ('disc', 'disc or other medium'), ('inspection', 'inspection on site')], max_length=16, verbose_name='form wanted')),
-                ('delivery', models.CharField(choices=[('post', 'by post'), ('email', 'by e-mail'), ('collection', 'collection in person'), ('online', 'online, on the status page')], max_length=16, verbose_name='how to receive it')),
-                ('fee_waiver_requested', models.BooleanField(default=False, verbose_name='asks for the fee to be waived')),
-                ('fee_waiver_reason', models.TextField(blank=True, verbose_name='reason for the waiver')),
-                ('assistance', models.TextField(blank=True, verbose_name='help needed')),
-                ('correction_due_on', models.DateField(blank=True, null=True, verbose_name='correction due')),
-                ('corrected', models.BooleanField(default=False)),
-                ('extension_days', models.PositiveSmallIntegerField(default=0, verbose_name='extension (working days)')),
-                ('outcome', models.CharField(blank=True, choices=[('already_public', 'disclosed: already proactively disclosed (REG 36(1))'), ('disclosed', 'disclosed (REG 36(2))'), ('partly_disclosed', 'partly disclosed (REG 37)'), ('withheld_secret', 'withheld: state secret (REG 14)'), ('withheld_prohibited', 'withheld: prohibited by law (REG 14)'), ('withheld_security', 'withheld: security and stability (REG 14)'), ('withheld_third_party', 'withheld: third-party rights (REG 15)'), ('withheld_internal', 'withheld: internal affairs (REG 16)'), ('withheld_process', 'withheld: process information (REG 16)'), ('withheld_enforcement', 'withheld: enforcement case file (REG 16)'), ('withheld_query', 'withheld: own statutory access rules (REG 36(7))'), ('not_held', 'unable to provide: does not exist (REG 36(4))'), ('other_agency', "unable to provide: not this agency's (REG 36(5))"), ('needs_creation', 'unable to provide: would have to be made (REG 38)'), ('still_unclear', 'unable to provide: unclear after correction (REG 30)'), ('petition', 'not handled: petition, report or complaint (REG 39)'), ('repeat', 'not handled: repeated request (REG 36(6))'), ('publication', 'not handled: a publication (REG 39)'), ('excessive', 'not handled: unreasonable volume or frequency (REG 35)'), ('confirmation', 'not handled: confirming or re-issuing information'), ('no_correction', 'other: not corrected in time (REG 30)'), ('unpaid_fee', 'other: fee not paid in time (REG 42)'), ('other', 'other')], max_length=24, verbose_name='outcome')),
-                ('reply_text', models.TextField(blank=True, verbose_name='reply')),
-                ('referred_agency', models.CharField(blank=True, max_length=200, verbose_name='agency to ask instead')),
-                ('replied_on', models.DateField(blank=True, null=True, verbose_name='reply date')),
-                ('delivered_on', models.DateField(blank=True, null=True, verbose_name='delivery date')),
-                ('delivery_note', models.CharField(blank=True, max_length=200, verbose_name='how it was delivered')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closing date')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('clock_state', models.CharField(blank=True, max_length=16)),
-                ('submission_key', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='info_requests', to='agencies.agency', verbose_name='agency asked')),
-                ('handling_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handled_info_requests', to='agencies.agency', verbose_name='handling agency')),
-                ('registered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registered by')),
-                ('repeat_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='info_requests.inforequest', verbose_name='possible repeat of')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='info_requests', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(max_length=64, unique=True, verbose_name="tracking number"),
+                ),
+                ("query_code", models.CharField(max_length=128)),
+                (
+                    "case_type",
+                    models.CharField(
+                        choices=[
+                            ("information", "request for information"),
+                            ("record_correction", "request to correct a record (REG 41)"),
+                        ],
+                        default="information",
+                        max_length=24,
+                        verbose_name="case type",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("online", "online form"),
+                            ("in_person", "in person"),
+                            ("registered_mail", "registered mail"),
+                            ("ordinary_mail", "ordinary letter"),
+                            ("fax", "fax"),
+                            ("email", "e-mail"),
+                            ("other", "other"),
+                        ],
+                        max_length=24,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(verbose_name="submitted at")),
+                ("received_on", models.DateField(verbose_name="receipt date")),
+                (
+                    "receipt_basis",
+                    models.CharField(blank=True, max_length=200, verbose_name="receipt date basis"),
+                ),
+                (
+                    "rule_set",
+                    models.CharField(
+                        choices=[
+                            ("2007", "2007 Regulation (State Council Decree No. 492)"),
+                            ("2019", "2019 Regulation (State Council Decree No. 711)"),
+                        ],
+                        max_length=8,
+                        verbose_name="rules",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("received", "received"),
+                            ("correction", "awaiting correction"),
+                            ("accepted", "accepted"),
+                            ("handling", "being handled"),
+                            ("consulting", "consulting"),
+                            ("awaiting_fee", "awaiting the fee"),
+                            ("legal_review", "in legal review"),
+                            ("head_approval", "awaiting the head's approval"),
+                            ("replied", "replied"),
+                            ("delivered", "delivered"),
+                            ("closed", "closed"),
+                        ],
+                        default="received",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "applicant_kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "natural person"),
+                            ("organisation", "legal person or other organisation"),
+                        ],
+                        max_length=16,
+                        verbose_name="applicant",
+                    ),
+                ),
+                (
+                    "organisation_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("business", "commercial enterprise"),
+                            ("research", "research institution"),
+                            ("public_welfare", "public-welfare organisation"),
+                            ("legal_services", "legal services"),
+                            ("other", "other"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind of organisation",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "credit_code",
+                    models.CharField(
+                        blank=True, max_length=18, verbose_name="unified social credit code"
+                    ),
+                ),
+                (
+                    "contact_person",
+                    models.CharField(blank=True, max_length=50, verbose_name="contact person"),
+                ),
+                (
+                    "id_type",
+                    models.CharField(
+                        choices=[
+                            ("resident_id", "resident identity card"),
+                            ("passport", "passport"),
+                            ("hk_macao", "Hong Kong and Macao residents' permit"),
+                            ("taiwan", "Taiwan residents' permit"),
+                            ("foreign_permanent", "foreign permanent resident ID card"),
+                            ("business_licence", "business licence"),
+                            ("other", "other"),
+                        ],
+                        max_length=24,
+                        verbose_name="identity document",
+                    ),
+                ),
+                ("id_number", models.CharField(max_length=40, verbose_name="document number")),
+                ("id_digest", models.CharField(db_index=True, max_length=64)),
+                ("phone", models.CharField(max_length=40, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "address",
+                    models.CharField(blank=True, max_length=200, verbose_name="postal address"),
+                ),
+                ("postcode", models.CharField(blank=True, max_length=6, verbose_name="postcode")),
+                ("description", models.TextField(verbose_name="information requested")),
+                (
+                    "doc_number_hint",
+                    models.CharField(blank=True, max_length=100, verbose_name="document number"),
+                ),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("paper", "paper"),
+                            ("electronic", "electronic (e-mail)"),
+                            ("disc", "disc or other medium"),
+                            ("inspection", "inspection on site"),
+                        ],
+                        max_length=16,
+                        verbose_name="form wanted",
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[
+                            ("post", "by post"),
+                            ("email", "by e-mail"),
+                            ("collection", "collection in person"),
+                            ("online", "online, on the status page"),
+                        ],
+                        max_length=16,
+                        verbose_name="how to receive it",
+                    ),
+                ),
+                (
+                    "fee_waiver_requested",
+                    models.BooleanField(
+                        default=False, verbose_name="asks for the fee to be waived"
+                    ),
+                ),
+                (
+                    "fee_waiver_reason",
+                    models.TextField(blank=True, verbose_name="reason for the waiver"),
+                ),
+                ("assistance", models.TextField(blank=True, verbose_name="help needed")),
+                (
+                    "correction_due_on",
+                    models.DateField(blank=True, null=True, verbose_name="correction due"),
+                ),
+                ("corrected", models.BooleanField(default=False)),
+                (
+                    "extension_days",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="extension (working days)"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            (
+                                "already_public",
+                                "disclosed: already proactively disclosed (REG 36(1))",
+                            ),
+                            ("disclosed", "disclosed (REG 36(2))"),
+                            ("partly_disclosed", "partly disclosed (REG 37)"),
+                            ("withheld_secret", "withheld: state secret (REG 14)"),
+                            ("withheld_prohibited", "withheld: prohibited by law (REG 14)"),
+                            ("withheld_security", "withheld: security and stability (REG 14)"),
+                            ("withheld_third_party", "withheld: third-party rights (REG 15)"),
+                            ("withheld_internal", "withheld: internal affairs (REG 16)"),
+                            ("withheld_process", "withheld: process information (REG 16)"),
+                            ("withheld_enforcement", "withheld: enforcement case file (REG 16)"),
+                            ("withheld_query", "withheld: own statutory access rules (REG 36(7))"),
+                            ("not_held", "unable to provide: does not exist (REG 36(4))"),
+                            ("other_agency", "unable to provide: not this agency's (REG 36(5))"),
+                            ("needs_creation", "unable to provide: would have to be made (REG 38)"),
+                            (
+                                "still_unclear",
+                                "unable to provide: unclear after correction (REG 30)",
+                            ),
+                            ("petition", "not handled: petition, report or complaint (REG 39)"),
+                            ("repeat", "not handled: repeated request (REG 36(6))"),
+                            ("publication", "not handled: a publication (REG 39)"),
+                            ("excessive", "not handled: unreasonable volume or frequency (REG 35)"),
+                            ("confirmation", "not handled: confirming or re-issuing information"),
+                            ("no_correction", "other: not corrected in time (REG 30)"),
+                            ("unpaid_fee", "other: fee not paid in time (REG 42)"),
+                            ("other", "other"),
+                        ],
+                        max_length=24,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("reply_text", models.TextField(blank=True, verbose_name="reply")),
+                (
+                    "referred_agency",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="agency to ask instead"
+                    ),
+                ),
+                ("replied_on", models.DateField(blank=True, null=True, verbose_name="reply date")),
+                (
+                    "delivered_on",
+                    models.DateField(blank=True, null=True, verbose_name="delivery date"),
+                ),
+                (
+                    "delivery_note",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="how it was delivered"
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closing date")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="due date")),
+                ("clock_state", models.CharField(blank=True, max_length=16)),
+                (
+                    "submission_key",
+                    models.CharField(blank=True, max_length=64, null=True, unique=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="info_requests",
+                        to="agencies.agency",
+                        verbose_name="agency asked",
+                    ),
+                ),
+                (
+                    "handling_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handled_info_requests",
+                        to="agencies.agency",
+                        verbose_name="handling agency",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registered by",
+                    ),
+                ),
+                (
+                    "repeat_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="info_requests.inforequest",
+                        verbose_name="possible repeat of",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="info_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'information request',
-                'verbose_name_plural': 'information requests',
-                'ordering': ['-received_on', '-id'],
+                "verbose_name": "information request",
+                "verbose_name_plural": "information requests",
+                "ordering": ["-received_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FeeNotice',
+            name="FeeNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('per_application', 'per application'), ('per_page', 'per page')], max_length=16, verbose_name='method')),
-                ('quantity', models.PositiveIntegerField(verbose_name='applications this month or pages')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='amount (yuan)')),
-                ('basis', models.TextField(verbose_name='basis and standard')),
-                ('payment', models.TextField(blank=True, verbose_name='how to pay')),
-                ('issued_on', models.DateField(verbose_name='issued on')),
-                ('due_on', models.DateField(verbose_name='payment due')),
-                ('settlement', models.CharField(blank=True, choices=[('', 'unpaid'), ('paid', 'paid'), ('waived', 'waived'), ('lapsed', 'not paid in time')], max_length=8, verbose_name='settlement')),
-                ('settled_on', models.DateField(blank=True, null=True, verbose_name='settled on')),
-                ('settlement_note', models.TextField(blank=True, verbose_name='note')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fees', to='info_requests.inforequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("per_application", "per application"), ("per_page", "per page")],
+                        max_length=16,
+                        verbose_name="method",
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.PositiveIntegerField(verbose_name="applications this month or pages"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, verbose_name="amount (yuan)"
+                    ),
+                ),
+                ("basis", models.TextField(verbose_name="basis and standard")),
+                ("payment", models.TextField(blank=True, verbose_name="how to pay")),
+                ("issued_on", models.DateField(verbose_name="issued on")),
+                ("due_on", models.DateField(verbose_name="payment due")),
+                (
+                    "settlement",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "unpaid"),
+                            ("paid", "paid"),
+                            ("waived", "waived"),
+                            ("lapsed", "not paid in time"),
+                        ],
+                        max_length=8,
+                        verbose_name="settlement",
+                    ),
+                ),
+                ("settled_on", models.DateField(blank=True, null=True, verbose_name="settled on")),
+                ("settlement_note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fees",
+                        to="info_requests.inforequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fee notice',
-                'verbose_name_plural': 'fee notices',
-                'ordering': ['issued_on', 'id'],
+                "verbose_name": "fee notice",
+                "verbose_name_plural": "fee notices",
+                "ordering": ["issued_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Consultation',
+            name="Consultation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('third_party', 'third party'), ('agency', 'other agency')], max_length=16, verbose_name='consulted')),
-                ('party', models.CharField(max_length=200, verbose_name='name')),
-                ('sent_on', models.DateField(verbose_name='sent on')),
-                ('due_on', models.DateField(verbose_name='answer due')),
-                ('answered_on', models.DateField(blank=True, null=True, verbose_name='answered on')),
-                ('answer', models.CharField(blank=True, choices=[('', 'waiting'), ('agrees', 'agrees to disclosure'), ('objects', 'objects to disclosure'), ('no_answer', 'no answer in time')], max_length=16, verbose_name='answer')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consultations', to='info_requests.inforequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("third_party", "third party"), ("agency", "other agency")],
+                        max_length=16,
+                        verbose_name="consulted",
+                    ),
+                ),
+                ("party", models.CharField(max_length=200, verbose_name="name")),
+                ("sent_on", models.DateField(verbose_name="sent on")),
+                ("due_on", models.DateField(verbose_name="answer due")),
+                (
+                    "answered_on",
+                    models.DateField(blank=True, null=True, verbose_name="answered on"),
+                ),
+                (
+                    "answer",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "waiting"),
+                            ("agrees", "agrees to disclosure"),
+                            ("objects", "objects to disclosure"),
+                            ("no_answer", "no answer in time"),
+                        ],
+                        max_length=16,
+                        verbose_name="answer",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consultations",
+                        to="info_requests.inforequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consultation',
-                'verbose_name_plural': 'consultations',
-                'ordering': ['sent_on', 'id'],
+                "verbose_name": "consultation",
+                "verbose_name_plural": "consultations",
+                "ordering": ["sent_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Remedy',
+            name="Remedy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reconsideration', 'administrative reconsideration'), ('litigation', 'litigation without reconsideration'), ('litigation_after', 'litigation after reconsideration')], max_length=24, verbose_name='kind')),
-                ('body', models.CharField(max_length=200, verbose_name='reconsideration body or court')),
-                ('case_number', models.CharField(blank=True, max_length=100, verbose_name='case number')),
-                ('filed_on', models.DateField(verbose_name='filed on')),
-                ('result', models.CharField(blank=True, choices=[('', 'not yet decided'), ('upheld', 'upheld'), ('corrected', 'corrected'), ('other', 'other result')], max_length=16, verbose_name='result')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='decided on')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='remedies', to='info_requests.inforequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reconsideration", "administrative reconsideration"),
+                            ("litigation", "litigation without reconsideration"),
+                            ("litigation_after", "litigation after reconsideration"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "body",
+                    models.CharField(max_length=200, verbose_name="reconsideration body or court"),
+                ),
+                (
+                    "case_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="case number"),
+                ),
+                ("filed_on", models.DateField(verbose_name="filed on")),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not yet decided"),
+                            ("upheld", "upheld"),
+                            ("corrected", "corrected"),
+                            ("other", "other result"),
+                        ],
+                        max_length=16,
+                        verbose_name="result",
+                    ),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="decided on")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="remedies",
+                        to="info_requests.inforequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reconsideration or litigation',
-                'verbose_name_plural': 'reconsiderations and litigation',
-                'ordering': ['filed_on', 'id'],
+                "verbose_name": "reconsideration or litigation",
+                "verbose_name_plural": "reconsiderations and litigation",
+                "ordering": ["filed_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestEvent',
+            name="RequestEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('submitted', 'submitted online'), ('registered', 'registered by staff'), ('accepted', 'accepted'), ('correction_requested', 'correction requested'), ('corrected', 'correction received'), ('assigned', 'assigned'), ('transferred', 'transferred'), ('consultation_sent', 'consultation sent'), ('consultation_answered', 'consultation answered'), ('extended', 'extended'), ('fee_notified', 'fee notice issued'), ('fee_settled', 'fee paid or waived'), ('drafted', 'reply drafted'), ('submitted_for_review', 'submitted for legal review'), ('review_approved', 'legal review approved'), ('review_returned', 'returned by the legal review'), ('head_approved', 'approved by the head'), ('head_returned', 'returned by the head'), ('replied', 'replied'), ('delivered', 'delivered'), ('closed', 'closed'), ('repeat_flagged', 'flagged as a possible repeat'), ('file_added', 'file added'), ('proposed_for_disclosure', 'proposed for proactive disclosure'), ('reminded', 'reminder sent'), ('overdue', 'became overdue')], max_length=32, verbose_name='event')),
-                ('at', models.DateTimeField(verbose_name='time')),
-                ('on', models.DateField(verbose_name='date')),
-                ('from_state', models.CharField(blank=True, max_length=16)),
-                ('to_state', models.CharField(blank=True, max_length=16)),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('clock_kind', models.CharField(blank=True, choices=[('start', 'start'), ('pause', 'pause'), ('resume', 'resume'), ('restart', 'restart'), ('extend', 'extension'), ('stop', 'stop')], max_length=8)),
-                ('clock_days', models.PositiveSmallIntegerField(default=0)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='info_requests.inforequest', verbose_name='request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "submitted online"),
+                            ("registered", "registered by staff"),
+                            ("accepted", "accepted"),
+                            ("correction_requested", "correction requested"),
+                            ("corrected", "correction received"),
+                            ("assigned", "assigned"),
+                            ("transferred", "transferred"),
+                            ("consultation_sent", "consultation sent"),
+                            ("consultation_answered", "consultation answered"),
+                            ("extended", "extended"),
+                            ("fee_notified", "fee notice issued"),
+                            ("fee_settled", "fee paid or waived"),
+                            ("drafted", "reply drafted"),
+                            ("submitted_for_review", "submitted for legal review"),
+                            ("review_approved", "legal review approved"),
+                            ("review_returned", "returned by the legal review"),
+                            ("head_approved", "approved by the head"),
+                            ("head_returned", "returned by the head"),
+                            ("replied", "replied"),
+                            ("delivered", "delivered"),
+                            ("closed", "closed"),
+                            ("repeat_flagged", "flagged as a possible repeat"),
+                            ("file_added", "file added"),
+                            ("proposed_for_disclosure", "proposed for proactive disclosure"),
+                            ("reminded", "reminder sent"),
+                            ("overdue", "became overdue"),
+                        ],
+                        max_length=32,
+                        verbose_name="event",
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="time")),
+                ("on", models.DateField(verbose_name="date")),
+                ("from_state", models.CharField(blank=True, max_length=16)),
+                ("to_state", models.CharField(blank=True, max_length=16)),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "clock_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("start", "start"),
+                            ("pause", "pause"),
+                            ("resume", "resume"),
+                            ("restart", "restart"),
+                            ("extend", "extension"),
+                            ("stop", "stop"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("clock_days", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="info_requests.inforequest",
+                        verbose_name="request",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'request event',
-                'verbose_name_plural': 'request events',
-                'ordering': ['on', 'at', 'id'],
+                "verbose_name": "request event",
+                "verbose_name_plural": "request events",
+                "ordering": ["on", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestFile',
+            name="RequestFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('identity', 'identity document scan'), ('original', 'scan of the original application'), ('correction', 'correction'), ('released', 'information released'), ('redacted', 'redacted copy released'), ('unredacted', 'original of a redacted copy'), ('correspondence', 'correspondence'), ('other', 'other')], max_length=16, verbose_name='kind')),
-                ('file', models.FileField(max_length=200, upload_to=gongkai.info_requests.models.request_file_path, verbose_name='file')),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100, verbose_name='type')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='info_requests.inforequest')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("identity", "identity document scan"),
+                            ("original", "scan of the original application"),
+                            ("correction", "correction"),
+                            ("released", "information released"),
+                            ("redacted", "redacted copy released"),
+                            ("unredacted", "original of a redacted copy"),
+                            ("correspondence", "correspondence"),
+                            ("other", "other"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=gongkai.info_requests.models.request_file_path,
+                        verbose_name="file",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100, verbose_name="type")),
+                ("size", models.PositiveBigIntegerField(verbose_name="size")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="uploaded at"),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="info_requests.inforequest",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'request file',
-                'verbose_name_plural': 'request files',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name": "request file",
+                "verbose_name_plural": "request files",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WithheldPart',
+            name="WithheldPart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=300, verbose_name='part withheld')),
-                ('exemption', models.CharField(choices=[('secret', 'state secret (REG 14)'), ('prohibited', 'prohibited by law or administrative regulation (REG 14)'), ('security', 'would endanger security or stability (REG 14)'), ('third_party', 'trade secret or personal privacy (REG 15)'), ('internal', 'internal affairs (REG 16)'), ('process', 'process information (REG 16)'), ('enforcement', 'administrative enforcement case file (REG 16)'), ('query', 'information with its own access rules (REG 36(7))')], max_length=16, verbose_name='exemption')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='withheld', to='info_requests.inforequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=300, verbose_name="part withheld")),
+                (
+                    "exemption",
+                    models.CharField(
+                        choices=[
+                            ("secret", "state secret (REG 14)"),
+                            (
+                                "prohibited",
+                                "prohibited by law or administrative regulation (REG 14)",
+                            ),
+                            ("security", "would endanger security or stability (REG 14)"),
+                            ("third_party", "trade secret or personal privacy (REG 15)"),
+                            ("internal", "internal affairs (REG 16)"),
+                            ("process", "process information (REG 16)"),
+                            ("enforcement", "administrative enforcement case file (REG 16)"),
+                            ("query", "information with its own access rules (REG 36(7))"),
+                        ],
+                        max_length=16,
+                        verbose_name="exemption",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="withheld",
+                        to="info_requests.inforequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'withheld part',
-                'verbose_name_plural': 'withheld parts',
-                'ordering': ['id'],
+                "verbose_name": "withheld part",
+                "verbose_name_plural": "withheld parts",
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='inforequest',
-            index=models.Index(fields=['state', 'due_on'], name='info_request_queue'),
+            model_name="inforequest",
+            index=models.Index(fields=["state", "due_on"], name="info_request_queue"),
         ),
         migrations.AddIndex(
-            model_name='inforequest',
-            index=models.Index(fields=['handling_agency', 'state'], name='info_request_agency'),
+            model_name="inforequest",
+            index=models.Index(fields=["handling_agency", "state"], name="info_request_agency"),
         ),
         migrations.AddConstraint(
-            model_name='inforequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'closed'), _negated=True), models.Q(('outcome', ''), _negated=True), _connector='OR'), name='info_request_closed_has_outcome'),
+            model_name="inforequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "closed"), _negated=True),
+                    models.Q(("outcome", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="info_request_closed_has_outcome",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inforequest',
-            constraint=models.CheckConstraint(condition=models.Q(('applicant_kind', 'organisation'), ('organisation_kind', ''), _connector='OR'), name='info_request_organisation_kind_only_for_organisations'),
+            model_name="inforequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("applicant_kind", "organisation"), ("organisation_kind", ""), _connector="OR"
+                ),
+                name="info_request_organisation_kind_only_for_organisations",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='remedy',
-            constraint=models.CheckConstraint(condition=models.Q(('result', ''), ('decided_on__isnull', False), _connector='OR'), name='remedy_result_has_date'),
+            model_name="remedy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("result", ""), ("decided_on__isnull", False), _connector="OR"),
+                name="remedy_result_has_date",
+            ),
         ),
     ]

@@ -5,44 +5,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('catalogue', '0006_seed_record_types'),
+        ("agencies", "0001_initial"),
+        ("catalogue", "0006_seed_record_types"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('document', 'document'), ('record', 'list record')], max_length=16, verbose_name='source')),
-                ('object_id', models.BigIntegerField(verbose_name='object id')),
-                ('kind', models.CharField(choices=[('document', 'document'), ('news', 'news item'), ('interpretation', 'policy interpretation'), ('record', 'list record')], max_length=16, verbose_name='content type')),
-                ('year', models.PositiveSmallIntegerField(null=True, verbose_name='year')),
-                ('validity', models.CharField(blank=True, max_length=16, verbose_name='validity')),
-                ('published_at', models.DateTimeField(null=True, verbose_name='publication time')),
-                ('url', models.CharField(max_length=300, verbose_name='address')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('doc_number', models.CharField(blank=True, max_length=64, verbose_name='document number')),
-                ('doc_number_key', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('index_number', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='index number')),
-                ('snippet_text', models.TextField(blank=True)),
-                ('title_tokens', models.TextField(blank=True)),
-                ('meta_tokens', models.TextField(blank=True)),
-                ('body_tokens', models.TextField(blank=True)),
-                ('agency', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency', verbose_name='agency')),
-                ('genre', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogue.genre')),
-                ('statutory_item', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogue.statutoryitem')),
-                ('topic', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogue.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("document", "document"), ("record", "list record")],
+                        max_length=16,
+                        verbose_name="source",
+                    ),
+                ),
+                ("object_id", models.BigIntegerField(verbose_name="object id")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("document", "document"),
+                            ("news", "news item"),
+                            ("interpretation", "policy interpretation"),
+                            ("record", "list record"),
+                        ],
+                        max_length=16,
+                        verbose_name="content type",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(null=True, verbose_name="year")),
+                ("validity", models.CharField(blank=True, max_length=16, verbose_name="validity")),
+                ("published_at", models.DateTimeField(null=True, verbose_name="publication time")),
+                ("url", models.CharField(max_length=300, verbose_name="address")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "doc_number",
+                    models.CharField(blank=True, max_length=64, verbose_name="document number"),
+                ),
+                ("doc_number_key", models.CharField(blank=True, db_index=True, max_length=64)),
+                (
+                    "index_number",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=64, verbose_name="index number"
+                    ),
+                ),
+                ("snippet_text", models.TextField(blank=True)),
+                ("title_tokens", models.TextField(blank=True)),
+                ("meta_tokens", models.TextField(blank=True)),
+                ("body_tokens", models.TextField(blank=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "genre",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalogue.genre",
+                    ),
+                ),
+                (
+                    "statutory_item",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalogue.statutoryitem",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalogue.topic",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'search entry',
-                'verbose_name_plural': 'search entries',
-                'indexes': [models.Index(fields=['-published_at', '-id'], name='search_entry_date')],
-                'constraints': [models.UniqueConstraint(fields=('source', 'object_id'), name='search_entry_unique')],
+                "verbose_name": "search entry",
+                "verbose_name_plural": "search entries",
+                "indexes": [
+                    models.Index(fields=["-published_at", "-id"], name="search_entry_date")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("source", "object_id"), name="search_entry_unique"
+                    )
+                ],
             },
         ),
     ]
