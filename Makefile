@@ -4,26 +4,35 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Two workers on the two cores of the CI machine (pytest-xdist); PYTEST_WORKERS=0 runs in one.
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test test-fast test-sqlite test-postgres lint format messages \
+.PHONY: install install-runtime demo serve test test-fast test-sqlite test-postgres lint format messages \
 	messages-update \
 	browser-deps fonts bench clean
 
 install: $(STAMP) messages fonts
 
-$(STAMP): requirements.txt requirements-dev.txt
+# What the site needs to run (`make demo`): the runtime requirements only.
+install-runtime: $(RUNTIME_STAMP) messages fonts
+
+$(RUNTIME_STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(RUNTIME_STAMP)
+
+# ... and what developing and testing it needs besides (`make test`).
+$(STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
 # Translations are compiled by the build; msgfmt comes from GNU gettext.
-messages: $(STAMP)
+messages: $(RUNTIME_STAMP)
 	@command -v msgfmt >/dev/null || scripts/apt-install gettext
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*' --ignore 'var/*' --verbosity 0 \
 		--locale zh_Hans
@@ -41,9 +50,9 @@ fonts:
 browser-deps:
 	@command -v chromium >/dev/null || scripts/apt-install chromium fonts-noto-cjk
 
-demo: install
+demo: install-runtime
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --skip-checks
 	$(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload
 
 serve: install

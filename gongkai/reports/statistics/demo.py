@@ -5,10 +5,9 @@ agencies, catalogue, applications and letters loaders, inside the command's tran
 form definitions themselves are installed by the reports app's data migration, not here.
 
 For every submitting agency it opens, through the services and on the dates of the story,
-the monthly form of June 2026 (the catalogue demonstration's last month with documents) and
-of October 2026, the quarterly form of the third quarter of 2026 and the yearly form of 2025 —
-prefilled from whatever the other loaders recorded — and walks
-them through the states: the older periods accepted (a few still waiting for the check), the
+the monthly form of October 2026, the quarterly form of the third quarter of 2026 and the
+yearly form of 2025 — prefilled from whatever the other loaders recorded — and walks them
+through the states: the older period accepted (a few still waiting for the check), the
 newest mixed: accepted, returned and resubmitted, submitted, returned with a reason, and
 drafts still open after the due day (overdue). The agency's editor (or head) fills in and
 submits where the demonstration has one, the office (the ``office`` sign-in) otherwise and for
@@ -40,7 +39,6 @@ OFFICE = "office"
 # (form code, period key, newest): the newest periods get the mixed story.
 PERIODS = [
     ("disclosure-yearly", "2025", False),
-    ("disclosure-monthly", "2026-06", False),  # the catalogue demo's last month with documents
     ("requests-quarterly", "2026-Q3", True),
     ("disclosure-monthly", "2026-10", True),
 ]
