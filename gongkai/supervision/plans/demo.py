@@ -307,6 +307,14 @@ class Staff:
         for row in rows:
             self.acting.setdefault(row.agency_id, row.user)
         self.created = 0
+        self._password_hash = ""
+
+    def _password(self) -> str:
+        """The published demonstration password, hashed once for every liaison created (the
+        default hasher is deliberately slow: 18 hashes cost seconds)."""
+        if not self._password_hash:
+            self._password_hash = make_password(agency_data.DEMO_PASSWORD)
+        return self._password_hash
 
     def lead(self, slug: str) -> User:
         """Someone who acts for the agency; a ``liaison-<slug>`` editor is created if needed."""
@@ -321,7 +329,7 @@ class Staff:
                 username=username,
                 full_name=f"{agency.short_name or agency.name}信息员（演示）",
                 email=f"{username}@example.com",
-                password=make_password(agency_data.DEMO_PASSWORD),
+                password=self._password(),
             )
             user.full_clean()
             user.save()
