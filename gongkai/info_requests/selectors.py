@@ -202,6 +202,8 @@ def remedies_filed_between(
     return Remedy.objects.filter(
         request__agency_id__in=list(agency_ids), filed_on__gte=start, filed_on__lte=end
     ).order_by("filed_on", "id")
+
+
 # --------------------------------------------------------------------------- statistics (统计报送)
 
 

@@ -275,6 +275,8 @@ def letter_figures_of_year(year: int, *, agency_ids: Iterable[int] | None = None
     facts = load_facts(start, end, as_of=end)
     chosen: AgencyFilter = ALL if agency_ids is None else frozenset(agency_ids)
     return statistics_figures(facts, start=start, end=end, as_of=end, agency=chosen)
+
+
 # --------------------------------------------------------------------------- statistics (统计报送)
 
 # (agency id, first day of a month) -> how many: the shape of the statistics' counts.
