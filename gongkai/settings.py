@@ -194,7 +194,7 @@ AUTH_USER_MODEL = "core.User"
 # trusted only as far as GONGKAI_TRUSTED_PROXY_COUNT), so that a forged header does not
 # escape the lockout and, behind a proxy, one client does not lock out everyone.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "gongkai.core.auth_backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(env("GONGKAI_SIGNIN_FAILURE_LIMIT", "5"))
