@@ -35,9 +35,8 @@ class StatisticsFormForm(forms.ModelForm):
             "remind_days": data.get("remind_days", 3),
             "all_members": data.get("all_members", True),
             "agency_kinds": data.get("agency_kinds") or [],
-            "fields": [{"key": "placeholder", "label": "-", "kind": "integer"}],
         }
-        for error in validate_definition(definition):
+        for error in validate_definition(definition, with_fields=False):
             self.add_error(None, error)
         return data
 

@@ -43,8 +43,10 @@ class DefinitionError(StatisticsError):
         self.errors = errors
 
 
-def validate_definition(data: Mapping[str, Any]) -> list[str]:
-    """Every problem of one form definition (an empty list: it can be used)."""
+def validate_definition(data: Mapping[str, Any], *, with_fields: bool = True) -> list[str]:
+    """Every problem of one form definition (an empty list: it can be used). With
+    ``with_fields=False`` only the form's own settings are checked (the admin checks each
+    field line in its own inline form)."""
     errors: list[str] = []
     code = str(data.get("code") or "")
     if not _SLUG.match(code):
@@ -64,6 +66,8 @@ def validate_definition(data: Mapping[str, Any]) -> list[str]:
         errors.append(_("The kinds of agency that submit are not all known kinds."))
     if not data.get("all_members", True) and not kinds:
         errors.append(_("Name the kinds of agency that submit, or let every member submit."))
+    if not with_fields:
+        return errors
     fields = data.get("fields")
     if not isinstance(fields, list) or not fields:
         errors.append(_("The form needs at least one field."))
