@@ -1,15 +1,14 @@
 """The national format of the annual report (国办公开办函〔2021〕30号, REG 50): sections, tables
 laid out from ``annual_tables`` with the records behind each number, drafts written from the
 figures and checked against them, the fees of section 六, the government's supervision results,
-and no personal data anywhere. The demonstration is loaded once, for the last tests."""
+and no personal data anywhere.
+The demonstration's reports: ``tests/demo/test_report_2024.py``."""
 
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
-from django.db import transaction
 
 from gongkai.info_requests import services
 from gongkai.info_requests.models import FeeNotice, InfoRequest
@@ -315,50 +314,3 @@ def test_reg_50_letters_of_the_year_are_counted_as_of_31_december(
     answering = FORMAT.figures(subject_of(handling_agency))
     assert answering["letters_replied"].value == 1
     assert FORMAT.figures(subject_of(agency))["letters_replied"].value == 0
-
-
-# --------------------------------------------------------------------------- demonstration
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """The demonstration, loaded once inside a transaction rolled back after the module."""
-    from gongkai.agencies import demo as agencies_demo
-    from gongkai.catalogue import demo as catalogue_demo
-    from gongkai.info_requests import demo as requests_demo
-    from gongkai.supervision.assessment import demo as assessment_demo
-    from gongkai.supervision.plans import demo as plans_demo
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            # The parts whose records the report reads, but for the letters: they would double
-            # the module's time and their figures are a count the letters' own tests check.
-            for loader in (
-                agencies_demo, catalogue_demo, requests_demo, plans_demo, assessment_demo
-            ):  # fmt: skip
-                loader.load(io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-@pytest.mark.parametrize("year", [2024, 2025])
-def test_reg_50_the_governments_demonstration_reports_build_and_their_drafts_check(loaded, year):
-    subject = Subject(scope=government_scope(year), agency_name="张店区人民政府")
-    content = FORMAT.build(subject, {})
-    assert [s.title for s in content.sections] == TITLES
-    assert content.title == f"张店区人民政府{year}年政府信息公开工作年度报告"
-    assert check_prose(content, FORMAT.facts()) == []
-    annual = annual_tables(subject.scope)
-    figures = content.figures
-    assert figures["requests_new"].value == annual.three.cell(t.NEW)
-    assert figures["requests_carried_forward"].value == annual.three.cell(t.CARRIED_FORWARD)
-    overview = content.section("1").text
-    assert f"全年共收到政府信息公开申请{annual.three.cell(t.NEW)}件" in overview
-    assert "工作考核、社会评议和责任追究结果情况" in overview
-    if year == 2025:  # the demonstration publishes the 2025 scorecards
-        assert figures["assessment_agencies"].value > 0
-        assert f"共对{figures['assessment_agencies'].value}个单位进行评分" in overview

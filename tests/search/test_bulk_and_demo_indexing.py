@@ -1,4 +1,5 @@
-"""Writes that bypass model saves still reach the index: a bulk import and the demo loader."""
+"""Writes that bypass model saves still reach the index: a bulk import (the demo loader:
+``tests/demo/test_search.py``)."""
 
 from __future__ import annotations
 
@@ -34,22 +35,3 @@ def _day():
     import datetime
 
     return datetime.date(2010, 1, 1)
-
-
-@pytest.mark.slow
-def test_the_demonstration_district_is_searchable(settings):
-    from django.core.management import call_command
-
-    settings.DEMO_MODE = True
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-    result = search(SearchQuery(q="张政办发[2014]50号"))
-
-    assert result.hits[0].title == "关于进一步加强政府信息公开工作的通知"
-    assert search(SearchQuery(q="低保")).total > 0
-    # The published Q&A and consultations on drafts, as content types of their own.
-    from gongkai.interaction.consultations.selectors import public_consultations
-    from gongkai.interaction.letters.selectors import published_qa
-
-    assert search(SearchQuery(type="qa")).total == published_qa().count() > 0
-    assert search(SearchQuery(type="consultation")).total == public_consultations().count() > 0

@@ -1,7 +1,7 @@
 """Demonstration assessment: the indicator schemes of 2014, 2025 and 2026, their scorecards
 computed from the demonstration records, a few hand scores, and two accountability records.
 
-``load(stdout)`` is an entry of ``supervision.demo.PART_LOADERS``, run by ``load_demo`` after
+``load(stdout)`` is an entry of ``load_demo``'s ``DEMO_LOADERS``, run after
 the catalogue, applications and letters loaders, whose records the measures read. Everything
 goes through the services, done by the demonstration's disclosure office (``office``), which is
 also the assessor of the hand-scored indicators.

@@ -1,6 +1,6 @@
 """Demonstration monthly tables (每月公示) and site-health findings.
 
-``load(stdout)`` is an entry of ``supervision.demo.PART_LOADERS``, run by ``load_demo`` after
+``load(stdout)`` is an entry of ``load_demo``'s ``DEMO_LOADERS``, run after
 the catalogue, applications and letters loaders, inside the command's transaction. Every table
 goes through the services on the dates of its story: the monthly job computes the previous
 month's draft on the first working day of a month (``actor=None``), the office (the ``office``

@@ -1,7 +1,7 @@
 """Demonstration key tasks and supervision notices: the 2014 plan as the seed reports it, and a
 2025 and a 2026 plan (``demo_data``).
 
-``load(stdout)`` is an entry of ``supervision.demo.PART_LOADERS``, run by ``load_demo`` after
+``load(stdout)`` is an entry of ``load_demo``'s ``DEMO_LOADERS``, run after
 the agencies, catalogue and interaction loaders, inside the command's transaction. Every step
 goes through the services on the day of its story (``on=``), so the events, the audit trail,
 the progress and the deadlines are what real use leaves behind:

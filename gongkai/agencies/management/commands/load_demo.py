@@ -18,14 +18,20 @@ from django.utils.translation import gettext as _
 
 from gongkai.agencies.demo import sign_ins
 
-# Each entry is ``load(stdout)``; a capability adds its loader after those it builds on.
+# Each entry is ``load(stdout)``; a capability adds its loader after those it builds on. The
+# government's annual reports come before the monthly tables and the assessment, which count
+# what was published when: the 2024 report is published in 2025, and the 2025 figures frozen
+# at their publication must count it, as a recount of the records does.
 DEMO_LOADERS = [
     "gongkai.agencies.demo.load",
     "gongkai.catalogue.demo.load",
     "gongkai.info_requests.demo.load",
     "gongkai.interaction.demo.load",
-    "gongkai.supervision.demo.load",
-    "gongkai.reports.demo.load",
+    "gongkai.supervision.plans.demo.load",
+    "gongkai.reports.annual.demo.load",
+    "gongkai.supervision.monthly.demo.load",
+    "gongkai.supervision.assessment.demo.load",
+    "gongkai.reports.statistics.demo.load",
     "gongkai.search.demo.load",
 ]
 

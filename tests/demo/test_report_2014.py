@@ -9,7 +9,6 @@ transaction rolled back after its last test."""
 from __future__ import annotations
 
 import datetime
-import io
 import os
 import re
 from dataclasses import replace
@@ -17,32 +16,27 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.db import transaction
+import time_machine
 from django.db.models import F, Q, Sum
 
-from gongkai.agencies import demo as agencies_demo
 from gongkai.agencies.models import Agency, MembershipChange
-from gongkai.catalogue import demo as catalogue_demo
 from gongkai.catalogue.models import Document, ListRecord, NormativeRegistration, PageVisit
-from gongkai.info_requests import demo as requests_demo
 from gongkai.info_requests.models import FeeNotice, InfoRequest, Remedy
-from gongkai.interaction.channels import demo as channels_demo
 from gongkai.interaction.channels.models import (
     ChannelFigure,
     HotlineSession,
     ServiceLog,
     ServicePoint,
 )
-from gongkai.interaction.letters import demo as letters_demo
 from gongkai.interaction.letters.models import Letter, LetterEvent
 from gongkai.reports import formats
 from gongkai.reports.formats import seed2014
 from gongkai.reports.formats.base import Subject, check_prose
 from gongkai.reports.tables import agency_scope, government_scope
-from gongkai.supervision.plans import demo as plans_demo
 from gongkai.supervision.plans.models import KeyTask, TaskCategory
+from tests.demo.conftest import NOW
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 # The seed (the district's own 2014 report) is kept beside the project, not in it.
 SEED = Path(os.environ.get("GONGKAI_SEED_TEXT", "/work/shared/seed/000_b1ee1ac7de62f1a1.txt"))
@@ -51,27 +45,9 @@ START, END = datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31)
 FORMAT = seed2014.SEED_FORMAT
 
 
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            # The parts of the demonstration the 2014 report counts (not the surveys,
-            # consultations, monthly tables or assessment, which it does not read).
-            for loader in (
-                agencies_demo,
-                catalogue_demo,
-                requests_demo,
-                channels_demo,
-                letters_demo,
-                plans_demo,
-            ):
-                loader.load(io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def loaded(district):
+    """The demonstration, loaded once for the package (``tests/demo/conftest.py``)."""
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +58,9 @@ def seed_text() -> str:
 
 
 @pytest.fixture(scope="module")
-def report(loaded, django_db_blocker):
-    """The government's 2014 report with the drafts as its prose."""
-    with django_db_blocker.unblock():
+def report(district, django_db_blocker):
+    """The government's 2014 report with the drafts as its prose (built once for the module)."""
+    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
         government = Agency.objects.get(kind=Agency.Kind.GOVERNMENT)
         subject = Subject(scope=government_scope(YEAR), agency_name=government.name)
         return FORMAT.build(subject, {})

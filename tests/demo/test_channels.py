@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
-from django.db import transaction
 
-from gongkai.agencies import demo as agencies_demo
 from gongkai.agencies.models import Agency
 from gongkai.interaction.channels import demo, selectors
 from gongkai.interaction.channels.models import (
@@ -18,26 +15,15 @@ from gongkai.interaction.channels.models import (
     OpinionResponse,
     ServiceLog,
 )
-from tests.interaction.channels.conftest import everything
+from tests.demo.conftest import assert_unchanged
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """The agencies' and this part's demonstration only, loaded once for the module inside a
-    transaction rolled back after its last test."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            agencies_demo.load(io.StringIO())
-            out = io.StringIO()
-            demo.load(out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def loaded(district):
+    """The demonstration, loaded once for the package (``tests/demo/conftest.py``)."""
+    return district.output
 
 
 def programme_totals(summary, name):
@@ -121,9 +107,6 @@ def test_recent_years_have_every_kind_of_record(loaded):
         assert opinion.working_days_to_respond >= 0
 
 
-def test_a_second_run_changes_nothing(loaded):
-    before = everything()
-    out = io.StringIO()
-    demo.load(out)
-    assert everything() == before
-    assert " 0 hotline sessions" in out.getvalue()
+def test_a_second_run_changes_nothing(loaded, reloaded):
+    assert_unchanged(reloaded, "interaction")
+    assert " 0 hotline sessions" in reloaded.output

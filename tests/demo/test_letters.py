@@ -3,63 +3,31 @@ state, loaded through the services (so their clocks and histories are real) and 
 
 from __future__ import annotations
 
-import io
 import re
-import time
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 from django.db.models import Count
 
-from gongkai.agencies import demo as agencies_demo
-from gongkai.core.models import AuditEntry, OutgoingMail
-from gongkai.interaction import demo as interaction_demo
+from gongkai.core.models import OutgoingMail
 from gongkai.interaction.channels import selectors as channel_selectors
 from gongkai.interaction.channels.models import HotlineSession
 from gongkai.interaction.letters import demo, statistics
 from gongkai.interaction.letters.clocks import read_clock
 from gongkai.interaction.letters.models import Letter, LetterEvent, LetterType, PublishedLetter
 from gongkai.interaction.letters.selectors import published_qa
+from tests.demo.conftest import assert_unchanged
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 State = Letter.State
 Code = LetterEvent.Code
 
 
-def load() -> str:
-    out = io.StringIO()
-    with transaction.atomic():
-        agencies_demo.load(io.StringIO())
-        interaction_demo.load(out)
-    return out.getvalue()
-
-
-def snapshot() -> dict[str, object]:
-    return {
-        "letters": sorted(Letter.objects.values_list("number", "state", "due_on", "rating")),
-        "events": LetterEvent.objects.count(),
-        "types": LetterType.objects.count(),
-        "mails": OutgoingMail.objects.count(),
-        "audit": AuditEntry.objects.count(),
-    }
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """The demonstration, loaded once for the module inside a transaction rolled back after
-    its last test; each test runs in a savepoint of it."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            started = time.monotonic()
-            output = load()
-            yield output, time.monotonic() - started
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def loaded(district):
+    """The demonstration, loaded once for the package (``tests/demo/conftest.py``)."""
+    return district.output, district.seconds
 
 
 def test_2014_is_the_seeds_376_letters_with_a_reply_rate_above_98_percent(loaded):
@@ -131,16 +99,12 @@ def test_writers_are_invented_and_old_notices_are_not_sent_again(loaded):
     assert Letter.objects.values("number").annotate(n=Count("id")).filter(n__gt=1).count() == 0
 
 
-def test_loading_again_changes_nothing(loaded):
-    output, seconds = loaded
+def test_loading_again_changes_nothing(loaded, reloaded):
+    output, _seconds = loaded
     assert re.search(r"Letters: \d+ loaded \(376 of 2014, \d+ of 2024–2026, \d+ open\)", output)
     assert re.search(r"Letters: \d+ of them follow-ups of \d+ hotline sessions", output)
-    before = snapshot()
-    again = io.StringIO()
-    demo.load(again)
-    assert "present already, none loaded" in again.getvalue()
-    assert snapshot() == before
-    assert seconds < 120
+    assert "present already, none loaded" in reloaded.output
+    assert_unchanged(reloaded, "interaction")
 
 
 def test_the_statistics_give_the_seeds_reply_rate_for_2014(loaded):

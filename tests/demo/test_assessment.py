@@ -6,23 +6,16 @@ recomputed directly from the records with plain ORM filters. Loaded once for the
 from __future__ import annotations
 
 import datetime
-import io
 import itertools
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.db import transaction
 from django.db.models import F, Q
 
-from gongkai.agencies import demo as agencies_demo
 from gongkai.agencies.models import Agency
-from gongkai.catalogue import demo as catalogue_demo
 from gongkai.catalogue.models import Document, DocumentVersion
-from gongkai.info_requests import demo as requests_demo
 from gongkai.info_requests.models import InfoRequest
-from gongkai.interaction.letters import demo as letters_demo
 from gongkai.interaction.letters.models import Letter
-from gongkai.supervision import demo as supervision_demo
 from gongkai.supervision.assessment import selectors
 from gongkai.supervision.assessment.models import (
     AccountabilityRecord,
@@ -32,27 +25,17 @@ from gongkai.supervision.assessment.models import (
     Score,
     Scorecard,
 )
+from tests.demo.conftest import assert_unchanged
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 D = datetime.date
 
 
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """The demonstration, loaded once inside a transaction rolled back after the module."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            out = io.StringIO()
-            for loader in (agencies_demo, catalogue_demo, requests_demo, letters_demo):
-                loader.load(io.StringIO())
-            supervision_demo.load(out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def loaded(district):
+    """The demonstration, loaded once for the package (``tests/demo/conftest.py``)."""
+    return district.output
 
 
 # --------------------------------------------------------------------------- recounts
@@ -229,16 +212,6 @@ def test_accountability_records_and_their_summary(loaded):
     assert "周建军" not in str(summary)
 
 
-def test_a_second_run_changes_nothing(loaded):
-    def snapshot():
-        return (
-            IndicatorScheme.objects.count(), Indicator.objects.count(), HandScore.objects.count(),
-            Scorecard.objects.count(), Score.objects.count(),
-            AccountabilityRecord.objects.count(),
-        )  # fmt: skip
-
-    before = snapshot()
-    out = io.StringIO()
-    supervision_demo.load(out)
-    assert snapshot() == before
-    assert "0 indicator schemes" in out.getvalue()
+def test_a_second_run_changes_nothing(loaded, reloaded):
+    assert_unchanged(reloaded, "supervision")
+    assert "0 indicator schemes" in reloaded.output

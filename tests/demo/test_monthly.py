@@ -4,58 +4,26 @@ records, and a second load that changes nothing."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.db import transaction
 from django.db.models import Sum
 
-from gongkai.agencies import demo as agencies_demo
-from gongkai.core.models import AuditEntry
-from gongkai.interaction.letters import demo as letters_demo
 from gongkai.interaction.letters.models import Letter
-from gongkai.supervision import demo as supervision_demo
 from gongkai.supervision.monthly import demo
 from gongkai.supervision.monthly.models import (
     HealthCheck,
     MonthlyFigure,
     MonthlyPublication,
-    PublicationEvent,
 )
+from tests.demo.conftest import assert_unchanged
 from tests.supervision.monthly.conftest import D
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
-def snapshot() -> dict[str, object]:
-    return {
-        "publications": sorted(MonthlyPublication.objects.values_list("pk", "state")),
-        "figures": MonthlyFigure.objects.count(),
-        "events": PublicationEvent.objects.count(),
-        "checks": HealthCheck.objects.count(),
-        "letters": Letter.objects.count(),
-        "audit": AuditEntry.objects.count(),
-    }
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """The agencies, the letters (the records the correction's story needs) and the monthly
-    tables, loaded once for the module inside a transaction rolled back after its last test.
-    (The catalogue's and the applications' loaders are left out for speed: their figures are
-    zero here, and ``test_figures`` checks those figures against recounts.)"""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            agencies_demo.load(io.StringIO())
-            letters_demo.load(io.StringIO())
-            out = io.StringIO()
-            supervision_demo.load(out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def loaded(district):
+    """The demonstration, loaded once for the package (``tests/demo/conftest.py``)."""
+    return district.output
 
 
 def test_every_month_is_published_in_order(loaded):
@@ -113,11 +81,6 @@ def test_the_site_was_checked_today(loaded):
     assert HealthCheck.objects.filter(checked_on=timezone.localdate()).exists()
 
 
-def test_a_second_load_changes_nothing(loaded):
-    before = snapshot()
-    out = io.StringIO()
-
-    supervision_demo.load(out)
-
-    assert snapshot() == before
-    assert "none loaded" in out.getvalue()
+def test_a_second_load_changes_nothing(loaded, reloaded):
+    assert_unchanged(reloaded, "supervision")
+    assert "none loaded" in reloaded.output

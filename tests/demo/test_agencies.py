@@ -1,4 +1,5 @@
-"""``manage.py load_demo``: the 张店区 district of the seed, idempotently."""
+"""``manage.py load_demo``: the 张店区 district of the seed, idempotently (the demonstration is
+loaded once for the package: ``tests/demo/conftest.py``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import translation
 
 from gongkai.agencies import demo, demo_data
@@ -24,17 +23,11 @@ from gongkai.agencies.selectors import (
 )
 from gongkai.core.models import AuditEntry, User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 DOCUMENTED_PASSWORD = "Gongkai-demo-2026"
 START_OF_2014 = datetime.date(2014, 1, 1)
 END_OF_2014 = datetime.date(2014, 12, 31)
-
-
-def load() -> str:
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture(autouse=True)
@@ -43,28 +36,10 @@ def english():
         yield
 
 
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """The demonstration, loaded once for the module (a load takes seconds) inside a
-    transaction rolled back after the module's last test; each test runs in a savepoint."""
-    fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as the suite's tests
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DEMO_MODE=True, PASSWORD_HASHERS=fast_hashing),
-    ):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield load()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
 @pytest.fixture
-def output(loaded, settings) -> str:
+def output(district, settings) -> str:
     settings.DEMO_MODE = True
-    return loaded
+    return district.output
 
 
 def counts() -> dict[str, int]:
@@ -74,19 +49,9 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_running_twice_changes_nothing(output):
-    first = counts()
-    fields = list(Agency.objects.order_by("pk").values())
-    users = list(User.objects.order_by("pk").values())
-    identity = SiteIdentity.objects.values().get()
-
-    second_output = load()
-
-    assert counts() == first
-    assert list(Agency.objects.order_by("pk").values()) == fields
-    assert list(User.objects.order_by("pk").values()) == users
-    assert SiteIdentity.objects.values().get() == identity
-    assert "0 created" in second_output
+def test_running_twice_changes_nothing(output, reloaded):
+    assert reloaded.after == reloaded.before  # every row of every model
+    assert "0 created" in reloaded.output
 
     # Through the services: one audit entry per record.
     assert AuditEntry.objects.filter(action="agencies.create_agency").count() == len(

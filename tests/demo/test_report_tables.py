@@ -4,16 +4,11 @@ is loaded once for the module, inside a transaction rolled back after its last t
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 
-from gongkai.agencies import demo as agencies_demo
-from gongkai.catalogue import demo as catalogue_demo
 from gongkai.catalogue.models import Document, NormativeRegistration
-from gongkai.info_requests import demo as requests_demo
 from gongkai.info_requests.models import InfoRequest, Remedy
 from gongkai.reports.tables import (
     CARRIED_FORWARD,
@@ -27,21 +22,12 @@ from gongkai.reports.tables import (
 from gongkai.reports.validation import validate
 from tests.reports.test_tables import independent_count
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            for loader in (agencies_demo, catalogue_demo, requests_demo):
-                loader.load(io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def loaded(district):
+    """The demonstration, loaded once for the package (``tests/demo/conftest.py``)."""
 
 
 def test_reg_50_the_2014_report_gives_the_seeds_15_applications_all_answered(loaded):

@@ -6,27 +6,16 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
-from gongkai.agencies import demo as agencies_demo
-from gongkai.interaction import demo as interaction_demo
 from gongkai.interaction.surveys import demo, selectors
 from gongkai.interaction.surveys.models import Answer, Response, Survey
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
-def load() -> str:
-    out = io.StringIO()
-    with transaction.atomic():
-        agencies_demo.load(io.StringIO())
-        interaction_demo.load(out)
-    return out.getvalue()
-
-
-def test_the_demonstration_surveys():
-    output = load()
+def test_the_demonstration_surveys(district, reloaded):
+    output = district.output
 
     assert "Surveys: 2 loaded, 0 present already." in output
     closed = Survey.objects.get(title=demo.CLOSED_TITLE)
@@ -52,8 +41,7 @@ def test_the_demonstration_surveys():
     assert satisfaction.mean is not None and 3 < satisfaction.mean < 4.5
     assert 30 < len(results.questions[-1].texts) < 110
 
-    again = load()
-    assert "Surveys: 0 loaded, 2 present already." in again
+    assert "Surveys: 0 loaded, 2 present already." in reloaded.output
     assert Response.objects.count() == demo.CLOSED_RESPONSES + demo.OPEN_RESPONSES
 
 
@@ -70,12 +58,11 @@ def _closed_answers() -> list[tuple[object, ...]]:
     )
 
 
-def test_the_answers_are_the_same_on_every_run():
-    load()
+def test_the_answers_are_the_same_on_every_run(district):
     first = _closed_answers()
     Response.objects.all().delete()
     Survey.objects.all().delete()
 
-    load()
+    demo.load(io.StringIO())
 
     assert _closed_answers() == first

@@ -5,16 +5,12 @@ level, loaded through the services (so their histories are real) and only once."
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
 import time_machine
-from django.db import transaction
 from django.db.models import Count
 
-from gongkai.agencies import demo as agencies_demo
 from gongkai.core.models import AuditEntry
-from gongkai.supervision import demo as supervision_demo
 from gongkai.supervision.plans import selectors
 from gongkai.supervision.plans.deadlines import task_warning
 from gongkai.supervision.plans.models import (
@@ -24,43 +20,18 @@ from gongkai.supervision.plans.models import (
     TaskEvent,
     WorkPlan,
 )
+from tests.demo.conftest import assert_unchanged
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 D = datetime.date
 TODAY = D(2026, 11, 27)  # the day the brief gives: a Friday
 NOW = datetime.datetime(2026, 11, 27, 2, tzinfo=datetime.UTC)  # 10:00 in Beijing
 
 
-def load() -> str:
-    out = io.StringIO()
-    with transaction.atomic():
-        agencies_demo.load(io.StringIO())
-        supervision_demo.load(out)
-    return out.getvalue()
-
-
-def snapshot() -> dict[str, object]:
-    return {
-        "plans": list(WorkPlan.objects.values_list("year", "published")),
-        "tasks": sorted(KeyTask.objects.values_list("plan__year", "number", "state", "deadline")),
-        "events": TaskEvent.objects.count(),
-        "notices": NoticeRecipient.objects.count(),
-        "audit": AuditEntry.objects.count(),
-    }
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """The demonstration as of 2026-11-27, loaded once for the module inside a transaction
-    rolled back after its last test."""
-    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield load()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def loaded(district):
+    """The demonstration, loaded once for the package (``tests/demo/conftest.py``)."""
+    return district.output
 
 
 @pytest.fixture
@@ -122,8 +93,6 @@ def test_every_step_went_through_the_services(loaded):
     )
 
 
-def test_loading_again_changes_nothing(loaded):
-    before = snapshot()
-    output = load()
-    assert "2014, 2025, 2026 present already" in output
-    assert snapshot() == before
+def test_loading_again_changes_nothing(loaded, reloaded):
+    assert "2014, 2025, 2026 present already" in reloaded.output
+    assert_unchanged(reloaded, "supervision")
