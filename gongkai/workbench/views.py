@@ -236,6 +236,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     if authenticator_of(user) is not None:
         return HttpResponseRedirect(_with_next(reverse("workbench:two_factor"), next_url))
     device = pending_authenticator(user) if request.method == "POST" else None
+    expired = request.method == "POST" and device is None  # its secret was dropped meanwhile
     if device is None:
         device = start_enrolment(user)
         form = EnrolmentForm()
@@ -259,6 +260,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
         "workbench/two_factor_enrol.html",
         {
             "form": form,
+            "expired": expired,
             "next": next_url,
             "qr_code": _qr_code(authenticator_uri(device, issuer=issuer)),
             "secret": " ".join(secret_of(device)[i : i + 4] for i in range(0, 32, 4)),

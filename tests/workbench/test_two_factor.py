@@ -135,6 +135,11 @@ def test_a_wrong_code_is_refused_and_changes_nothing(client, staff, password):
     assert failed.actor == staff
     assert failed.address == "127.0.0.1"
     assert "000000" not in str(failed.details)
+    for junk in ("", "x" * 40, "１２３４５６", "<script>", "abc\x00def"):
+        answer = client.post(CODE_PAGE, {"code": junk})
+        assert answer.status_code == 200, junk
+        assert "<script>" not in answer.content.decode()
+    assert client.get(HOME)["Location"].startswith(CODE_PAGE)
 
 
 def test_the_page_asked_for_is_kept_but_never_another_site(client, staff, password):
@@ -431,3 +436,17 @@ def test_a_password_change_ends_the_users_other_sessions(client, staff, password
     ended = other.get(HOME)
     assert ended.status_code == 302
     assert ended["Location"].startswith(SIGN_IN)
+
+
+def test_a_code_for_a_dropped_set_up_screen_asks_to_scan_again(client, staff, password):
+    """Bad input changes nothing: a code sent after its secret was dropped (another screen
+    started a new set-up, or an administrator reset) is not checked against the new one."""
+    password_step(client, staff, password)
+    client.get(ENROL_PAGE)
+    TOTPDevice.objects.filter(user=staff).delete()
+
+    response = client.post(ENROL_PAGE, {"code": "123456"})
+
+    assert response.status_code == 200
+    assert "This set-up has expired" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=staff, confirmed=True).exists()
