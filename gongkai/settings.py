@@ -68,6 +68,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "axes",
+    # Staff two-factor sign-in (docs/decisions/0026); before gongkai.core, whose admin
+    # replaces the devices' own admin pages by an audited reset.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
@@ -93,11 +98,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() (decision 0026)
     "gongkai.citizens.middleware.CitizenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongkai.core.middleware.RequestContextMiddleware",
     "gongkai.core.ratelimit.RateLimitMiddleware",
+    # Before the password expiry: who has not passed the second factor changes nothing.
+    "gongkai.workbench.middleware.TwoFactorMiddleware",
     "gongkai.workbench.middleware.PasswordExpiryMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: it answers a locked-out sign-in with the lockout page (docs/decisions/0025).
@@ -228,6 +236,21 @@ AUTH_PASSWORD_VALIDATORS = [
 GONGKAI_PASSWORD_MAX_AGE_DAYS = int(
     env("GONGKAI_PASSWORD_MAX_AGE_DAYS", "0" if DEMO_MODE else "90")
 )
+
+# --- Staff two-factor sign-in (docs/decisions/0026) ----------------------------------------
+# Every member of staff enrols an authenticator app (TOTP) and gives its code after the
+# password. Off only in demo mode (a system check refuses it off elsewhere), and off by
+# default there, so that visitors can sign in with the demonstration's published passwords.
+GONGKAI_STAFF_TWO_FACTOR = env_bool("GONGKAI_STAFF_TWO_FACTOR", default=not DEMO_MODE)
+# How many backup codes (one use each) a member of staff receives at enrolment.
+GONGKAI_TWO_FACTOR_BACKUP_CODES = int(env("GONGKAI_TWO_FACTOR_BACKUP_CODES", "10"))
+# django-otp: a wrong code makes the device wait 1, 2, 4, 8 … seconds before the next try
+# (its defaults, set here so that they are seen); the devices' secrets stay out of the admin.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# --- end of staff two-factor sign-in -------------------------------------------------------
+
 LOGIN_URL = "workbench:login"
 LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "workbench:login"

@@ -65,6 +65,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_off(settings):
+    """Staff two-factor sign-in (decision 0026) is off for the suite: its tests sign staff in
+    with ``force_login`` to test what lies behind the sign-in, which the second step would
+    otherwise send to the code page. tests/workbench/test_two_factor.py turns it on."""
+    settings.GONGKAI_STAFF_TWO_FACTOR = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Every test's client comes from 127.0.0.1: each starts with the rate limits' counters
     (kept in the cache, gongkai.core.ratelimit) at zero, whatever ran before it."""

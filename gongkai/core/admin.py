@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -23,6 +23,8 @@ from django.utils.dates import WEEKDAYS
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.core.calendar import (
     CalendarError,
@@ -43,6 +45,7 @@ from gongkai.core.models import (
     SerialCounter,
     User,
 )
+from gongkai.core.two_factor import TwoFactorError, reset_two_factor
 
 
 def _actor(request: HttpRequest) -> User:
@@ -79,8 +82,58 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Personal info"), {"classes": ("wide",), "fields": ("full_name", "phone", "email")}),
     )
-    list_display = ("username", "full_name", "email", "phone", "is_staff", "is_active")
+    list_display = (
+        "username",
+        "full_name",
+        "email",
+        "phone",
+        "is_staff",
+        "is_active",
+        "two_factor",
+    )
     search_fields = ("username", "full_name", "first_name", "last_name", "email")
+    actions = ["reset_second_factor"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_authenticator=Exists(enrolled))
+
+    @admin.display(description=_("two-step sign-in"), boolean=True)
+    def two_factor(self, obj: User) -> bool:
+        return bool(getattr(obj, "has_authenticator", False))
+
+    @admin.action(
+        description=_("Reset two-step sign-in (lost phone): set up again at next sign-in"),
+        permissions=["change"],
+    )
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """Through :func:`gongkai.core.two_factor.reset_two_factor`, one audit entry a user."""
+        done = 0
+        for user in queryset:
+            try:
+                reset_two_factor(user, actor=_actor(request))
+            except TwoFactorError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return
+            done += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step sign-in reset for %(count)d user.",
+                "Two-step sign-in reset for %(count)d users.",
+                done,
+            )
+            % {"count": done},
+            messages.SUCCESS,
+        )
+
+
+# django-otp's own admin pages would let an administrator add an authenticator with a secret
+# they know (sign-in as someone else) or delete one without an audit entry; the audited reset
+# above is the one way an administrator touches a user's second factor (decision 0026).
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 # --- Working-day calendar -------------------------------------------------------------------

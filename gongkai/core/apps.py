@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from gongkai.core import signin_audit  # noqa: F401 - connects the sign-in receivers
+        from gongkai.core import (
+            signin_audit,  # noqa: F401 - connects the sign-in receivers
+            two_factor,  # noqa: F401 - registers its system check
+        )

@@ -58,3 +58,35 @@ class AuditFilterForm(forms.Form):
 
 class AgencySwitchForm(forms.Form):
     agency = forms.IntegerField(min_value=1)
+
+
+class SecondFactorForm(forms.Form):
+    """The code of the second step at sign-in: six digits from the authenticator app, or a
+    backup code (letters and digits; spaces and dashes ignored)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class EnrolmentForm(SecondFactorForm):
+    """The first code of a new authenticator: six digits."""
+
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
