@@ -389,7 +389,7 @@ def add_attachment(
         )
         # The file is written before the row: if the transaction rolls back, an unreferenced
         # file with a random name is left in storage, never a row without its file.
-        attachment.file.save(inspected.original_name, uploaded_file, save=False)
+        attachment.file.save(inspected.original_name, inspected.as_file(), save=False)
         attachment.save()
         data = {"attachment": attachment.pk, "type": inspected.content_type}
         _event(document, "attachment_added", actor=actor, now=now, data=data)
