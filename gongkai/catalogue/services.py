@@ -371,10 +371,12 @@ def add_attachment(
     During an amendment the file becomes public only with the amendment.
     """
     now = _now(now)
+    # Checked (and scanned, when ClamAV is configured) before the transaction: no lock is held
+    # while a large file is read.
+    inspected = inspect_upload(uploaded_file)
     with transaction.atomic():
         _lock(document)
         _require(permissions.can_edit_document(actor, document), actor, document, State.SUBMITTED)
-        inspected = inspect_upload(uploaded_file)
         last = document.attachments.aggregate(last=Max("sort_order"))["last"]
         attachment = Attachment(
             document=document,

@@ -379,6 +379,12 @@ def add_attachment(
 ) -> ConsultationAttachment:
     """Attach a file to a draft; its type is read from the content, as for documents."""
     now = _now(now)
+    # Checked (and scanned, when ClamAV is configured) before the transaction: no lock is held
+    # while a large file is read.
+    try:
+        inspected = uploads.inspect_upload(uploaded_file, policy=uploads.DOCUMENT_ATTACHMENT)
+    except uploads.UploadRefused as refused:
+        raise ConsultationError(refused.message, field="file") from None
     with transaction.atomic():
         _lock(consultation)
         _require(
@@ -387,10 +393,6 @@ def add_attachment(
             consultation,
             states=workflow.EDITABLE_STATES,
         )
-        try:
-            inspected = uploads.inspect_upload(uploaded_file, policy=uploads.DOCUMENT_ATTACHMENT)
-        except uploads.UploadRefused as refused:
-            raise ConsultationError(refused.message, field="file") from None
         last = consultation.attachments.aggregate(last=Max("sort_order"))["last"]
         attachment = ConsultationAttachment(
             consultation=consultation,
