@@ -135,8 +135,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Markup a browser would run if it ever sniffed the file as HTML: looked for in the first and
 # last kilobyte of every binary file (MIME sniffing reads the first 512 bytes).
 _MARKUP_RE = re.compile(
-    rb"<\s*(script|html|body|head|iframe|frame|svg|object|embed|img|meta|link|style|form|"
-    rb"base|!doctype\s+html|\?php)|javascript:",
+    rb"<\s*(script|html|body|head|iframe|frame|svg|object|embed|img|meta|link|style|form|base)"
+    rb"(?=[\s/>])|<!doctype\s+html|<\?php|javascript:",  # whole tag names: not <metadata>
     re.IGNORECASE,
 )
 _SNIFF_BYTES = 1024
