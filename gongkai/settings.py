@@ -399,3 +399,28 @@ GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND", "tantivy")
 GONGKAI_SEARCH_INDEX_DIR = Path(
     env("GONGKAI_SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index"))
 )
+
+# --- Uploads (issue 9; gongkai.core.uploads, docs/decisions/0027) ---------------------------
+# The largest file per kind of upload field, in bytes (documents and consultations keep
+# GONGKAI_ATTACHMENT_MAX_BYTES above): files the public sends with letters, the files of an
+# application's case, evidence of key tasks and hand scores, workbooks to import.
+GONGKAI_UPLOAD_MAX_BYTES = {
+    "citizen": int(env("GONGKAI_UPLOAD_MAX_BYTES_CITIZEN", str(10 * 1024 * 1024))),
+    "case": int(env("GONGKAI_UPLOAD_MAX_BYTES_CASE", str(50 * 1024 * 1024))),
+    "evidence": int(env("GONGKAI_UPLOAD_MAX_BYTES_EVIDENCE", str(20 * 1024 * 1024))),
+    "workbook": int(env("GONGKAI_UPLOAD_MAX_BYTES_WORKBOOK", str(10 * 1024 * 1024))),
+}
+# An image with more pixels (all frames together) is refused before it is decoded.
+GONGKAI_UPLOAD_MAX_PIXELS = int(env("GONGKAI_UPLOAD_MAX_PIXELS", str(50_000_000)))
+# ClamAV: every upload is streamed to this clamd when set ("unix:/run/clamav/clamd.ctl" or
+# "tcp:host:3310"); while it cannot be reached, uploads are refused ("try again later").
+GONGKAI_CLAMAV = env("GONGKAI_CLAMAV")
+if GONGKAI_CLAMAV and not (
+    GONGKAI_CLAMAV.startswith("unix:/")
+    or (GONGKAI_CLAMAV.startswith("tcp:") and GONGKAI_CLAMAV.rpartition(":")[2].isdigit())
+):
+    raise ImproperlyConfigured(
+        f"GONGKAI_CLAMAV must be unix:/path/to/clamd.ctl or tcp:host:port, not {GONGKAI_CLAMAV!r}."
+    )
+GONGKAI_CLAMAV_TIMEOUT = float(env("GONGKAI_CLAMAV_TIMEOUT", "30"))  # seconds
+# --- end of Uploads ---------------------------------------------------------------------------

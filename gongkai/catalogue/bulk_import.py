@@ -30,7 +30,7 @@ import time
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
@@ -64,6 +64,7 @@ from gongkai.catalogue.workflow import CatalogueError, CataloguePermissionDenied
 from gongkai.core import audit
 from gongkai.core.html import sanitize_html
 from gongkai.core.models import User
+from gongkai.core.uploads import stored_bytes
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PUBLICATION_TIME = datetime.time(9, 0)  # legacy rows carry a date only: 09:00 that day
@@ -678,10 +679,13 @@ class _Checker:
             return None
         upload = SimpleUploadedFile(name.rsplit("/", 1)[-1], self.archive.read(info))
         try:
-            return inspect_upload(upload)
+            # A legacy archive's misnamed file (a scan saved as .pdf) gets the right extension.
+            inspected = inspect_upload(upload, fix_extension=True)
         except AttachmentError as error:
             self.problem(number, "attachments", str(error))
             return None
+        # The safe bytes are made again when stored: thousands of files are not kept in memory.
+        return replace(inspected, data=b"")
 
     def check_against_database(self, rows: dict[str, int]) -> None:
         """Index numbers already taken in the catalogue (one query per thousand)."""
@@ -875,9 +879,11 @@ def _store_attachments(
                 raise BulkImportError(
                     _("“%(name)s” is not in the attachments archive.") % {"name": name}
                 )
+            # The bytes checked in the first pass: the same safe copy, and hash, again.
+            safe = stored_bytes(archive.read(info), inspected)
             path = default_storage.save(
                 attachment_path(None, inspected.original_name),  # type: ignore[arg-type]
-                ContentFile(archive.read(info)),
+                ContentFile(safe),
             )
             stored.append(path)
             attachments.append(

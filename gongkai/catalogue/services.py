@@ -371,10 +371,12 @@ def add_attachment(
     During an amendment the file becomes public only with the amendment.
     """
     now = _now(now)
+    # Checked (and scanned, when ClamAV is configured) before the transaction: no lock is held
+    # while a large file is read.
+    inspected = inspect_upload(uploaded_file)
     with transaction.atomic():
         _lock(document)
         _require(permissions.can_edit_document(actor, document), actor, document, State.SUBMITTED)
-        inspected = inspect_upload(uploaded_file)
         last = document.attachments.aggregate(last=Max("sort_order"))["last"]
         attachment = Attachment(
             document=document,
@@ -389,7 +391,7 @@ def add_attachment(
         )
         # The file is written before the row: if the transaction rolls back, an unreferenced
         # file with a random name is left in storage, never a row without its file.
-        attachment.file.save(inspected.original_name, uploaded_file, save=False)
+        attachment.file.save(inspected.original_name, inspected.as_file(), save=False)
         attachment.save()
         data = {"attachment": attachment.pk, "type": inspected.content_type}
         _event(document, "attachment_added", actor=actor, now=now, data=data)

@@ -30,10 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
-from gongkai.catalogue.attachments import AttachmentError, inspect_upload
 from gongkai.catalogue.models import Document
 from gongkai.catalogue.workflow import CatalogueError
-from gongkai.core import audit
+from gongkai.core import audit, uploads
 from gongkai.core.clock import EventKind, save_with_clock
 from gongkai.core.mail import queue_mail
 from gongkai.core.models import User
@@ -1513,14 +1512,14 @@ def add_request_file(
 ) -> RequestFile:
     """Attach a file to the case: a scan of the original or of the identity document, a
     correction, correspondence, or the information released (a redacted copy where partial,
-    its original kept apart as ``unredacted`` and never sent). The type is read from the
-    content (PDF, DOCX, XLSX, PNG, JPEG, GIF)."""
+    its original kept apart as ``unredacted`` and never sent). The file is checked under the
+    case-file policy of ``core.uploads`` (PDF, DOCX, XLSX, PNG, JPEG, GIF by content)."""
     if kind not in RequestFile.Kind.values:
         raise InfoRequestError(_("Choose the kind of file."), field="kind")
     try:
-        inspected = inspect_upload(uploaded_file)
-    except AttachmentError as error:
-        raise InfoRequestError(error.message, field="file") from None
+        inspected = uploads.inspect_upload(uploaded_file, policy=uploads.CASE_FILE)
+    except uploads.UploadRefused as refused:
+        raise InfoRequestError(refused.message, field="file") from None
     with transaction.atomic():
         request = _locked(request)
         if kind in (RequestFile.Kind.IDENTITY, RequestFile.Kind.ORIGINAL):
@@ -1543,7 +1542,7 @@ def add_request_file(
             size=inspected.size,
             uploaded_by=actor,
         )
-        stored.file.save(inspected.original_name, uploaded_file, save=False)
+        stored.file.save(inspected.original_name, inspected.as_file(), save=False)
         stored.save()
         _event(
             request,

@@ -18,10 +18,14 @@ def test_pdf_docx_and_xlsx_text_is_extracted():
     assert "采购结果" in inspect_upload(upload("c.xlsx", make_xlsx(("采购结果", 12)))).text
 
 
-def test_the_type_is_read_from_the_content_not_the_name():
-    inspected = inspect_upload(upload("scan.pdf", make_png()))
-    assert inspected.content_type == "image/png"
-    assert inspected.sha256 == hashlib.sha256(make_png()).hexdigest()
+def test_the_type_is_read_from_the_content_and_the_name_must_agree():
+    """Issue 9, uploads: a PNG named .pdf is refused for the uploader to rename (the bulk
+    import corrects the name instead); the hash is that of the bytes stored."""
+    with pytest.raises(AttachmentError, match="is a PNG file, but its name ends in “.pdf”"):
+        inspect_upload(upload("scan.pdf", make_png()))
+    inspected = inspect_upload(upload("scan.pdf", make_png()), fix_extension=True)
+    assert (inspected.original_name, inspected.content_type) == ("scan.png", "image/png")
+    assert inspected.sha256 == hashlib.sha256(inspected.data).hexdigest()
 
 
 def test_an_html_page_named_pdf_is_refused():

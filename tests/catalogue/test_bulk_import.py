@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import zipfile
 from zoneinfo import ZoneInfo
@@ -153,7 +154,8 @@ def test_valid_file_with_archive_imports_keeping_legacy_numbers(agency, office_u
             statutory_item="",
         ),
     )
-    # A PNG named .pdf is a PNG: the type comes from the content.
+    # A PNG named .pdf is a PNG: the type comes from the content, and the name is corrected
+    # (an interactive upload refuses it instead, for the uploader to rename: core.uploads).
     files = archive({"材料/招生计划.pdf": pdf_bytes(), "扫描件.pdf": png_bytes()})
 
     report = import_catalogue(source, actor=office_user, attachments=files)
@@ -177,12 +179,16 @@ def test_valid_file_with_archive_imports_keeping_legacy_numbers(agency, office_u
     assert (event.code, event.actor, event.to_state) == ("imported", office_user, "published")
     assert event.data == {"file": "catalogue.xlsx", "row": 2}
     attachments = list(Attachment.objects.filter(document=document).order_by("sort_order"))
-    assert [a.original_name for a in attachments] == ["招生计划.pdf", "扫描件.pdf"]
+    assert [a.original_name for a in attachments] == ["招生计划.pdf", "扫描件.png"]
     assert [a.content_type for a in attachments] == ["application/pdf", "image/png"]
     for attachment in attachments:
         assert attachment.original_name not in attachment.file.name  # random storage name
         assert attachment.file.storage.exists(attachment.file.name)
-    assert attachments[1].file.read() == png_bytes()
+    stored = attachments[1].file.read()  # the image encoded afresh (core.uploads)
+    assert (
+        stored.startswith(b"\x89PNG")
+        and hashlib.sha256(stored).hexdigest() == attachments[1].sha256
+    )
     news = Document.objects.get(index_number="ZD/2012-工作动态-0001")
     assert news.kind == Document.Kind.NEWS and news.agency == agency
     assert news.published_at.astimezone(SHANGHAI).date() == datetime.date(2012, 6, 1)

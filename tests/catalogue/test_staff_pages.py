@@ -318,7 +318,7 @@ def test_attachment_is_uploaded_downloaded_and_removed(client, editor, document_
     download = client.get(url("attachment_download", document.pk, attachment.pk))
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment;")
-    assert "filename*=utf-8''%E9%99%84%E4%BB%B6%E4%B8%80.pdf" in download["Content-Disposition"]
+    assert "filename*=UTF-8''%E9%99%84%E4%BB%B6%E4%B8%80.pdf" in download["Content-Disposition"]
     assert download["X-Content-Type-Options"] == "nosniff"
     assert b"".join(download.streaming_content).startswith(b"%PDF")
 

@@ -7,11 +7,9 @@ Documents are reached only through ``selectors.public``; each page view is count
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -27,6 +25,7 @@ from gongkai.agencies.selectors import agency_by_slug, public_agencies
 from gongkai.catalogue.models import Column, Document
 from gongkai.catalogue.selectors import public as selectors
 from gongkai.catalogue.visits import record_visit
+from gongkai.core import uploads
 from gongkai.core.html import sanitize_html
 
 # --------------------------------------------------------------------------- helpers
@@ -125,19 +124,6 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-_UNSAFE_NAME_RE = re.compile(r"[\x00-\x1f\x7f/\\]+")
-
-
-def content_disposition(name: str) -> str:
-    """``attachment`` with the original file name (RFC 6266 and RFC 5987).
-
-    ``filename*`` carries the exact UTF-8 name; ``filename`` an ASCII stand-in for old clients.
-    """
-    name = _UNSAFE_NAME_RE.sub("_", unicodedata.normalize("NFC", name)).strip() or "download"
-    fallback = "".join(c if c.isascii() and c not in '"%;' else "_" for c in name)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 @require_safe
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """An attachment of a public document, always as a download, never shown inline."""
@@ -148,13 +134,12 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
         raise Http404(_("No public attachment has this address.")) from error
-    response = FileResponse(
-        handle, content_type=attachment.content_type or "application/octet-stream"
+    return uploads.file_response(
+        handle,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+        private=False,
     )
-    response["Content-Disposition"] = content_disposition(attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 # --------------------------------------------------------------------------- columns

@@ -17,7 +17,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -54,6 +53,7 @@ from gongkai.catalogue.models import (
 )
 from gongkai.catalogue.selectors import staff as staff_selectors
 from gongkai.catalogue.workflow import CatalogueError, CataloguePermissionDenied
+from gongkai.core import uploads
 from gongkai.core.clock import ClockReading
 from gongkai.core.html import sanitize_html
 from gongkai.core.models import User
@@ -568,16 +568,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError) as error:
         raise Http404(_("The file of this attachment is missing.")) from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
+    return uploads.file_response(
+        handle, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_POST

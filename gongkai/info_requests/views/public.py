@@ -39,6 +39,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from gongkai.agencies.selectors import public_agencies
+from gongkai.core import uploads
 from gongkai.core.middleware import client_address
 from gongkai.info_requests import letters, services
 from gongkai.info_requests.clocks import policy
@@ -368,15 +369,9 @@ def status_file(request: HttpRequest, number: str, file_pk: int) -> FileResponse
         handle = stored.file.open("rb")
     except FileNotFoundError as error:
         raise Http404(_("No file has this address.")) from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type or "application/octet-stream",
+    return uploads.file_response(
+        handle, filename=stored.original_name, content_type=stored.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 NOTICE_FORMATS = {
@@ -399,13 +394,9 @@ def notice_response(notice: Notice, fmt: str) -> FileResponse:
     except (FileNotFoundError, OSError) as error:
         raise Http404(_("No file has this address.")) from error
     content_type, suffix = NOTICE_FORMATS[fmt]
-    response = FileResponse(
-        handle, as_attachment=True, filename=f"{notice.number}.{suffix}", content_type=content_type
+    return uploads.file_response(
+        handle, filename=f"{notice.number}.{suffix}", content_type=content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class NoticeUnavailable(Exception):

@@ -25,7 +25,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.agencies.permissions import agencies_visible_to
-from gongkai.core import audit
+from gongkai.core import audit, uploads
 from gongkai.core.clock import ClockError, ClockReading, ClockState
 from gongkai.core.models import AuditEntry, User
 from gongkai.core.workdays import CalendarNotCovered, working_days_between
@@ -403,16 +403,9 @@ def download_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBa
             agency_id=_audit_agency(case),
             fields=[f"file:{stored.kind}"],
         )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type or "application/octet-stream",
+    return uploads.file_response(
+        handle, filename=stored.original_name, content_type=stored.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_GET

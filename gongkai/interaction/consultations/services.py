@@ -40,10 +40,9 @@ from django.utils.translation import ngettext
 
 from gongkai.agencies.models import Agency, StaffRole
 from gongkai.agencies.permissions import has_role
-from gongkai.catalogue.attachments import AttachmentError, inspect_upload
 from gongkai.catalogue.models import Document
 from gongkai.catalogue.selectors.public import public_document_rows
-from gongkai.core import audit
+from gongkai.core import audit, uploads
 from gongkai.core.html import html_to_text, sanitize_html
 from gongkai.core.models import User
 from gongkai.interaction.consultations import permissions, screening, selectors, workflow
@@ -380,6 +379,12 @@ def add_attachment(
 ) -> ConsultationAttachment:
     """Attach a file to a draft; its type is read from the content, as for documents."""
     now = _now(now)
+    # Checked (and scanned, when ClamAV is configured) before the transaction: no lock is held
+    # while a large file is read.
+    try:
+        inspected = uploads.inspect_upload(uploaded_file, policy=uploads.DOCUMENT_ATTACHMENT)
+    except uploads.UploadRefused as refused:
+        raise ConsultationError(refused.message, field="file") from None
     with transaction.atomic():
         _lock(consultation)
         _require(
@@ -388,10 +393,6 @@ def add_attachment(
             consultation,
             states=workflow.EDITABLE_STATES,
         )
-        try:
-            inspected = inspect_upload(uploaded_file)
-        except AttachmentError as error:
-            raise ConsultationError(error.message, field="file") from None
         last = consultation.attachments.aggregate(last=Max("sort_order"))["last"]
         attachment = ConsultationAttachment(
             consultation=consultation,
@@ -406,7 +407,7 @@ def add_attachment(
         )
         # The file is written before the row: a rollback leaves an unreferenced file with a
         # random name, never a row without its file.
-        attachment.file.save(inspected.original_name, uploaded_file, save=False)
+        attachment.file.save(inspected.original_name, inspected.as_file(), save=False)
         attachment.save()
         data = {"attachment": attachment.pk, "type": inspected.content_type}
         _event(consultation, "attachment_added", actor=actor, now=now, data=data)

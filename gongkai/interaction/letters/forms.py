@@ -13,6 +13,8 @@ from typing import Any, cast
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.utils import ErrorList
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -153,10 +155,11 @@ class LetterForm(PublicForm):
         label=_("Files"),
         required=False,
         help_text=format_lazy(
-            _("Up to {count} files (PDF, Word, Excel or images), each at most {size} MB."),
+            _("Up to {count} files (PDF, Word, Excel, text or images), each at most {size}."),
             count=services.MAX_ATTACHMENTS,
-            size=services.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+            size=lazy(lambda: filesizeformat(services.ATTACHMENT_POLICY.max_bytes()), str)(),
         ),
+        widget=MultipleFileInput(attrs={"accept": services.ATTACHMENT_POLICY.accept}),
     )
     consent_to_publish = forms.BooleanField(
         label=_(

@@ -22,18 +22,17 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
-from gongkai.catalogue.attachments import AttachmentError, InspectedFile, inspect_upload
-from gongkai.core import audit
+from gongkai.core import audit, uploads
 from gongkai.core.clock import ClockError, EventKind, save_with_clock
 from gongkai.core.mail import queue_mail
 from gongkai.core.models import User
 from gongkai.core.numbering import allocate_number
+from gongkai.core.uploads import InspectedFile
 from gongkai.core.workdays import CalendarNotCovered, working_days_between
 from gongkai.interaction.channels.models import HotlineSession
 from gongkai.interaction.letters import masking, permissions
@@ -69,7 +68,9 @@ CONTENT_MIN_LENGTH = 5
 CONTENT_MAX_LENGTH = 5000
 REPLY_MIN_LENGTH = 5
 MAX_ATTACHMENTS = 3
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024  # per file, at most the catalogue's own limit
+# Each file: PDF, Word, Excel, text or an image by its content, at most
+# GONGKAI_UPLOAD_MAX_BYTES["citizen"] (10 MB unless configured): gongkai.core.uploads.
+ATTACHMENT_POLICY = uploads.CITIZEN_ATTACHMENT
 _PHONE_RE = re.compile(r"^[\d\-+() ]{5,40}$")
 
 
@@ -135,8 +136,8 @@ def check_query_code(letter: Letter, code: str) -> bool:
 
 
 def inspect_attachments(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, InspectedFile]]:
-    """Check the writer's files before anything is stored: at most three, each at most 10 MB,
-    each a PDF, Word, Excel or image file by its content."""
+    """Check the writer's files before anything is stored: at most three, each within the
+    citizens' upload policy (type by content, size, virus scan: ``core.uploads``)."""
     files = [upload for upload in files if upload is not None]
     if len(files) > MAX_ATTACHMENTS:
         raise LetterError(
@@ -145,16 +146,10 @@ def inspect_attachments(files: Sequence[UploadedFile]) -> list[tuple[UploadedFil
         )
     inspected = []
     for upload in files:
-        if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
-            raise LetterError(
-                _("“%(name)s” is larger than %(limit)s, the limit for a file sent with a letter.")
-                % {"name": upload.name, "limit": filesizeformat(ATTACHMENT_MAX_BYTES)},
-                field="attachments",
-            )
         try:
-            inspected.append((upload, inspect_upload(upload)))
-        except AttachmentError as error:
-            raise LetterError(error.message, field="attachments") from None
+            inspected.append((upload, uploads.inspect_upload(upload, policy=ATTACHMENT_POLICY)))
+        except uploads.UploadRefused as refused:
+            raise LetterError(refused.message, field="attachments") from None
     return inspected
 
 
@@ -162,7 +157,7 @@ def _store_attachments(
     letter: Letter, files: Iterable[tuple[UploadedFile, InspectedFile]], *, actor: User | None
 ) -> list[LetterAttachment]:
     stored = []
-    for upload, inspected in files:
+    for _upload, inspected in files:
         attachment = LetterAttachment(
             letter=letter,
             original_name=inspected.original_name,
@@ -170,8 +165,7 @@ def _store_attachments(
             size=inspected.size,
             uploaded_by=actor if actor is not None and actor.is_authenticated else None,
         )
-        upload.seek(0)
-        attachment.file.save(inspected.original_name, upload, save=False)
+        attachment.file.save(inspected.original_name, inspected.as_file(), save=False)
         attachment.save()
         stored.append(attachment)
     return stored

@@ -23,10 +23,9 @@ from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.permissions import is_office
-from gongkai.catalogue.attachments import AttachmentError, inspect_upload
 from gongkai.catalogue.models import Document
 from gongkai.catalogue.selectors.public import public_document_rows
-from gongkai.core import audit
+from gongkai.core import audit, uploads
 from gongkai.core.models import User
 from gongkai.supervision.assessment import permissions, scoring, selectors, workflow
 from gongkai.supervision.assessment.measures import MEASURES
@@ -612,9 +611,9 @@ def record_hand_score(
     inspected = []
     for upload in files:
         try:
-            inspected.append((upload, inspect_upload(upload)))
-        except AttachmentError as error:
-            raise AssessmentError(error.message, field="evidence_files") from None
+            inspected.append((upload, uploads.inspect_upload(upload, policy=uploads.EVIDENCE)))
+        except uploads.UploadRefused as refused:
+            raise AssessmentError(refused.message, field="evidence_files") from None
     now = _now(now)
     scheme = indicator.scheme
     start, end = selectors.year_bounds(scheme.year)
@@ -654,7 +653,7 @@ def record_hand_score(
         removed = list(hand_score.files.filter(pk__in=remove_ids).values_list("pk", flat=True))
         hand_score.files.filter(pk__in=removed).delete()  # the stored files are kept
         hand_score.documents.set(chosen)
-        for upload, facts in inspected:
+        for _upload, facts in inspected:
             evidence = EvidenceFile(
                 hand_score=hand_score,
                 original_name=facts.original_name,
@@ -664,7 +663,7 @@ def record_hand_score(
                 uploaded_at=now,
                 uploaded_by=actor,
             )
-            evidence.file.save(facts.original_name, upload, save=False)
+            evidence.file.save(facts.original_name, facts.as_file(), save=False)
             evidence.save()
         audit.record(
             "assessment.record_hand_score",

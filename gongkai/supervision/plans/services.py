@@ -19,19 +19,18 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency, StaffRole
-from gongkai.catalogue.attachments import AttachmentError, InspectedFile, inspect_upload
 from gongkai.catalogue.models import Document
 from gongkai.catalogue.permissions import documents_visible_to
 from gongkai.catalogue.selectors.public import public_document_rows
-from gongkai.core import audit
+from gongkai.core import audit, uploads
 from gongkai.core.mail import queue_mail
 from gongkai.core.models import User
+from gongkai.core.uploads import InspectedFile
 from gongkai.supervision.plans import permissions
 from gongkai.supervision.plans.deadlines import (
     Level,
@@ -74,7 +73,9 @@ TEXT_MAX = 5000
 WEIGHT_MAX = 100
 MAX_DOCUMENTS = 20
 MAX_FILES = 5
-FILE_MAX_BYTES = 20 * 1024 * 1024  # per file, at most the catalogue's own limit
+# Each file within the evidence policy: PDF, Word, Excel or an image by its content, at most
+# GONGKAI_UPLOAD_MAX_BYTES["evidence"] (20 MB unless configured): gongkai.core.uploads.
+FILE_POLICY = uploads.EVIDENCE
 _IDENTIFIER_SPLIT = re.compile(r"[\s,，;；、]+")
 
 
@@ -201,25 +202,19 @@ def resolve_documents(identifiers: Sequence[str], *, user: User) -> list[Documen
 
 
 def inspect_files(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, InspectedFile]]:
-    """Check uploaded evidence before anything is stored: at most five files, each at most
-    20 MB, each a PDF, Word, Excel or image file by its content."""
-    uploads = [upload for upload in files if upload is not None]
-    if len(uploads) > MAX_FILES:
+    """Check uploaded evidence before anything is stored: at most five files, each within
+    the evidence policy (type by content, size, virus scan: ``core.uploads``)."""
+    chosen = [upload for upload in files if upload is not None]
+    if len(chosen) > MAX_FILES:
         raise PlanError(
             _("Attach at most %(count)d files.") % {"count": MAX_FILES}, field="attachments"
         )
     inspected = []
-    for upload in uploads:
-        if (upload.size or 0) > FILE_MAX_BYTES:
-            raise PlanError(
-                _("“%(name)s” is larger than %(limit)s, the limit for evidence files.")
-                % {"name": upload.name, "limit": filesizeformat(FILE_MAX_BYTES)},
-                field="attachments",
-            )
+    for upload in chosen:
         try:
-            inspected.append((upload, inspect_upload(upload)))
-        except AttachmentError as error:
-            raise PlanError(error.message, field="attachments") from None
+            inspected.append((upload, uploads.inspect_upload(upload, policy=FILE_POLICY)))
+        except uploads.UploadRefused as refused:
+            raise PlanError(refused.message, field="attachments") from None
     return inspected
 
 
@@ -227,8 +222,7 @@ def _store_file(row: EvidenceFile, upload: UploadedFile, inspected: InspectedFil
     row.original_name = inspected.original_name
     row.content_type = inspected.content_type
     row.size = inspected.size
-    upload.seek(0)
-    row.file.save(inspected.original_name, upload, save=False)
+    row.file.save(inspected.original_name, inspected.as_file(), save=False)
     row.save()
 
 

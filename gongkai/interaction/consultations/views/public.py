@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from gongkai.catalogue.selectors.public import published_documents
-from gongkai.catalogue.views.public import content_disposition
+from gongkai.core import uploads
 from gongkai.core.html import sanitize_html
 from gongkai.core.text import mask_text
 from gongkai.interaction.consultations import selectors, services
@@ -234,10 +234,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError) as error:
         raise Http404(_("No public attachment has this address.")) from error
-    response = FileResponse(
-        handle, content_type=attachment.content_type or "application/octet-stream"
+    return uploads.file_response(
+        handle,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+        private=False,
     )
-    response["Content-Disposition"] = content_disposition(attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

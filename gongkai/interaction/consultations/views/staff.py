@@ -18,7 +18,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Q, QuerySet, Value, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.agencies.permissions import is_office
-from gongkai.core import audit
+from gongkai.core import audit, uploads
 from gongkai.core.html import sanitize_html
 from gongkai.interaction.consultations import permissions, screening, selectors, services
 from gongkai.interaction.consultations.forms import (
@@ -429,16 +429,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError) as error:
         raise Http404(_("The file of this attachment is missing.")) from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
+    return uploads.file_response(
+        handle, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_POST

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from gongkai.core import uploads
 from gongkai.core.middleware import client_address
 from gongkai.interaction.letters import services
 from gongkai.interaction.letters.clocks import letter_settings
@@ -305,13 +306,6 @@ def status_attachment(request: HttpRequest, number: str, attachment_pk: int) -> 
         handle = stored.file.open("rb")
     except (FileNotFoundError, OSError) as error:
         raise Http404(_("No file has this address.")) from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type or "application/octet-stream",
+    return uploads.file_response(
+        handle, filename=stored.original_name, content_type=stored.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -18,7 +18,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.agencies.models import Agency
+from gongkai.core import uploads
 from gongkai.supervision.assessment import permissions, selectors, services
 from gongkai.supervision.assessment.forms import (
     AccountabilityForm,
@@ -716,16 +716,9 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
         handle = evidence.file.open("rb")
     except (FileNotFoundError, OSError) as error:
         raise Http404(_("The file is missing.")) from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type or "application/octet-stream",
+    return uploads.file_response(
+        handle, filename=evidence.original_name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --------------------------------------------------------------------------- accountability

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongkai.catalogue.permissions import documents_visible_to
 from gongkai.catalogue.selectors.public import public_document_rows
+from gongkai.core import uploads
 from gongkai.core.models import User
 from gongkai.supervision.plans import forms as plan_forms
 from gongkai.supervision.plans import permissions, selectors, services
@@ -727,16 +728,9 @@ def _serve(stored: EvidenceFile) -> HttpResponseBase:
         handle = stored.file.open("rb")
     except (FileNotFoundError, OSError) as error:
         raise Http404(_("The file is missing.")) from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type or "application/octet-stream",
+    return uploads.file_response(
+        handle, filename=stored.original_name, content_type=stored.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_GET
