@@ -7,4 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from gongkai.core import signin_audit  # noqa: F401 - connects the sign-in receivers
+        from django.core import checks
+
+        from gongkai.core import retention, signin_audit  # noqa: F401 - the sign-in receivers
+
+        # Retention (decision 0028): the settings' check, and the outbox's anonymiser.
+        checks.register(retention.check_retention_settings)
+        retention.register()
