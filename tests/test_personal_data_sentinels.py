@@ -36,6 +36,7 @@ from gongkai.catalogue import services as catalogue_services
 from gongkai.citizens.models import CitizenAccount
 from gongkai.info_requests import services as request_services
 from gongkai.info_requests.models import InfoRequest
+from gongkai.interaction.letters.models import Letter
 from gongkai.reports.annual import services as report_services
 from gongkai.reports.annual.models import AnnualReport
 from tests.catalogue.lists_support import seed
@@ -467,13 +468,10 @@ def call_the_api(client: Client, seen: Seen) -> None:
 def staff_read_everything(desk: Desk) -> None:
     """The office and the handler open the cases first: a cached page must never hand what
     staff saw to the public."""
-    from gongkai.info_requests.models import InfoRequest as Request
-    from gongkai.interaction.letters.models import Letter
-
     for user in (desk.office, desk.handler):
         staff = Client()
         staff.force_login(user)
-        for request in Request.objects.all():
+        for request in InfoRequest.objects.all():
             assert staff.get(f"/workbench/requests/{request.pk}/").status_code in (200, 404)
         for letter in Letter.objects.all():
             assert staff.get(f"/workbench/letters/{letter.pk}/").status_code in (200, 404)
