@@ -16,6 +16,7 @@ import pytest
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from gongkai.citizens.models import CitizenAccount
 from gongkai.core import retention
@@ -300,6 +301,13 @@ def test_the_case_its_events_dates_and_outcome_stay_and_the_change_is_audited(wo
         "surveys.anonymise_responses",
         "citizens.anonymise_account",
     }
+    # Staff still open both cases (the name shown is （已匿名）).
+    staff = Client()
+    staff.force_login(world.desk.office)
+    with at(TODAY):
+        for url in (f"/workbench/requests/{closed.pk}/", f"/workbench/letters/{letter.pk}/"):
+            page = staff.get(url)
+            assert page.status_code == 200 and "（已匿名）" in page.content.decode(), url
     entry = entries.get(action="info_requests.anonymise_request")
     assert (entry.actor, entry.kind, entry.object_repr) == (
         None,
