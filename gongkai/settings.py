@@ -367,6 +367,14 @@ GONGKAI_RATE_LIMITS = {
     "search": env("GONGKAI_RATE_SEARCH", "120/60"),
 }
 
+# --- Retention (issue 9, decision 0028) ---
+# Days the audit trail is kept (at least 183: the Cybersecurity Law's six months, checked by
+# a system check), and years after a case closed before its people's personal data is
+# anonymised (manage.py prune_audit_trail / anonymise_personal_data, gongkai.core.retention).
+GONGKAI_AUDIT_RETENTION_DAYS = int(env("GONGKAI_AUDIT_RETENTION_DAYS", "365"))
+GONGKAI_PERSONAL_DATA_YEARS = int(env("GONGKAI_PERSONAL_DATA_YEARS", "5"))
+# --- end of retention ---
+
 # Largest attachment accepted on a document (bytes).
 GONGKAI_ATTACHMENT_MAX_BYTES = int(env("GONGKAI_ATTACHMENT_MAX_BYTES", str(50 * 1024 * 1024)))
 

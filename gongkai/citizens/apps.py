@@ -13,3 +13,8 @@ class CitizensConfig(AppConfig):
     label = "citizens"
     verbose_name = _("citizen accounts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from gongkai.citizens import retention
+
+        retention.register()  # closed accounts' anonymisation (decision 0028)

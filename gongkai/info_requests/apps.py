@@ -12,9 +12,10 @@ class InfoRequestsConfig(AppConfig):
 
     def ready(self) -> None:
         # Explicit registration with the shells: the workbench's queue and menu, the portal menu.
-        from gongkai.info_requests import navigation, queue
+        from gongkai.info_requests import navigation, queue, retention
         from gongkai.info_requests.workbench_nav import register_workbench_nav
 
         queue.register()
         navigation.register()
         register_workbench_nav()
+        retention.register()  # the applicants' anonymisation (decision 0028)

@@ -404,6 +404,9 @@ class RequestFile(models.Model):
         OTHER = "other", _("other")
 
     RELEASABLE = frozenset({Kind.RELEASED, Kind.REDACTED})
+    # What the applicant sent or was sent: each download is a read of personal data, and the
+    # anonymisation after the retention period deletes them (``info_requests.retention``).
+    PERSONAL = frozenset({Kind.IDENTITY, Kind.ORIGINAL, Kind.CORRECTION, Kind.CORRESPONDENCE})
 
     request = models.ForeignKey(InfoRequest, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

@@ -18,3 +18,12 @@ def connect() -> None:
     consultations.register()
     surveys.register()
     channels.register()
+
+    # The anonymisation of each part's people after the retention period (decision 0028).
+    from gongkai.interaction.consultations import retention as consultations_retention
+    from gongkai.interaction.letters import retention as letters_retention
+    from gongkai.interaction.surveys import retention as surveys_retention
+
+    letters_retention.register()
+    consultations_retention.register()
+    surveys_retention.register()

@@ -76,7 +76,7 @@ APPLICANT_FIELDS = (
 # What the queue shows the office of each applicant (the number masked).
 QUEUE_APPLICANT_FIELDS = ["name", "id_number_masked"]
 # Files that carry the applicant's personal data: each download is recorded as a read.
-PERSONAL_FILE_KINDS = frozenset({Kind.IDENTITY, Kind.ORIGINAL, Kind.CORRECTION})
+PERSONAL_FILE_KINDS = RequestFile.PERSONAL
 
 View = Callable[..., HttpResponse]
 
@@ -417,6 +417,14 @@ def download_notice(request: HttpRequest, pk: int, notice_pk: int, fmt: str) -> 
     case = get_case(request, pk)
     notice = get_object_or_404(letters.notices_for(case), pk=notice_pk)
     try:
-        return notice_response(notice, fmt)
+        response = notice_response(notice, fmt)
     except NoticeUnavailable as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    # A notice is addressed to the applicant (or the third party consulted) by name.
+    audit.record_read(
+        case,
+        actor=staff_user(request),
+        agency_id=_audit_agency(case),
+        fields=[f"notice:{notice.pk}"],
+    )
+    return response

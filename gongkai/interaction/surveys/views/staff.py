@@ -320,9 +320,16 @@ def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @staff_required
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
-    """The results as the public sees them, and the free-text answers."""
+    """The results as the public sees them, and the free-text answers: respondents may write
+    anything there, their own name or phone included, so showing them is recorded as a read
+    of personal data (the questions named, never the texts)."""
     survey = _get_survey(request, pk)
     outcome = selectors.survey_results(survey, with_texts=True)
+    shown = [f"answer:{result.question.pk}" for result in outcome.questions if result.texts]
+    if shown:
+        audit.record_read(
+            survey, actor=staff_user(request), agency_id=survey.agency_id, fields=shown
+        )
     return render(
         request,
         "surveys/staff/results.html",
