@@ -21,7 +21,7 @@ def test_pdf_docx_and_xlsx_text_is_extracted():
 def test_the_type_is_read_from_the_content_and_the_name_must_agree():
     """Issue 9, uploads: a PNG named .pdf is refused for the uploader to rename (the bulk
     import corrects the name instead); the hash is that of the bytes stored."""
-    with pytest.raises(AttachmentError, match="is a PNG file, but its name ends in “.pdf”"):
+    with pytest.raises(AttachmentError, match=r"is a PNG file, but its name ends in “\.pdf”"):
         inspect_upload(upload("scan.pdf", make_png()))
     inspected = inspect_upload(upload("scan.pdf", make_png()), fix_extension=True)
     assert (inspected.original_name, inspected.content_type) == ("scan.png", "image/png")
