@@ -376,3 +376,14 @@ GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND", "tantivy")
 GONGKAI_SEARCH_INDEX_DIR = Path(
     env("GONGKAI_SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index"))
 )
+
+# --- CAPTCHA (issue 9, "Web"; gongkai.core.captcha, decision 0029) --------------------------
+# After this many public form submissions from one client address within the window (seconds,
+# from the first), every public form asks for the characters of an image drawn on this server
+# (0: on every submission; a negative number: never). Each image is answered once, within
+# GONGKAI_CAPTCHA_MAX_AGE seconds. The font: a TrueType file (empty: AR PL UMing when
+# installed, else Pillow's own).
+GONGKAI_CAPTCHA_AFTER = int(env("GONGKAI_CAPTCHA_AFTER", "10"))
+GONGKAI_CAPTCHA_WINDOW = int(env("GONGKAI_CAPTCHA_WINDOW", str(60 * 60)))
+GONGKAI_CAPTCHA_MAX_AGE = int(env("GONGKAI_CAPTCHA_MAX_AGE", str(15 * 60)))
+GONGKAI_CAPTCHA_FONT = env("GONGKAI_CAPTCHA_FONT")
