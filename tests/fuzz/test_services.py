@@ -302,3 +302,23 @@ def test_the_public_forms_clean_any_input_thousands_of_cases():
     for make in _forms().values():
         run = _cleaning(make)
         fuzz.thorough(1000)(given(values=_form_data(run.field_names))(run))()  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- what the fuzzers found
+
+
+def test_an_identity_number_typed_right_before_other_digits_is_masked():
+    """Found by the slow fuzzer: an ID ending in X directly followed by digits (a phone
+    number typed without a space) was left in clear."""
+    masked = mask_text("身份证11010519491231002X13912345678")
+    assert "11010519491231002X" not in masked
+    assert masked == "身份证110105********002X139****5678"
+    twice = mask_text("11010519491031000X11010519491031000X")
+    assert "19491031" not in twice
+
+
+def test_a_document_number_reads_the_same_once_normalised():
+    """Found by the slow fuzzer: a combining mark after a space composed differently when the
+    normalised number was read again."""
+    parsed = parse_doc_number("A´〔2000〕1号", today=TODAY)
+    assert parse_doc_number(str(parsed), today=TODAY) == parsed
