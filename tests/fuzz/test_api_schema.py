@@ -145,3 +145,10 @@ def test_the_fuzzer_would_see_a_leak(in_process, records):
 @pytest.mark.slow
 def test_the_api_fuzzed_with_thousands_of_requests(in_process, records):
     assert _fuzz(fuzz.thorough(400), records) >= 3000
+
+
+def test_a_document_key_of_other_digits_is_not_found(client):
+    """Found by the slow fuzzer: ``/api/v1/documents/¹`` answered 500 ("¹" is a digit to
+    Python's ``isdigit`` but not to ``int``)."""
+    for key in ("¹", "٣", "１２", "9" * 40):
+        assert client.get(f"/api/v1/documents/{key}").status_code == 404, key

@@ -125,3 +125,29 @@ def test_public_forms_never_fail_on_any_input_thousands_of_cases():
 @pytest.mark.slow
 def test_public_pages_never_fail_on_any_query_thousands_of_cases():
     _fuzz_pages(fuzz.thorough(2000))
+
+
+def test_a_nul_character_in_any_parameter_is_dropped_before_any_view(client):
+    """Found by this fuzzer on PostgreSQL (which can neither store nor compare text with NUL):
+    ``/letters/write/?type=%00`` reached a database filter and answered 500."""
+    from gongkai.interaction.letters.models import Letter, LetterType
+
+    page = client.get(reverse("letters:write"), {"type": "complaint\x00"})
+    assert page.status_code == 200
+    complaint = LetterType.objects.get(slug="complaint")
+    assert client.get(reverse("search:results"), {"q\x00": "x\x00"}).status_code == 200
+    assert client.get("/api/v1/documents", {"agency": "\x00"}).status_code == 200
+    posted = client.post(
+        reverse("letters:write"),
+        {
+            "submission_key": "nul-submission-0000001",
+            "letter_type": str(complaint.pk),
+            "name": "李晓华\x00",
+            "phone": "13987654321",
+            "email": "xiaohua.li@example.cn",
+            "subject": "路灯\x00不亮",
+            "content": "华光路东段小区门口的路灯已经坏了两个星期。",
+        },
+    )
+    assert posted.status_code == 302
+    assert Letter.objects.get().subject == "路灯不亮"
