@@ -36,9 +36,9 @@ class DropNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         query = without_nul(request.GET)
         if query is not None:
-            request.GET = query
+            request.GET = query  # type: ignore[assignment]  # immutable, as Django makes it
         if request.method == "POST" and request.content_type in FORM_TYPES:
             form = without_nul(request.POST)
             if form is not None:
-                request.POST = form
+                request.POST = form  # type: ignore[assignment]
         return self.get_response(request)
