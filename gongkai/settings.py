@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gongkai.core.middleware.InterfaceLanguageMiddleware",
+    "gongkai.core.nul.DropNulMiddleware",  # NUL dropped from parameters (PostgreSQL; issue 9)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -432,3 +433,13 @@ if GONGKAI_CLAMAV and not (
     )
 GONGKAI_CLAMAV_TIMEOUT = float(env("GONGKAI_CLAMAV_TIMEOUT", "30"))  # seconds
 # --- end of Uploads ---------------------------------------------------------------------------
+# --- CAPTCHA (issue 9, "Web"; gongkai.core.captcha, decision 0029) --------------------------
+# After this many public form submissions from one client address within the window (seconds,
+# from the first), every public form asks for the characters of an image drawn on this server
+# (0: on every submission; a negative number: never). Each image is answered once, within
+# GONGKAI_CAPTCHA_MAX_AGE seconds. The font: a TrueType file (empty: AR PL UMing when
+# installed, else Pillow's own).
+GONGKAI_CAPTCHA_AFTER = int(env("GONGKAI_CAPTCHA_AFTER", "10"))
+GONGKAI_CAPTCHA_WINDOW = int(env("GONGKAI_CAPTCHA_WINDOW", str(60 * 60)))
+GONGKAI_CAPTCHA_MAX_AGE = int(env("GONGKAI_CAPTCHA_MAX_AGE", str(15 * 60)))
+GONGKAI_CAPTCHA_FONT = env("GONGKAI_CAPTCHA_FONT")

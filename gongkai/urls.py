@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from gongkai.core import captcha
 from gongkai.core import views as core_views
 
 handler500 = "gongkai.core.views.server_error"
@@ -9,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/live", core_views.live, name="health_live"),
     path("health/ready", core_views.ready, name="health_ready"),
+    path("captcha/<str:token>.png", captcha.image, name="captcha_image"),  # decision 0029
     path("api/v1/", include("gongkai.api.urls")),
     path("admin/", admin.site.urls),
     path("workbench/catalogue/lists/", include("gongkai.catalogue.urls_lists_staff")),

@@ -82,6 +82,14 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture(autouse=True)
+def _no_captcha_unless_asked(settings):
+    """The CAPTCHA after repeated submissions (gongkai.core.captcha) would stop any test that
+    sends more than a few forms from 127.0.0.1; it is off unless a test switches it on, as
+    tests/core/test_captcha.py does for every public form."""
+    settings.GONGKAI_CAPTCHA_AFTER = -1
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar():
     """Each test reads the working-day calendar of its own database, not a table cached by
     another test (the calendar is cached per process and rebuilt when it changes)."""

@@ -9,10 +9,11 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agency_by_slug, public_agencies
+from gongkai.api.pagination import PageNumbers
 from gongkai.api.schemas import ErrorOut
 
 router = Router(tags=["agencies"])
@@ -53,7 +54,7 @@ class AgencyOut(Schema):
     summary="List the member agencies",
     url_name="agency_list",
 )
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@paginate(PageNumbers, page_size=50, max_page_size=200)
 def list_agencies(request: HttpRequest):  # type: ignore[no-untyped-def]
     """The disclosure bodies that are currently members, in display order."""
     return public_agencies().select_related("parent")

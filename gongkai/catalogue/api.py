@@ -9,8 +9,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from gongkai.api.pagination import PageNumbers
 from gongkai.api.schemas import ErrorOut
 from gongkai.catalogue.schemas import DocumentDetailOut, DocumentOut, NormativeRegisterOut
 from gongkai.catalogue.selectors import public as selectors
@@ -35,7 +36,7 @@ class DocumentFilters(Schema):
     summary="List the public documents",
     url_name="document_list",
 )
-@paginate(PageNumberPagination, page_size=selectors.PAGE_SIZE, max_page_size=100)
+@paginate(PageNumbers, page_size=selectors.PAGE_SIZE, max_page_size=100)
 def list_documents(request: HttpRequest, filters: Query[DocumentFilters]):  # type: ignore[no-untyped-def]
     """Published, proactively disclosed documents, newest first.
 

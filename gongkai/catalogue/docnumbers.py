@@ -58,7 +58,9 @@ def _clean(value: str) -> str:
     # NFKC folds full-width digits (２０１４) and letters; brackets keep their own code points
     # for 〔〕 and ﹝﹞ and are listed above anyway. Spaces of any kind are then dropped.
     folded = unicodedata.normalize("NFKC", value)
-    return _SPACES_RE.sub("", folded).strip()
+    # Once more after the spaces go: NFKC can leave a space before a combining mark (´ gives
+    # " ́"), and the mark composes with the letter before it only then.
+    return unicodedata.normalize("NFKC", _SPACES_RE.sub("", folded).strip())
 
 
 def parse_doc_number(value: str, *, today: datetime.date | None = None) -> DocumentNumber:

@@ -12,6 +12,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
@@ -29,7 +30,9 @@ class DocumentFeed(Feed):
         return item.public_title  # type: ignore[attr-defined]
 
     def item_description(self, item: Document) -> str:
-        return item.public_summary or ""  # type: ignore[attr-defined]
+        # Atom sends the summary as type="html", which a feed reader renders as HTML: the
+        # summary is plain text, so it is escaped for it (issue 9, tests/test_xss.py).
+        return escape(item.public_summary or "")  # type: ignore[attr-defined]
 
     def item_link(self, item: Document) -> str:
         return reverse("catalogue:document", args=[item.pk])

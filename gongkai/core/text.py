@@ -280,7 +280,8 @@ _EMAIL_RE = re.compile(
     r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}(?![\w-])",
     re.IGNORECASE | re.ASCII,
 )
-_RESIDENT_ID_RE = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
+# A number ending in X ends there, whatever follows (an ID typed right before a phone number).
+_RESIDENT_ID_RE = re.compile(r"(?<![0-9])[1-9][0-9]{16}(?:[0-9](?![0-9])|[Xx])")
 _OLD_RESIDENT_ID_RE = re.compile(r"(?<![0-9])[1-9][0-9]{14}(?![0-9])")
 _MOBILE_RE = re.compile(
     r"(?<![0-9+])(?:(?:\+|00)?86[ -]?)?(1[3-9][0-9](?:[ -]?[0-9]{4}){2})(?![0-9])"

@@ -149,7 +149,7 @@ def public_document_by_key(key: str, *, detail: bool = False) -> Document | None
     if detail:
         documents = _with_detail(documents)
     document = documents.filter(index_number=key).first()
-    if document is None and key.isdigit():
+    if document is None and key.isascii() and key.isdigit():  # "¹".isdigit(), but no int
         document = documents.filter(pk=int(key)).first()
     return document
 

@@ -34,6 +34,7 @@ from gongkai.citizens.models import CitizenAccount
 from gongkai.citizens.selectors import applications_of, own_application
 from gongkai.citizens.session import end_session, start_session
 from gongkai.citizens.throttle import CLAIM_FAILURES, MAIL_FORMS_PER_ADDRESS, SIGN_IN_FAILURES
+from gongkai.core import captcha
 from gongkai.core.middleware import client_address
 from gongkai.info_requests.forms import StatusLookupForm
 
@@ -98,8 +99,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if _citizen(request) is not None:
         return redirect("citizens:applications")
     if request.method != "POST":
-        return render(request, template, {"form": SignUpForm()})
-    form = SignUpForm(request.POST)
+        return render(request, template, {"form": captcha.protect(request, SignUpForm())})
+    form = captcha.protect(request, SignUpForm(request.POST))
     if not form.is_valid():
         return render(request, template, {"form": form})
     if MAIL_FORMS_PER_ADDRESS.reached(_address(request)):
@@ -153,8 +154,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request, next_url))
     context: dict[str, Any] = {"next": next_url}
     if request.method != "POST":
-        return render(request, template, {**context, "form": SignInForm()})
-    form = SignInForm(request.POST)
+        return render(
+            request, template, {**context, "form": captcha.protect(request, SignInForm())}
+        )
+    form = captcha.protect(request, SignInForm(request.POST))
     context["form"] = form
     if SIGN_IN_FAILURES.reached(_address(request)):
         return _too_many(request, template, context)
@@ -193,8 +196,9 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     """Ask for a reset link; the answer is the same whether the address has an account."""
     template = "citizens/password_reset.html"
     if request.method != "POST":
-        return render(request, template, {"form": PasswordResetRequestForm()})
-    form = PasswordResetRequestForm(request.POST)
+        form = captcha.protect(request, PasswordResetRequestForm())
+        return render(request, template, {"form": form})
+    form = captcha.protect(request, PasswordResetRequestForm(request.POST))
     if not form.is_valid():
         return render(request, template, {"form": form})
     if MAIL_FORMS_PER_ADDRESS.reached(_address(request)):
@@ -223,8 +227,9 @@ def password_reset_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if tokens.account_for_reset_token(token) is None:
         return render(request, template, {"valid": False}, status=400)
     if request.method != "POST":
-        return render(request, template, {"valid": True, "form": SetPasswordForm()})
-    form = SetPasswordForm(request.POST)
+        form = captcha.protect(request, SetPasswordForm())
+        return render(request, template, {"valid": True, "form": form})
+    form = captcha.protect(request, SetPasswordForm(request.POST))
     if not form.is_valid():
         return render(request, template, {"valid": True, "form": form})
     try:
@@ -266,7 +271,7 @@ def _applications_page(
 @citizen_required
 def applications(request: HttpRequest, citizen: CitizenAccount) -> HttpResponse:
     """The applications listed under the signed-in citizen's account."""
-    return _applications_page(request, citizen, StatusLookupForm())
+    return _applications_page(request, citizen, captcha.protect(request, StatusLookupForm()))
 
 
 @never_cache
@@ -274,7 +279,7 @@ def applications(request: HttpRequest, citizen: CitizenAccount) -> HttpResponse:
 @citizen_required
 def claim(request: HttpRequest, citizen: CitizenAccount) -> HttpResponse:
     """List an earlier application under the account, with its tracking number and query code."""
-    form = StatusLookupForm(request.POST)
+    form = captcha.protect(request, StatusLookupForm(request.POST))
     if CLAIM_FAILURES.reached(_address(request)):
         return _applications_page(request, citizen, form, blocked=True, status=429)
     if not form.is_valid():

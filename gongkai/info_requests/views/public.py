@@ -39,7 +39,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from gongkai.agencies.selectors import public_agencies
-from gongkai.core import uploads
+from gongkai.core import captcha, uploads
 from gongkai.core.middleware import client_address
 from gongkai.info_requests import letters, services
 from gongkai.info_requests.clocks import policy
@@ -183,7 +183,7 @@ def _releasable_files(info_request: InfoRequest) -> QuerySet[RequestFile]:
 def apply(request: HttpRequest) -> HttpResponse:
     """The online application form (REG 29); no account needed."""
     if request.method == "POST":
-        form = ApplicationForm(request.POST)
+        form = captcha.protect(request, ApplicationForm(request.POST))
         key = _submission_key(request)
         if form.is_valid():
             try:
@@ -207,7 +207,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         slug = request.GET.get("agency", "")
         if slug:
             initial["agency"] = public_agencies().filter(slug=slug[:100]).first()
-        form = ApplicationForm(initial=initial)
+        form = captcha.protect(request, ApplicationForm(initial=initial))
         key = secrets.token_urlsafe(32)
         # A session (and its cookie) from the first page on: a retry of a submission whose
         # answer was lost then finds the query code the first one left in the session.
@@ -270,8 +270,9 @@ def status(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         number = request.GET.get("number", "")[:64]
         form = StatusLookupForm(initial={"number": number} if number else None)
+        captcha.protect(request, form)
         return render(request, template, {"form": form})
-    form = StatusLookupForm(request.POST)
+    form = captcha.protect(request, StatusLookupForm(request.POST))
     if _lookup_blocked(request):
         return render(request, template, {"form": form, "blocked": True}, status=429)
     if not form.is_valid():
@@ -309,6 +310,7 @@ def status_detail(request: HttpRequest, number: str) -> HttpResponse:
     correction_form = None
     if info_request.state == State.CORRECTION:
         correction_form = CorrectionForm(request.POST if request.method == "POST" else None)
+        captcha.protect(request, correction_form)
         if request.method == "POST" and correction_form.is_valid():
             try:
                 services.receive_correction(

@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from gongkai.catalogue.selectors.public import published_documents
-from gongkai.core import uploads
+from gongkai.core import captcha, uploads
 from gongkai.core.html import sanitize_html
 from gongkai.core.text import mask_text
 from gongkai.interaction.consultations import selectors, services
@@ -132,7 +132,7 @@ def _render_detail(
         chosen = request.GET.get("article", "")
         if chosen.isdigit() and any(str(article.pk) == chosen for article in articles):
             initial["article"] = chosen
-        form = CommentForm(initial=initial, articles=articles)
+        form = captcha.protect(request, CommentForm(initial=initial, articles=articles))
     context: dict[str, Any] = {
         "consultation": consultation,
         "phase": phase,
@@ -183,7 +183,7 @@ def comment_submit(request: HttpRequest, pk: int) -> HttpResponse:
         # Not open (yet, or any more): say so, whatever was typed.
         return _render_detail(request, consultation, refusal=error.message, status=400)
     articles = list(consultation.articles.order_by("order", "id"))
-    form = CommentForm(request.POST, articles=articles)
+    form = captcha.protect(request, CommentForm(request.POST, articles=articles))
     key = request.POST.get("submission_key", "")
     if not services.SUBMISSION_KEY_RE.match(key):
         key = ""

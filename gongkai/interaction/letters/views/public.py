@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from gongkai.core import uploads
+from gongkai.core import captcha, uploads
 from gongkai.core.middleware import client_address
 from gongkai.interaction.letters import services
 from gongkai.interaction.letters.clocks import letter_settings
@@ -149,7 +149,7 @@ def write(request: HttpRequest) -> HttpResponse:
     """The letter form; no account needed. A submission key in the form makes a second
     submission of the same form (a double click, a refresh) return the first letter."""
     if request.method == "POST":
-        form = LetterForm(request.POST, request.FILES)
+        form = captcha.protect(request, LetterForm(request.POST, request.FILES))
         posted = request.POST.get("submission_key", "")
         key = posted if SUBMISSION_KEY_RE.match(posted) else secrets.token_urlsafe(32)
         if form.is_valid():
@@ -172,7 +172,7 @@ def write(request: HttpRequest) -> HttpResponse:
         slug = request.GET.get("type", "")[:50]
         if slug:
             initial["letter_type"] = active_letter_types().filter(slug=slug).first()
-        form = LetterForm(initial=initial)
+        form = captcha.protect(request, LetterForm(initial=initial))
         key = secrets.token_urlsafe(32)
         # A session from the first page on: a retry whose answer was lost finds the code the
         # first submission left in it.
@@ -211,8 +211,9 @@ def status(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         number = request.GET.get("number", "")[:64]
         form = StatusLookupForm(initial={"number": number} if number else None)
+        captcha.protect(request, form)
         return render(request, template, {"form": form})
-    form = StatusLookupForm(request.POST)
+    form = captcha.protect(request, StatusLookupForm(request.POST))
     if _lookup_blocked(request):
         return render(request, template, {"form": form, "blocked": True}, status=429)
     if not form.is_valid():
@@ -244,6 +245,7 @@ def status_detail(request: HttpRequest, number: str) -> HttpResponse:
     status_code = 200
     if letter.state == State.REPLIED:
         rating_form = RatingForm(request.POST if request.method == "POST" else None, letter=letter)
+        captcha.protect(request, rating_form)
         if request.method == "POST":
             if rating_form.is_valid():
                 try:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from gongkai.core import captcha
 from gongkai.core.middleware import client_address
 from gongkai.interaction.surveys import selectors, services, visitors
 from gongkai.interaction.surveys.forms import ResponseForm
@@ -161,13 +162,13 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _to_answered(request, survey)
     questions = _questions(survey)
     if request.method != "POST":
-        form = ResponseForm(questions=questions)
+        form = captcha.protect(request, ResponseForm(questions=questions))
         response = _render_form(request, survey, form, secrets.token_urlsafe(32))
         if token is None:
             _set_token(response, visitors.new_token())
         return response
 
-    form = ResponseForm(request.POST, questions=questions)
+    form = captcha.protect(request, ResponseForm(request.POST, questions=questions))
     key = _submission_key(request) or secrets.token_urlsafe(32)
     token = token or visitors.new_token()
     if not form.is_valid():
@@ -229,9 +230,12 @@ def _answer_as_citizen(request: HttpRequest, survey: Survey) -> HttpResponse:
     questions = _questions(survey)
     if not posted:
         return _render_form(
-            request, survey, ResponseForm(questions=questions), secrets.token_urlsafe(32)
+            request,
+            survey,
+            captcha.protect(request, ResponseForm(questions=questions)),
+            secrets.token_urlsafe(32),
         )
-    form = ResponseForm(request.POST, questions=questions)
+    form = captcha.protect(request, ResponseForm(request.POST, questions=questions))
     key = _submission_key(request) or secrets.token_urlsafe(32)
     if not form.is_valid():
         return _render_form(request, survey, form, key, status=400)
