@@ -7,10 +7,8 @@ STAMP := $(VENV)/.installed
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Two workers on the two cores of the CI machine (pytest-xdist); PYTEST_WORKERS=0 runs in one.
-# --dist loadgroup keeps each xdist_group on one worker: the demonstration district is loaded
-# once, for all the tests of tests/demo/ (tests/demo/conftest.py).
+# tests/conftest.py sends all of tests/demo/ to one worker: the demonstration is loaded once.
 PYTEST_WORKERS ?= 2
-PYTEST_DIST = $(if $(filter 0,$(PYTEST_WORKERS)),,--dist loadgroup)
 PYTEST_ARGS ?=
 
 .PHONY: install install-runtime demo serve test test-fast test-sqlite test-postgres lint format messages \
@@ -81,12 +79,12 @@ test-fast: install
 
 test-sqlite: install
 	env -u DATABASE_URL GONGKAI_SQLITE_TEST_PATH=var/test-sqlite.sqlite3 $(BIN)/pytest -n $(PYTEST_WORKERS) \
-		$(PYTEST_DIST) $(PYTEST_ARGS)
+		$(PYTEST_ARGS)
 
 test-postgres: install
 	@if $(BIN)/python scripts/db_reachable.py "$(TEST_DATABASE_URL)"; then \
 		echo "== PostgreSQL answers at $(TEST_DATABASE_URL): running the suite again on it"; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DIST) \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -n $(PYTEST_WORKERS) \
 			$(PYTEST_ARGS); \
 	else \
 		echo "== No PostgreSQL at $(TEST_DATABASE_URL): PostgreSQL run skipped"; \

@@ -45,8 +45,29 @@ def _on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+# The tests of the demonstration district share one load of it (tests/demo/conftest.py): one
+# worker must run all of them, and start on them first, since they are the longest unit of work.
+DEMO_TESTS = "tests/demo/"
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist, send the whole of tests/demo/ to one worker as one unit of work and
+    every other test on its own, as ``--dist load`` would. (xdist's own ``--dist loadgroup``
+    does not group under pytest 9, whose node ids it can no longer suffix.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class DemoAsOneUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return DEMO_TESTS if nodeid.startswith(DEMO_TESTS) else nodeid
+
+    return DemoAsOneUnit(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Skip tests marked ``postgres`` when the suite runs on SQLite."""
+    """Run the demonstration's tests first (the longest unit of work: started first, it runs
+    beside all the others); skip tests marked ``postgres`` when the suite runs on SQLite."""
+    items.sort(key=lambda item: not item.nodeid.startswith(DEMO_TESTS))  # stable otherwise
+
     from django.conf import settings
 
     engine = settings.DATABASES["default"]["ENGINE"]

@@ -33,7 +33,10 @@ pytestmark = pytest.mark.django_db
 TOKEN_RE = re.compile(r'name="captcha_0" value="([^"]+)"')
 IMAGE_RE = re.compile(r'<img class="captcha-image"\s+src="([^"]+)"[^>]*\salt="([^"]+)"')
 MISSING = "Type the characters shown in the image."
-WRONG = "The characters do not match the image, or the image has expired."
+WRONG = (
+    "The characters do not match the image, or the image has expired. Type the characters of "
+    "the new image."
+)
 
 
 def token_on(html: str) -> str | None:

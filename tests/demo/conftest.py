@@ -8,8 +8,8 @@ Beijing (a Friday, the day the supervision stories are told from), inside a tran
 rolled back when the package's last test has run; each test runs in a savepoint of it, and at
 that same moment.
 
-Every test module of the package is marked ``xdist_group("demo")`` (``make test`` runs with
-``--dist loadgroup``), so that one worker runs all of them and loads the demonstration once.
+Under pytest-xdist the package is one unit of work, given to one worker before the other tests
+(``pytest_xdist_make_scheduler`` in ``tests/conftest.py``), so the demonstration is loaded once.
 """
 
 from __future__ import annotations

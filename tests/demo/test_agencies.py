@@ -23,7 +23,7 @@ from gongkai.agencies.selectors import (
 )
 from gongkai.core.models import AuditEntry, User
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 DOCUMENTED_PASSWORD = "Gongkai-demo-2026"
 START_OF_2014 = datetime.date(2014, 1, 1)

@@ -27,7 +27,7 @@ from gongkai.supervision.assessment.models import (
 )
 from tests.demo.conftest import assert_unchanged
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 D = datetime.date
 

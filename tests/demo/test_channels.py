@@ -17,7 +17,7 @@ from gongkai.interaction.channels.models import (
 )
 from tests.demo.conftest import assert_unchanged
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

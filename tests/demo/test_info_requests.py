@@ -27,7 +27,7 @@ from gongkai.info_requests.outcomes import Outcome
 from gongkai.info_requests.services import is_valid_credit_code
 from tests.demo.conftest import assert_unchanged
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 State = InfoRequest.State
 Code = RequestEvent.Code

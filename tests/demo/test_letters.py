@@ -18,7 +18,7 @@ from gongkai.interaction.letters.models import Letter, LetterEvent, LetterType, 
 from gongkai.interaction.letters.selectors import published_qa
 from tests.demo.conftest import assert_unchanged
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 State = Letter.State
 Code = LetterEvent.Code

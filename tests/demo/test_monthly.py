@@ -17,7 +17,7 @@ from gongkai.supervision.monthly.models import (
 from tests.demo.conftest import assert_unchanged
 from tests.supervision.monthly.conftest import D
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

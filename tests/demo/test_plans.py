@@ -22,7 +22,7 @@ from gongkai.supervision.plans.models import (
 )
 from tests.demo.conftest import assert_unchanged
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 D = datetime.date
 TODAY = D(2026, 11, 27)  # the day the brief gives: a Friday
 NOW = datetime.datetime(2026, 11, 27, 2, tzinfo=datetime.UTC)  # 10:00 in Beijing

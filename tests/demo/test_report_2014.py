@@ -36,7 +36,7 @@ from gongkai.reports.tables import agency_scope, government_scope
 from gongkai.supervision.plans.models import KeyTask, TaskCategory
 from tests.demo.conftest import NOW
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 # The seed (the district's own 2014 report) is kept beside the project, not in it.
 SEED = Path(os.environ.get("GONGKAI_SEED_TEXT", "/work/shared/seed/000_b1ee1ac7de62f1a1.txt"))

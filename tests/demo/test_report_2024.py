@@ -13,7 +13,7 @@ from gongkai.reports.formats.base import Subject, check_prose
 from gongkai.reports.tables import annual_tables, government_scope
 from tests.reports.test_fmt2021 import TITLES
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 FORMAT = fmt2021.FORMAT
 
 

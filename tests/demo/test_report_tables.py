@@ -22,7 +22,7 @@ from gongkai.reports.tables import (
 from gongkai.reports.validation import validate
 from tests.reports.test_tables import independent_count
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from gongkai.interaction.consultations.selectors import public_consultations
 from gongkai.interaction.letters.selectors import published_qa
 from gongkai.search.engine import SearchQuery, search
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 
 def test_the_demonstration_district_is_searchable(district):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from gongkai.interaction.surveys import demo, selectors
 from gongkai.interaction.surveys.models import Answer, Response, Survey
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 
 def test_the_demonstration_surveys(district, reloaded):
