@@ -66,8 +66,9 @@ class Row:
     post: Personas | None
     args: Args | None = None
     data: Callable[[World], dict[str, Any]] | None = None
-    # The form only offers the user's own agencies: a refused POST comes back as the form
-    # refused (400) rather than a 403. Nothing may change all the same.
+    # The form only offers what is the user's own (their agencies, their service points): a
+    # POST naming agency A's comes back as the form with its error (400, or 200 where the app
+    # shows invalid forms so) rather than a 403. Nothing may change all the same.
     form_refusal: bool = False
     # Sign-out: its success is the redirect to a sign-in page.
     signs_out: bool = False
@@ -290,6 +291,10 @@ SURVEYS = {
 _ENTRY = _set(EDITOR, OFFICE)
 _ENTRY_ANY = _ENTRY | {OTHER_AGENCY}  # lists and new entries: B's editor works on B's own
 _opinion = {"args": _pk("opinion")}
+_DAY_FIGURES = dict.fromkeys(
+    ("visitors", "phone_consultations", "files_consulted", "pages_copied", "certificates_issued"),
+    "1",
+)
 _channel = {"args": _pk("channel")}
 
 CHANNELS = {
@@ -299,7 +304,14 @@ CHANNELS = {
     "channels_staff:hotline_detail": page(_set(OFFICE), args=_pk("hotline_session")),
     "channels_staff:hotline_edit": form(_set(OFFICE), args=_pk("hotline_session")),
     "channels_staff:log_list": page(_ENTRY_ANY),
-    "channels_staff:log_new": form(_ENTRY_ANY),
+    # B's editor opens these forms for B's own, but may not enter A's day or A's matter: A's
+    # point and A are no choices of theirs (a refused form, nothing written).
+    "channels_staff:log_new": Row(
+        get=_ENTRY_ANY,
+        post=_ENTRY,
+        data=lambda w: {"point": w.service_point.pk, "date": "2026-03-09", **_DAY_FIGURES},
+        form_refusal=True,
+    ),
     "channels_staff:log_edit": form(_ENTRY, args=_pk("service_log")),
     "channels_staff:channel_list": page(_ENTRY_ANY),
     "channels_staff:channel_detail": page(_ENTRY, **_channel),
@@ -311,7 +323,17 @@ CHANNELS = {
         _ENTRY, args=lambda w: {"pk": w.channel, "year": 2026, "month": 2}
     ),
     "channels_staff:opinion_list": page(_ENTRY_ANY),
-    "channels_staff:opinion_new": form(_ENTRY_ANY),
+    "channels_staff:opinion_new": Row(
+        get=_ENTRY_ANY,
+        post=_ENTRY,
+        data=lambda w: {
+            "agency": w.agency.pk,
+            "topic": "甲局新的舆情",
+            "source": "other",
+            "found_on": "2026-03-09",
+        },
+        form_refusal=True,
+    ),
     "channels_staff:opinion_detail": page(_ENTRY, **_opinion),
     "channels_staff:opinion_edit": form(_ENTRY, **_opinion),
     "channels_staff:opinion_respond": form(_ENTRY, **_opinion),

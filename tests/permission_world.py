@@ -424,6 +424,7 @@ def _channels(w: World) -> None:
     point = ServicePoint.objects.create(
         agency=w.agency, name="甲局查档接待室", kind=ServicePoint.Kind.ARCHIVE
     )
+    w.records["service_point"] = point
     w.records["service_log"] = services.record_service_log(
         point, day=TODAY - datetime.timedelta(days=1), visitors=3, actor=editor, today=TODAY
     )

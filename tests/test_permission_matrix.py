@@ -9,8 +9,9 @@ each persona of ``tests/permission_world.py`` requests it both ways and the test
 * allowed: 200 or a redirect (a POST may also come back 400, its empty form refused: the
   permission check came first and let it through);
 * refused: anonymous is sent to sign in (or turned away by the method, 405); a signed-in
-  person gets 403 or 404 (the admin sends people without its staff flag to its sign-in page);
-  never 200, never a server error;
+  person gets 403 or 404 (the admin sends people without its staff flag to its sign-in page;
+  a form offering only the user's own agencies answers agency A's with its error); never a
+  page, never a server error;
 * a refused request changes nothing: no row is written (the session's own excepted) and the
   records the URL names are exactly as before;
 * no answer, allowed or refused, shows a persona what it may not read: the applicant's or the
@@ -271,7 +272,7 @@ def refused(outcome: Outcome, persona: str, method: str, route: Route, row: Row)
         return _to_sign_in(outcome) or (
             route.family == "admin" and outcome.location == reverse("admin:index")
         )
-    return row.form_refusal and method == "POST" and status == 400
+    return row.form_refusal and method == "POST" and status in (200, 400)
 
 
 # --- the module's records and people --------------------------------------------------------
