@@ -499,8 +499,8 @@ SHELL = {
 
 # --- the API ------------------------------------------------------------------------------------
 
-# The API is read-only and public: nobody gets more from it than the public does (agency A's
-# draft is not there for its own editor either: the sentinel tests crawl what it returns).
+# The API is read-only and public: nobody gets more from it than the public does (what only
+# some may read is shown to nobody here, agency A's drafts not even to its own editor).
 API = {
     "api:openapi-json": form(EVERYONE),  # django-ninja answers the schema to any method
     "api:openapi-view": form(EVERYONE),
