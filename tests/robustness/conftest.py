@@ -27,14 +27,14 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings as django_settings
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
-from django.db import connection, connections
+from django.db import connection
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.crypto import get_random_string
 
 from gongkai.core.workdays import reload_calendar
 from gongkai.info_requests.models import InfoRequest
 from tests.info_requests.conftest import APPLICANT_NAME, APPLICANT_PHONE, VALID_ID
+from tests.robustness.server import PooledWSGIServer, QuietHandler
 from tests.seeds import SEED_MIGRATIONS
 
 APPLY = "/apply/"
@@ -48,38 +48,6 @@ def needs_shared_database() -> None:
     a SQLite file (an in-memory SQLite database is private to one connection)."""
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("needs PostgreSQL or SQLite with a file test database")
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
-
-
-class PooledWSGIServer(WSGIServer):
-    """Django's development WSGI server with a bounded pool of threads instead of one thread
-    per connection, and a backlog that holds every waiting client."""
-
-    request_queue_size = 512
-
-    def __init__(self, *args: Any, threads: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi")
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        self.pool.submit(self._work, request, client_address)
-
-    def _work(self, request: Any, client_address: Any) -> None:
-        try:
-            self.finish_request(request, client_address)
-        except Exception:
-            self.handle_error(request, client_address)
-        finally:
-            self.shutdown_request(request)
-            connections.close_all()
-
-    def server_close(self) -> None:
-        super().server_close()
-        self.pool.shutdown(wait=True)
 
 
 @dataclass
@@ -110,7 +78,7 @@ def http_server(seeded, settings) -> Iterator[Server]:
     """
     needs_shared_database()
     settings.GONGKAI_TRUSTED_PROXY_COUNT = 1
-    server = PooledWSGIServer(("127.0.0.1", 0), _QuietHandler, threads=SERVER_THREADS)
+    server = PooledWSGIServer(("127.0.0.1", 0), QuietHandler, threads=SERVER_THREADS)
     server.set_app(WSGIHandler())
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.daemon = True
