@@ -1,0 +1,73 @@
+"""The search index's status and the warnings of the office (issue 9, "Faults"): a banner on
+the workbench for the disclosure office and administrators, a detail in the readiness answer
+and a log warning while the index is missing or stale; a database outage during a search is
+an outage (503), not a broken index."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+from django.urls import reverse
+
+from gongkai.agencies.models import StaffRole
+from gongkai.search import status
+from gongkai.search.indexing import rebuild_index
+from gongkai.search.models import SearchEntry
+from tests.search.fallback_support import POLICY, found
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def search_backend(settings):
+    """The warnings do not depend on the engine: the database's own, once."""
+    settings.GONGKAI_SEARCH_BACKEND = "database"
+    return "database"
+
+
+def test_the_office_is_warned_on_the_workbench_in_readiness_and_in_the_log(
+    fallback_catalogue, client, agency, staff_role_factory, caplog, settings
+):
+    office = staff_role_factory(agency=agency, role=StaffRole.Role.OFFICE).user
+    editor = staff_role_factory(agency=agency, role=StaffRole.Role.EDITOR).user
+    client.cookies["gongkai_language"] = "en"
+    client.force_login(office)
+    assert "wb-alert" not in client.get(reverse("workbench:home")).content.decode()
+
+    settings.GONGKAI_SEARCH_STALE_SECONDS = 0  # the documents were published a moment ago
+    SearchEntry.objects.all().delete()
+    with caplog.at_level(logging.WARNING, logger="gongkai.search.status"):
+        assert found("低保") == (True, [POLICY])
+    assert "search index missing: index_empty" in caplog.text
+    assert "低保" not in caplog.text  # never a query
+
+    home = client.get(reverse("workbench:home")).content.decode()
+    assert "wb-alert" in home and "The search index is missing or broken" in home
+    client.force_login(editor)
+    assert "wb-alert" not in client.get(reverse("workbench:home")).content.decode()
+
+    ready = client.get(reverse("health_ready"))
+    assert ready.status_code == 200  # degraded, not down
+    check = ready.json()["checks"]["search"]
+    assert check["ok"] is False and check["critical"] is False
+    assert check["detail"].startswith("search index missing: index_empty")
+
+    rebuild_index()
+    client.force_login(office)
+    assert "wb-alert" not in client.get(reverse("workbench:home")).content.decode()
+    assert client.get(reverse("health_ready")).json()["checks"]["search"]["ok"] is True
+
+
+def test_a_database_outage_during_a_search_is_a_503_not_a_fallback(fallback_catalogue):
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    client = Client(raise_request_exception=False)
+    status.index_status()
+    with connection.execute_wrapper(refuse):
+        response = client.get(reverse("search:results"), {"q": "低保"})
+    assert response.status_code == 503
+    assert status.index_status().ok  # the index was not blamed
