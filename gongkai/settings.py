@@ -376,3 +376,11 @@ GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND", "tantivy")
 GONGKAI_SEARCH_INDEX_DIR = Path(
     env("GONGKAI_SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index"))
 )
+# --- Search index status (issue 9, "Faults"; gongkai.search.status, decision 0030) ---------
+# While the index is missing or stale, search answers from a slower query of the published
+# records and the office is warned. Seconds a check of the index is trusted (it counts rows;
+# the result is cached), and the grace period after which a publication still missing from
+# the index makes it stale.
+GONGKAI_SEARCH_STATUS_SECONDS = int(env("GONGKAI_SEARCH_STATUS_SECONDS", "60"))
+GONGKAI_SEARCH_STALE_SECONDS = int(env("GONGKAI_SEARCH_STALE_SECONDS", "300"))
+# --- end of the search index status ------------------------------------------------------

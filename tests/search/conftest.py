@@ -39,8 +39,8 @@ def indexed(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def fallback_catalogue(request, indexed):
-    """For the fallback tests: two public documents in the index, a draft and a withdrawn
-    document (whose entry lingers) holding the sentinel name."""
+    """For the fallback tests: two public documents in the index, and a draft and a withdrawn
+    document holding the sentinel name."""
     from gongkai.catalogue import services
     from tests.catalogue.lists_support import SENTINEL_NAME
     from tests.search.fallback_support import POLICY

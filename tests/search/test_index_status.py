@@ -5,6 +5,7 @@ an outage (503), not a broken index."""
 
 from __future__ import annotations
 
+import io
 import logging
 
 import pytest
@@ -71,3 +72,20 @@ def test_a_database_outage_during_a_search_is_a_503_not_a_fallback(fallback_cata
         response = client.get(reverse("search:results"), {"q": "低保"})
     assert response.status_code == 503
     assert status.index_status().ok  # the index was not blamed
+
+
+def test_search_status_checks_now_and_fails_while_the_index_is_not_usable(
+    fallback_catalogue, settings
+):
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("search_status", stdout=out)
+    assert out.getvalue().strip() == "search index ok"
+
+    settings.GONGKAI_SEARCH_STALE_SECONDS = 0
+    SearchEntry.objects.filter(title=POLICY).delete()
+    with pytest.raises(CommandError, match="search index stale"):
+        call_command("search_status", stdout=out)
+    assert "entries_missing" in out.getvalue()
+    assert status.last_known_status() is not None and not status.last_known_status().ok
