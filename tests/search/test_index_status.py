@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from gongkai.agencies.models import StaffRole
 from gongkai.search import status
+from gongkai.search.engine import SearchQuery, search
 from gongkai.search.indexing import rebuild_index
 from gongkai.search.models import SearchEntry
 from tests.search.fallback_support import POLICY, found
@@ -89,3 +90,22 @@ def test_search_status_checks_now_and_fails_while_the_index_is_not_usable(
         call_command("search_status", stdout=out)
     assert "entries_missing" in out.getvalue()
     assert status.last_known_status() is not None and not status.last_known_status().ok
+
+
+def test_any_input_gives_an_answer_without_the_index(fallback_catalogue, client, settings):
+    """The fallback takes what the engine takes (operators, quotes, LIKE wildcards, control
+    characters, a thousand words): an answer, never an error, nothing unpublished."""
+    from tests.search.test_search import HOSTILE
+
+    settings.GONGKAI_SEARCH_STALE_SECONDS = 0
+    SearchEntry.objects.all().delete()
+    public = {POLICY, "环保督察整改情况公示"}
+    for q in HOSTILE:
+        result = search(SearchQuery.from_params({"q": q}))  # as the page and the API read it
+        assert result.fallback or not result.searched, q
+        assert {hit.title for hit in result.hits} <= public, q
+    for q in ('"低保', "%_\\", "\x00\x01低保\x1f\x7f"):
+        assert client.get(reverse("search:results"), {"q": q}).status_code == 200
+        assert client.get("/api/v1/search", {"q": q, "sort": "date"}).status_code == 200
+    assert found("%") == (True, [])  # a wildcard is a character like any other
+    assert found("低保", year=2001) == (True, [])
