@@ -443,3 +443,11 @@ GONGKAI_CAPTCHA_AFTER = int(env("GONGKAI_CAPTCHA_AFTER", "10"))
 GONGKAI_CAPTCHA_WINDOW = int(env("GONGKAI_CAPTCHA_WINDOW", str(60 * 60)))
 GONGKAI_CAPTCHA_MAX_AGE = int(env("GONGKAI_CAPTCHA_MAX_AGE", str(15 * 60)))
 GONGKAI_CAPTCHA_FONT = env("GONGKAI_CAPTCHA_FONT")
+# --- Search index status (issue 9, "Faults"; gongkai.search.status, decision 0030) ---------
+# While the index is missing or stale, search answers from a slower query of the published
+# records and the office is warned. Seconds a check of the index is trusted (it counts rows;
+# the result is cached), and the grace period after which a publication still missing from
+# the index makes it stale.
+GONGKAI_SEARCH_STATUS_SECONDS = int(env("GONGKAI_SEARCH_STATUS_SECONDS", "60"))
+GONGKAI_SEARCH_STALE_SECONDS = int(env("GONGKAI_SEARCH_STALE_SECONDS", "300"))
+# --- end of the search index status ------------------------------------------------------

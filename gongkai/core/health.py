@@ -5,7 +5,8 @@ its database down is not restarted for nothing. *Ready* means it can serve: ever
 database answers a trivial query and the cache stores and returns a value. The outbox of
 notices (the platform's queue of work done after a commit) is reported too: mail waiting past
 its due time means the sender job (``send_mail_queue``) is not running — a warning for the
-operator, not a reason to take the server out of rotation.
+operator, not a reason to take the server out of rotation. Apps add checks of their own
+(``register_check``; the search index's status, for one), never critical unless they say so.
 """
 
 from __future__ import annotations
@@ -103,6 +104,32 @@ def _outbox() -> str | bool:
     return ""
 
 
+# --- Checks of the apps (core knows no app: they register here from their ``ready``) -----
+
+# name -> (probe returning (ok, detail), critical)
+_registered: dict[str, tuple[Callable[[], tuple[bool, str]], bool]] = {}
+
+
+def register_check(
+    name: str, probe: Callable[[], tuple[bool, str]], *, critical: bool = False
+) -> None:
+    """Report ``probe()`` — (ok, detail for operators) — in the readiness answer as ``name``.
+
+    Not critical unless said: an app whose part is degraded (the search index, say) should
+    warn the operator without taking the server out of rotation.
+    """
+    _registered[name] = (probe, critical)
+
+
+def _registered_check(name: str, probe: Callable[[], tuple[bool, str]], critical: bool) -> Check:
+    started = time.perf_counter()
+    try:
+        ok, detail = probe()
+    except Exception as error:  # a probe that fails reports what kind of failure
+        ok, detail = False, type(error).__name__
+    return Check(name, ok, detail, (time.perf_counter() - started) * 1000, critical)
+
+
 def readiness() -> Readiness:
     checks = [_timed(f"database:{alias}", True, _database(alias)) for alias in settings.DATABASES]
     checks.append(_timed("cache", True, _cache))
@@ -110,4 +137,6 @@ def readiness() -> Readiness:
     if outbox.ok and outbox.detail:  # a backlog is reported as not ok (never critical)
         outbox = Check("outbox", False, outbox.detail, outbox.milliseconds, critical=False)
     checks.append(outbox)
+    for name, (probe, critical) in _registered.items():
+        checks.append(_registered_check(name, probe, critical))
     return Readiness(checks)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.core.validators import validate_email
@@ -198,6 +199,36 @@ def new_query_code() -> str:
 def check_query_code(request: InfoRequest, code: str) -> bool:
     """Whether ``code`` is the application's query code (compared as a password hash)."""
     return bool(code) and check_password(code.strip().upper(), request.query_code)
+
+
+# The query code of a new online application, kept briefly for the duplicates of its form
+# that race it (a double click, a retry, twenty at once): each of their answers saves its own
+# copy of the browser's session, read before the first answer saved the code into it, and the
+# copy saved last wins — without the code, which the applicant would then never see. A
+# duplicate puts the code back into its copy (``pending_query_code``); the page that shows
+# the code forgets it (``forget_pending_query_code``). Issue 9, "Concurrency".
+PENDING_CODE_KEY = "info_requests:pending-code:{digest}"
+PENDING_CODE_SECONDS = 10 * 60
+
+
+def _pending_code_key(number: str) -> str:
+    return PENDING_CODE_KEY.format(digest=hashlib.sha256(number.encode()).hexdigest()[:32])
+
+
+def pending_query_code(request: InfoRequest) -> str | None:
+    """The query code of ``request``, just submitted online, while the page that shows it has
+    not shown it yet (for a duplicate submission of the same form); else None."""
+    pending = cache.get(_pending_code_key(request.number))
+    if not isinstance(pending, tuple) or len(pending) != 2 or not request.submission_key:
+        return None
+    # Kept with its form's key: the number of a submission that rolled back is given to the
+    # next one, whose form is another.
+    key, code = pending
+    return code if hmac.compare_digest(str(key), request.submission_key) else None
+
+
+def forget_pending_query_code(number: str) -> None:
+    cache.delete(_pending_code_key(number))
 
 
 def _today() -> datetime.date:
@@ -495,7 +526,8 @@ def submit_request(
     The receipt date is the day of submission: the system confirms it at once, which is the
     confirmation by both sides REG 31 asks for online. ``submission_key`` comes with the form:
     a second submission of the same form (a refresh, a double click, a retry after a timeout)
-    returns the first application and no code (the page that showed it keeps it).
+    returns the first application and no code (the page that showed it keeps it; until it has
+    shown it, :func:`pending_query_code` finds it).
     ``citizen``, the signed-in citizen's account, lists the application under that account.
     """
     if not submission_key or len(submission_key) > 64:
@@ -521,6 +553,10 @@ def submit_request(
             )
             _event(request, Code.SUBMITTED, actor=None, on=today, clock=EventKind.START)
             _save(request, "state")
+            # Before the commit, so that a duplicate that sees the application finds its code.
+            cache.set(
+                _pending_code_key(request.number), (submission_key, code), PENDING_CODE_SECONDS
+            )
             _letter(request, Notice.Kind.ACKNOWLEDGEMENT, actor=None, on=today)
             _flag_repeat(request, on=today)
             _audit("submit", request, actor=None)

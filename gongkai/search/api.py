@@ -63,6 +63,7 @@ class SearchOut(Schema):
     tokens: list[str]
     total: int
     relaxed: bool
+    fallback: bool  # answered without the index (missing or stale): simpler ranking
     page: int
     num_pages: int
     hits: list[HitOut]
@@ -79,7 +80,8 @@ def search_view(request: HttpRequest, params: Query[SearchParams]) -> dict[str, 
     (document, news, interpretation, record), ``sort`` (relevance or date) and ``page``
     (20 hits a page); ``facets=0`` leaves out the facet counts. Any input gives an answer; a
     malformed value is ignored. When nothing holds every word, the hits hold some of them and
-    ``relaxed`` is true.
+    ``relaxed`` is true. ``fallback`` is true while the index is missing or stale: the answer
+    then comes from a slower query of the published records, ranked more simply.
     """
     query = SearchQuery.from_params(params.dict())
     result = search(query, facets=params.facets.strip().lower() not in ("0", "false", "no"))
@@ -88,6 +90,7 @@ def search_view(request: HttpRequest, params: Query[SearchParams]) -> dict[str, 
         "tokens": result.tokens,
         "total": result.total,
         "relaxed": result.relaxed,
+        "fallback": result.fallback,
         "page": result.page,
         "num_pages": result.num_pages,
         "hits": [

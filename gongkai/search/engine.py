@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.db import DatabaseError, connection
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -29,7 +30,7 @@ from gongkai.catalogue.docnumbers import doc_number_key, is_doc_number
 from gongkai.catalogue.models import Document, Genre, StatutoryItem, Topic
 from gongkai.core.text import fold_for_matching, normalize, segment
 from gongkai.search.backends import get_backend
-from gongkai.search.backends.base import EngineRequest, Filters
+from gongkai.search.backends.base import EngineRequest, Filters, tolerant_read
 from gongkai.search.backends.database import public_entry_ids
 from gongkai.search.models import SearchEntry
 
@@ -180,6 +181,7 @@ class SearchResult:
     relaxed: bool = False  # nothing held every word: these hits hold some of them
     page: int = 1
     num_pages: int = 1
+    fallback: bool = False  # answered without the index, which is missing or stale (status)
 
     @property
     def has_previous(self) -> bool:
@@ -379,7 +381,9 @@ def _is_a_number(q: str) -> bool:
 def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
     """Search everything public for ``query``; any input gives a result, never an error.
 
-    ``facets=False`` skips the facet counts (for API clients that do not show them).
+    ``facets=False`` skips the facet counts (for API clients that do not show them). While
+    the index is missing or stale (``status``), or when its engine fails, the answer comes
+    from a slower query of the public records themselves (``fallback``), marked ``fallback``.
     """
     tokens = query_tokens(query.q) if query.q else []
     if not query.q and not query.filters:
@@ -392,6 +396,33 @@ def search(query: SearchQuery, *, facets: bool = True) -> SearchResult:
             suggestions=_suggestions(query, tokens),
             tokens=tokens,
         )
+    from gongkai.search import fallback, status
+
+    if not status.index_status().ok:
+        return fallback.search_without_index(query, tokens, filters, facets=facets)
+    try:
+        with tolerant_read():
+            return _search_index(query, tokens, filters, facets=facets)
+    except Exception as error:
+        if not _database_answers():
+            raise  # an outage, not the index: the 503 page
+        status.note_engine_failure(error)
+        return fallback.search_without_index(query, tokens, filters, facets=facets)
+
+
+def _database_answers() -> bool:
+    try:
+        with tolerant_read(), connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return False
+    return True
+
+
+def _search_index(
+    query: SearchQuery, tokens: list[str], filters: Filters, *, facets: bool
+) -> SearchResult:
+    """The answer of the index: the engine matches, the database disposes."""
     backend = get_backend()
     page = query.page
     request = EngineRequest(

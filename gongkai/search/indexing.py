@@ -531,4 +531,7 @@ def rebuild_index(
         backend.rebuilt()
         with connection.cursor() as cursor:  # fresh statistics for the planner
             cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
+    from gongkai.search.status import forget_status
+
+    forget_status()  # the next search checks the index again
     return total

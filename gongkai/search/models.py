@@ -8,6 +8,8 @@ The full-text structure itself is the backend's: an FTS5 table on SQLite (rowid 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
@@ -78,6 +80,9 @@ class SearchPending(models.Model):
     Tantivy backend's queue, written in the same transaction as the entry)."""
 
     entry_id = models.BigIntegerField()  # not a foreign key: removed entries are queued too
+    # When it was queued: a queue whose oldest entry has waited long is not being applied
+    # (``status``). The database's clock for entries queued by raw SQL (a new directory).
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now, db_default=Now())
 
     class Meta:
         verbose_name = _("queued search entry")

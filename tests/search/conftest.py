@@ -35,3 +35,24 @@ def indexed(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return run
+
+
+@pytest.fixture
+def fallback_catalogue(request, indexed):
+    """For the fallback tests: two public documents in the index, and a draft and a withdrawn
+    document holding the sentinel name."""
+    from gongkai.catalogue import services
+    from tests.catalogue.lists_support import SENTINEL_NAME
+    from tests.search.fallback_support import POLICY
+
+    make_public = request.getfixturevalue("published_document")
+    draft = request.getfixturevalue("document_factory")
+
+    with indexed():
+        make_public(title=POLICY, body="<p>城乡居民最低生活保障标准提高。</p>")
+        make_public(title="环保督察整改情况公示", body="<p>生态环境保护。</p>")
+        draft(title=f"草稿 低保 {SENTINEL_NAME}")
+        gone = make_public(title=f"低保对象名单 {SENTINEL_NAME}")
+        services.withdraw_document(
+            gone, actor=request.getfixturevalue("reviewer"), reason="含个人信息"
+        )

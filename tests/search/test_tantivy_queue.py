@@ -86,3 +86,36 @@ def test_a_lagging_index_is_repaired_when_a_hit_fails_the_check(
     assert [hit.title for hit in result.hits] == [kept.title]
     assert result.total == 1
     assert not SearchEntry.objects.filter(object_id=gone.pk).exists()  # repaired
+
+
+def test_a_queue_nobody_applies_makes_the_index_stale_and_search_falls_back(
+    published_document, indexed
+):
+    """Issue 9, "Faults": the writer is held for long (a stuck process): once the oldest
+    queued entry is older than the grace period, the index is stale and search answers from
+    the published records, finding what the index still lacks."""
+    import datetime
+
+    from django.utils import timezone
+
+    from gongkai.search import status
+    from gongkai.search.backends import tantivy as engine
+
+    with indexed():
+        published_document(title="春季植树造林通知")
+    held = engine._open().writer(engine.SYNC_HEAP, 1)
+    try:
+        with indexed():
+            published_document(title="秋季森林防火通知")
+        assert titles("防火") == []  # queued a moment ago: the index is only behind
+        SearchPending.objects.update(queued_at=timezone.now() - datetime.timedelta(hours=1))
+        status.forget_status()
+
+        result = search(SearchQuery(q="防火"))
+        assert result.fallback and [hit.title for hit in result.hits] == ["秋季森林防火通知"]
+        assert [p.code for p in status.index_status().problems] == ["queue_stuck"]
+    finally:
+        held.wait_merging_threads()
+    status.forget_status()
+    assert titles("防火") == ["秋季森林防火通知"]
+    assert not search(SearchQuery(q="防火")).fallback

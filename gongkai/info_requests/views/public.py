@@ -198,6 +198,8 @@ def apply(request: HttpRequest) -> HttpResponse:
                 field = error.field if error.field in form.fields else None
                 form.add_error(field, error.message)
             else:
+                if code is None:  # a duplicate of this form, perhaps racing the first
+                    code = services.pending_query_code(info_request)
                 if code is not None:
                     request.session[SESSION_CODE.format(number=info_request.number)] = code
                 _remember(request, SESSION_RECEIVED, info_request.number)
@@ -226,6 +228,8 @@ def received(request: HttpRequest, number: str) -> HttpResponse:
     if not _in_session(request, SESSION_RECEIVED, number):
         raise Http404(_("No application of yours has this number."))
     code = request.session.pop(SESSION_CODE.format(number=number), None)
+    if code is not None:
+        services.forget_pending_query_code(number)
     return render(
         request,
         "info_requests/public/received.html",

@@ -63,6 +63,14 @@ def can_publish_consultation(user: UserLike, consultation: Consultation) -> bool
     return has_role(account, consultation.agency, Role.REVIEWER)
 
 
+def is_reviewer_of(user: UserLike, consultation: Consultation) -> bool:
+    """Holds the reviewer role at the consultation's agency, whose actions (closing, moderating,
+    the feedback, the final document) are all its reviewers'. Views check it before reading a
+    form, so that anyone else is refused whatever they send; the services check the full rule,
+    state included."""
+    return has_role(user, consultation.agency, Role.REVIEWER)
+
+
 def can_moderate_comments(user: UserLike, consultation: Consultation) -> bool:
     """Show or hide comments: the agency's reviewers, while open or closed."""
     return consultation.state in workflow.MODERATION_STATES and has_role(

@@ -11,10 +11,14 @@ database's public selectors, so a backend may lag behind publishing but can neve
 
 from __future__ import annotations
 
+import datetime
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from django.db import connection, transaction
 
 Sql = tuple[str, list[Any]]
 
@@ -69,6 +73,28 @@ class EngineAnswer:
     exact_ids: frozenset[int] = frozenset()  # entries matched as the exact 文号 or index number
 
 
+@dataclass(frozen=True)
+class EngineProblem:
+    """Why the engine cannot answer (``missing``) or answers from less than the entries hold
+    (``stale``): a code (``search.status.PROBLEMS``) and a detail for operators, which never
+    holds personal data or the text of a query."""
+
+    code: str
+    detail: str = ""
+
+
+@contextmanager
+def tolerant_read() -> Iterator[None]:
+    """A read that may fail (a table or column that is not there) without breaking the
+    caller's transaction: inside a savepoint when one is open. Otherwise as it is: a
+    transaction of its own would take SQLite's write lock (IMMEDIATE) for a read."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+    else:
+        yield
+
+
 class SearchBackend(ABC):
     name: str = ""
     vendors: tuple[str, ...] = ()  # the database vendors the backend works with
@@ -94,6 +120,13 @@ class SearchBackend(ABC):
     def direct(self, tokens: Sequence[str], *, facets: bool, limit: int = 20) -> int:
         """The same matching, ranking and counting sent straight to the engine, without the
         public gate or anything else of our layer: for ``bench/search``. Returns the count."""
+
+    @abstractmethod
+    def problems(self, *, stale_before: datetime.datetime) -> list[EngineProblem]:
+        """What keeps the engine from answering as the entries would (empty: nothing).
+
+        Called by ``search.status`` at most once a status period, never on every search:
+        it may count. ``stale_before``: work queued before it should have been done."""
 
     def refresh(self) -> None:  # noqa: B027 - optional hook
         """Catch up with entries written since the engine last looked (before a search)."""

@@ -14,11 +14,12 @@ and ``2014年`` match themselves and no character of the query is an operator.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
-from gongkai.search.backends.base import Sql
+from gongkai.search.backends.base import EngineProblem, Sql, tolerant_read
 from gongkai.search.backends.database import DatabaseBackend
 
 VECTOR_SQL = (
@@ -84,6 +85,19 @@ class PostgresBackend(DatabaseBackend):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"UPDATE search_searchentry SET vector = {VECTOR_SQL}")
             cursor.execute(CREATE_INDEX_SQL)
+
+    def problems(self, *, stale_before: datetime.datetime) -> list[EngineProblem]:
+        """The ``vector`` column is there and computed for every entry (only this engine
+        fills it: entries written while another engine was configured have none)."""
+        try:
+            with tolerant_read(), connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM search_searchentry WHERE vector IS NULL")
+                without = int(cursor.fetchone()[0])
+        except DatabaseError as error:
+            return [EngineProblem("engine_unavailable", f"vector column: {type(error).__name__}")]
+        if without:
+            return [EngineProblem("engine_behind", f"{without} entries without a text vector")]
+        return []
 
     def match_sql(self, tokens: Sequence[str], *, any_word: bool = False) -> Sql:
         query, params = tsquery_sql(tokens, any_word=any_word)

@@ -5,12 +5,14 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
-from gongkai.search.backends.base import Sql
+from gongkai.search.backends.base import EngineProblem, Sql, tolerant_read
 from gongkai.search.backends.database import DatabaseBackend
+from gongkai.search.models import SearchEntry
 
 FTS_TABLE = "search_fts"
 # Tokens are already cut and joined by spaces; the tokenizer only splits on separators and keeps
@@ -76,6 +78,20 @@ class SqliteBackend(DatabaseBackend):
                 f"INSERT INTO {FTS_TABLE} (rowid, title, meta, body) "
                 "SELECT id, title_tokens, meta_tokens, body_tokens FROM search_searchentry"
             )
+
+    def problems(self, *, stale_before: datetime.datetime) -> list[EngineProblem]:
+        """The FTS5 table is there and holds a row for every entry (the table is filled only
+        by this engine: entries written while another engine was configured are not in it)."""
+        try:
+            with tolerant_read(), connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")
+                held = int(cursor.fetchone()[0])
+        except DatabaseError as error:
+            return [EngineProblem("engine_unavailable", f"FTS5 table: {type(error).__name__}")]
+        entries = SearchEntry.objects.count()
+        if held != entries:
+            return [EngineProblem("engine_behind", f"FTS5 holds {held} of {entries} entries")]
+        return []
 
     def match_sql(self, tokens: Sequence[str], *, any_word: bool = False) -> Sql:
         return (

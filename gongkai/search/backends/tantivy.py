@@ -39,6 +39,7 @@ from gongkai.catalogue.models import Document, Topic
 from gongkai.search.backends.base import (
     FACET_NAMES,
     EngineAnswer,
+    EngineProblem,
     EngineRequest,
     Filters,
     SearchBackend,
@@ -53,6 +54,9 @@ WEIGHTS = (("title", 10.0), ("meta", 4.0), ("body", 1.0))
 EXACT_LIMIT = 500  # up to this many matches, totals and facets are counted in the database
 SLACK = 20  # extra hits read beyond the page, to fill it when the gate drops lagging ones
 SYNC_BATCH = 2_000
+# More queued entries than this (a new directory filling itself, a mass change) and the index
+# counts as stale until the queue is applied, however recent the entries are.
+QUEUE_SLACK = SYNC_BATCH * 5
 SYNC_HEAP = 32_000_000
 REBUILD_HEAP = 256_000_000
 KIND_CODES = {value: number for number, value in enumerate(SearchEntry.Kind.values, start=1)}
@@ -370,6 +374,30 @@ class TantivyBackend(SearchBackend):
             catch_up(limit=SYNC_BATCH * 5)
         except Exception:  # the queue keeps the entries; the next search or job retries
             logger.exception("search index catch-up failed")
+
+    def problems(self, *, stale_before: datetime.datetime) -> list[EngineProblem]:
+        """The index directory opens, its queue is being applied, and, once the queue is
+        empty, it holds exactly the entries. A directory removed under this process is opened
+        afresh (which queues every entry)."""
+        try:
+            path = index_path()
+            if not path.is_dir() or not tantivy.Index.exists(str(path)):
+                forget_indexes()  # opened afresh below: made, and every entry queued
+            self.refresh()  # catch up (a bounded amount), as a search would
+            held = int(self._searcher().num_docs)
+        except Exception as error:
+            return [EngineProblem("engine_unavailable", f"Tantivy index: {type(error).__name__}")]
+        oldest = SearchPending.objects.order_by("id").values_list("queued_at", flat=True).first()
+        if oldest is not None:
+            queued = SearchPending.objects.count()
+            if oldest < stale_before or queued > QUEUE_SLACK:
+                since = oldest.isoformat(timespec="seconds")
+                return [EngineProblem("queue_stuck", f"{queued} queued, the oldest at {since}")]
+            return []
+        entries = SearchEntry.objects.count()
+        if held != entries:
+            return [EngineProblem("engine_behind", f"Tantivy holds {held} of {entries} entries")]
+        return []
 
     # ----------------------------------------------------------------------- answering
 

@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import agencies_of
+from gongkai.workbench.alerts import Alert, alerts_for
 from gongkai.workbench.navigation import navigation_for
 from gongkai.workbench.session import current_agency
 
@@ -55,3 +56,12 @@ def workbench_shell(context: template.Context) -> Shell | None:
         agency=current_agency(request),
         agencies=agencies if len(agencies) > 1 else [],
     )
+
+
+@register.simple_tag(takes_context=True)
+def workbench_alerts(context: template.Context) -> list[Alert]:
+    """The banners for the signed-in member of staff (``workbench.alerts``)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return []
+    return alerts_for(request.user)

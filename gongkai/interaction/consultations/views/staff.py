@@ -151,6 +151,20 @@ def _button_action(
     return HttpResponseRedirect(success_url)
 
 
+def _refuse_unless_reviewer(
+    request: HttpRequest, consultation: Consultation
+) -> HttpResponse | None:
+    """A 403 page for anyone but the agency's reviewers, before a form is read (an empty or
+    invalid form must not answer a person who may not act at all)."""
+    if permissions.is_reviewer_of(request.user, consultation):
+        return None
+    return _refuse(
+        request,
+        _("Only a reviewer of the consultation's agency may do this."),
+        consultation=consultation,
+    )
+
+
 def _event_rows(consultation: Consultation) -> list[Any]:
     events = list(consultation.events.select_related("actor").order_by("created_at", "id"))
     for event in events:
@@ -459,6 +473,9 @@ def consultation_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def consultation_close(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _get(request, pk)
+    refusal = _refuse_unless_reviewer(request, consultation)
+    if refusal is not None:
+        return refusal
     return _form_action(
         request,
         consultation,
@@ -478,6 +495,9 @@ def consultation_close(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def final_document_link(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _get(request, pk)
+    refusal = _refuse_unless_reviewer(request, consultation)
+    if refusal is not None:
+        return refusal
     return _form_action(
         request,
         consultation,
@@ -536,6 +556,9 @@ def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_moderate(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
     consultation = _get(request, pk)
     comment = get_object_or_404(Comment, consultation=consultation, pk=comment_pk)
+    refusal = _refuse_unless_reviewer(request, consultation)
+    if refusal is not None:
+        return refusal
     form = ModerateForm(request.POST)
     back = request.POST.get("next_state", "")
     url = _comments_url(consultation)
@@ -634,6 +657,9 @@ def feedback_summary(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def feedback_point_add(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _get(request, pk)
+    refusal = _refuse_unless_reviewer(request, consultation)
+    if refusal is not None:
+        return refusal
     return _form_action(
         request,
         consultation,
