@@ -63,20 +63,39 @@ def pytest_xdist_make_scheduler(config, log):
     return DemoAsOneUnit(config, log)
 
 
+# Fixtures through which a test reaches the database (pytest-django blocks it otherwise).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_blocker", "live_server"}
+
+
 def pytest_collection_modifyitems(config, items):
     """Run the demonstration's tests first (the longest unit of work: started first, it runs
-    beside all the others); skip tests marked ``postgres`` when the suite runs on SQLite."""
+    beside all the others). On SQLite, skip the tests marked ``postgres``. On PostgreSQL (the
+    second pass of ``make test``), leave out what cannot come out otherwise there: tests that
+    never reach the database, the browser flows (their views and services are tested on both
+    databases through the test client) and the ``once`` runs."""
     items.sort(key=lambda item: not item.nodeid.startswith(DEMO_TESTS))  # stable otherwise
 
     from django.conf import settings
 
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" in engine:
+        again = [item for item in items if _runs_on_postgresql_too(item)]
+        if len(again) < len(items):
+            config.hook.pytest_deselected(items=[item for item in items if item not in again])
+            items[:] = again
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL pass of make test)")
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def _runs_on_postgresql_too(item) -> bool:
+    if "postgres" in item.keywords:
+        return True
+    if "browser" in item.keywords or "once" in item.keywords:
+        return False
+    return bool(item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames))
 
 
 @pytest.fixture(autouse=True)

@@ -489,6 +489,12 @@ SHELL = {
     "workbench:logout": Row(get=None, post=EVERYONE, signs_out=True),
     "workbench:account": form(STAFF),
     "workbench:password": form(STAFF),
+    # The second step of the sign-in (decision 0026) and one's own backup codes: every member
+    # of staff, for their own account (with the second step off in the suite, the code pages
+    # send a signed-in user on).
+    "workbench:two_factor": form(STAFF),
+    "workbench:two_factor_enrol": form(STAFF),
+    "workbench:backup_codes": action(STAFF),
     # Working for agency A: its own staff and the cross-agency roles; agency B's staff may
     # not (nor may a forged session value make them).
     "workbench:switch_agency": Row(

@@ -154,6 +154,7 @@ def test_the_fuzzer_would_see_a_leak(in_process, records):
 
 
 @pytest.mark.slow
+@pytest.mark.once
 def test_the_api_fuzzed_with_thousands_of_requests(in_process, records):
     assert _fuzz(fuzz.thorough(400), records) >= 2000
 

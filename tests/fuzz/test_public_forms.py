@@ -118,11 +118,13 @@ def test_public_pages_never_fail_and_never_show_unpublished_on_any_query():
 
 
 @pytest.mark.slow
+@pytest.mark.once
 def test_public_forms_never_fail_on_any_input_thousands_of_cases():
     _fuzz_forms(fuzz.thorough(300))
 
 
 @pytest.mark.slow
+@pytest.mark.once
 def test_public_pages_never_fail_on_any_query_thousands_of_cases():
     _fuzz_pages(fuzz.thorough(2000))
 

@@ -178,6 +178,7 @@ def test_services_take_any_input(name):
 
 
 @pytest.mark.slow
+@pytest.mark.once
 @pytest.mark.parametrize("name", PROPERTIES)
 def test_services_take_any_input_thousands_of_cases(name):
     prop, strategies = PROPERTIES[name]
@@ -244,6 +245,7 @@ def test_search_takes_any_query_and_returns_only_published(django_capture_on_com
 
 
 @pytest.mark.slow
+@pytest.mark.once
 def test_search_takes_any_query_thousands_of_cases(django_capture_on_commit_callbacks):
     _public_title, draft_word = _search_world(django_capture_on_commit_callbacks)
     fuzz.thorough(2000)(given(values=params, words=WORDS)(_search_property(draft_word)))()
@@ -299,6 +301,7 @@ def test_the_public_forms_clean_any_input():
 
 
 @pytest.mark.slow
+@pytest.mark.once
 def test_the_public_forms_clean_any_input_thousands_of_cases():
     for make in _forms().values():
         run = _cleaning(make)
