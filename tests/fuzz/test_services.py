@@ -182,7 +182,7 @@ def test_services_take_any_input(name):
 @pytest.mark.parametrize("name", PROPERTIES)
 def test_services_take_any_input_thousands_of_cases(name):
     prop, strategies = PROPERTIES[name]
-    fuzz.thorough(2000)(given(**strategies)(prop))()
+    fuzz.thorough(1000)(given(**strategies)(prop))()
 
 
 # --------------------------------------------------------------------------- search
@@ -248,7 +248,7 @@ def test_search_takes_any_query_and_returns_only_published(django_capture_on_com
 @pytest.mark.once
 def test_search_takes_any_query_thousands_of_cases(django_capture_on_commit_callbacks):
     _public_title, draft_word = _search_world(django_capture_on_commit_callbacks)
-    fuzz.thorough(2000)(given(values=params, words=WORDS)(_search_property(draft_word)))()
+    fuzz.thorough(1000)(given(values=params, words=WORDS)(_search_property(draft_word)))()
 
 
 # --------------------------------------------------------------------------- form cleaning
