@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() (decision 0026)
     "gongkai.citizens.middleware.CitizenMiddleware",
+    # After the user and the citizen are known: may this request read from a replica?
+    "gongkai.core.middleware.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongkai.core.middleware.RequestContextMiddleware",
@@ -138,16 +140,26 @@ TEMPLATES = [
 SQLITE_PATH = Path(env("GONGKAI_SQLITE_PATH", str(BASE_DIR / "var" / "gongkai.sqlite3")))
 
 
+def _database_config(url: str) -> dict[str, Any]:
+    """One database from its URL, with the connection options every alias shares."""
+    # Persistent connections, checked before each request reuses them (a server restarted
+    # since, or a replica failed over, costs a reconnect instead of an error page).
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(
+            url,
+            conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
+    )
+    if config["ENGINE"].endswith("sqlite3"):
+        config["OPTIONS"] = _sqlite_options()
+    return config
+
+
 def _database_from_env() -> dict[str, Any]:
     url = env("DATABASE_URL")
     if url:
-        config: dict[str, Any] = dict(
-            dj_database_url.parse(url, conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")))
-        )
-        config.setdefault("CONN_HEALTH_CHECKS", True)
-        if config["ENGINE"].endswith("sqlite3"):
-            config["OPTIONS"] = _sqlite_options()
-        return config
+        return _database_config(url)
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -171,8 +183,51 @@ def _sqlite_options() -> dict:
     }
 
 
+def replica_databases(urls: list[str], primary: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The read replicas ``replica_1``, ``replica_2`` … of ``DATABASE_REPLICA_URLS``.
+
+    Each has the primary's connection options (persistent connections, health checks). A
+    replica is a copy of the primary on the same engine, which on this platform means
+    PostgreSQL streaming replication. In a test run each mirrors the test database of
+    ``default``: nothing is created on a replica, which would refuse it anyway.
+    """
+    if not urls:
+        return {}
+    if not primary["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URLS needs PostgreSQL: set DATABASE_URL to the primary "
+            "PostgreSQL database."
+        )
+    replicas = {}
+    for number, url in enumerate(urls, start=1):
+        config = _database_config(url)
+        if config["ENGINE"] != primary["ENGINE"]:
+            raise ImproperlyConfigured(
+                f"DATABASE_REPLICA_URLS: replica {number} is not a PostgreSQL URL; "
+                "every replica must be a copy of the primary on the same engine."
+            )
+        config["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica_{number}"] = config
+    return replicas
+
+
 DATABASES = {"default": _database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Read replicas (issue 10; gongkai.core.db_router, docs/decisions/0034) ------------------
+# Comma-separated PostgreSQL URLs of read replicas of DATABASE_URL. The reads of anonymous
+# GET and HEAD requests to public pages and the public API then come from one of them; staff,
+# signed-in citizens, forms, jobs and every write use the primary. A replica that cannot be
+# reached is left out for DATABASE_REPLICA_RETRY_SECONDS (its reads go to the primary); a
+# browser that has just sent a form reads from the primary for DATABASE_REPLICA_PIN_SECONDS,
+# so that it sees what it sent even while a replica lags behind.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+DATABASES.update(replica_databases(DATABASE_REPLICA_URLS, DATABASES["default"]))
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["gongkai.core.db_router.ReplicaRouter"]
+DATABASE_REPLICA_PIN_SECONDS = int(env("DATABASE_REPLICA_PIN_SECONDS", "10"))
+DATABASE_REPLICA_RETRY_SECONDS = int(env("DATABASE_REPLICA_RETRY_SECONDS", "30"))
+# --- end of read replicas ------------------------------------------------------------------
 
 # --- Cache and sessions --------------------------------------------------------------------
 

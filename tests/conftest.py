@@ -98,6 +98,33 @@ def _runs_on_postgresql_too(item) -> bool:
     return bool(item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames))
 
 
+# The read replica of the tests of the database router (tests/core/test_db_router.py).
+TEST_REPLICA = "replica_1"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A second database alias, ``replica_1``: a test mirror of ``default`` (Django's
+    ``TEST["MIRROR"]``), so that what a test writes through ``default`` a read through
+    ``replica_1`` finds, as on a streaming replica. Nothing is created for it.
+
+    Added here, just before the test databases are set up, rather than in the settings: no
+    router uses it unless a test turns ``gongkai.core.db_router.ReplicaRouter`` on, and
+    pytest-django refuses its queries in every test that does not name it in ``databases`` —
+    the rest of the suite reads and writes ``default`` as before. (Django cannot add an alias
+    by ``override_settings``.)"""
+    from django.conf import settings
+
+    default = settings.DATABASES["default"]
+    if TEST_REPLICA not in settings.DATABASES:
+        # The same dict Django's connections read (configured, with every default filled in).
+        settings.DATABASES[TEST_REPLICA] = {
+            **default,
+            "OPTIONS": dict(default.get("OPTIONS", {})),
+            "TEST": {**default.get("TEST", {}), "NAME": None, "MIRROR": "default"},
+        }
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing with PBKDF2 costs ~0.1 s a user; the suite creates hundreds of users."""

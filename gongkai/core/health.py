@@ -1,8 +1,9 @@
 """Liveness and readiness for a load balancer (issue 9, "Health").
 
 *Live* means the process answers: no database, cache or file is touched, so a live process with
-its database down is not restarted for nothing. *Ready* means it can serve: every configured
-database answers a trivial query and the cache stores and returns a value. The outbox of
+its database down is not restarted for nothing. *Ready* means it can serve: the primary database
+answers a trivial query and the cache stores and returns a value. Each read replica is probed
+and reported too, but a failed one leaves the server ready (its reads go elsewhere). The outbox of
 notices (the platform's queue of work done after a commit) is reported too: mail waiting past
 its due time means the sender job (``send_mail_queue``) is not running — a warning for the
 operator, not a reason to take the server out of rotation. Apps add checks of their own
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.utils import timezone
 
 from gongkai.core.models import OutgoingMail
@@ -131,7 +132,12 @@ def _registered_check(name: str, probe: Callable[[], tuple[bool, str]], critical
 
 
 def readiness() -> Readiness:
-    checks = [_timed(f"database:{alias}", True, _database(alias)) for alias in settings.DATABASES]
+    # A read replica is not critical: while one fails, its reads go to another or to the
+    # primary (gongkai.core.db_router), so the server still serves.
+    checks = [
+        _timed(f"database:{alias}", alias == DEFAULT_DB_ALIAS, _database(alias))
+        for alias in settings.DATABASES
+    ]
     checks.append(_timed("cache", True, _cache))
     outbox = _timed("outbox", False, _outbox)
     if outbox.ok and outbox.detail:  # a backlog is reported as not ok (never critical)

@@ -15,6 +15,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 from gongkai.core.context import request_address, request_memo
+from gongkai.core.db_router import replica_reads, replicas_in_use
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -63,3 +64,59 @@ class InterfaceLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# Paths whose reads always come from the primary, even for an anonymous GET: the staff side
+# (sign-in included), the citizens' accounts (sign-up and e-mail links read tokens just made)
+# and the health checks (which probe each database by name).
+PRIMARY_ONLY_PATHS = ("/workbench/", "/admin/", "/account/", "/health/", "/i18n/")
+# Set on the answer to a form: this browser reads from the primary for a few seconds, so that
+# the page it is sent to shows what it sent even while a replica lags behind.
+PRIMARY_COOKIE = "gongkai_primary"
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+class ReplicaReadsMiddleware:
+    """Decides whether a request may read from a read replica (gongkai.core.db_router).
+
+    Only an anonymous visitor's GET or HEAD of a public page or the public API may: not staff,
+    not a signed-in citizen, not a form, not a browser that has just sent one. Does nothing
+    unless replicas are configured.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not replicas_in_use():
+            return self.get_response(request)
+        if request.method not in SAFE_METHODS:
+            response = self.get_response(request)
+            seconds = settings.DATABASE_REPLICA_PIN_SECONDS
+            if seconds > 0:
+                response.set_cookie(
+                    PRIMARY_COOKIE,
+                    "1",
+                    max_age=seconds,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+            return response
+        if not may_read_from_replica(request):
+            return self.get_response(request)
+        with replica_reads():
+            return self.get_response(request)
+
+
+def may_read_from_replica(request: HttpRequest) -> bool:
+    """An anonymous GET or HEAD of a public page, from a browser that has not just sent a
+    form."""
+    if request.method not in SAFE_METHODS or PRIMARY_COOKIE in request.COOKIES:
+        return False
+    if request.path_info.startswith(PRIMARY_ONLY_PATHS):
+        return False
+    if getattr(request, "citizen", None) is not None:
+        return False
+    user = getattr(request, "user", None)
+    return user is not None and not user.is_authenticated

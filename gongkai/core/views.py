@@ -27,7 +27,8 @@ def live(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def ready(request: HttpRequest) -> JsonResponse:
-    """Readiness: the databases and the cache answer; 503 otherwise (with which failed)."""
+    """Readiness: the primary database and the cache answer; 503 otherwise (with which
+    failed). Read replicas are reported but not required."""
     result = readiness()
     return JsonResponse(result.as_dict(), status=200 if result.ready else 503)
 
