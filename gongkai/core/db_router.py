@@ -95,8 +95,12 @@ def forget_unreachable() -> None:
 
 
 def _reachable(alias: str) -> bool:
+    connection = connections[alias]
     try:
-        connections[alias].ensure_connection()
+        # A persistent connection to a replica that has since gone away is found here, by the
+        # health check Django runs once a request (CONN_HEALTH_CHECKS), not by the page's query.
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
     except DatabaseError as error:
         until = time.monotonic() + settings.DATABASE_REPLICA_RETRY_SECONDS
         with _unreachable_lock:

@@ -403,6 +403,36 @@ def test_a_replica_that_cannot_be_reached_is_left_out_and_the_primary_serves(
     assert document_table_read(queries.on_replica())  # back in use
 
 
+@pytest.mark.postgres
+@replica_requests
+def test_a_replica_that_went_away_under_an_open_connection_is_left_out(
+    client, document, monkeypatch
+):
+    """The replica's server stops while a worker holds a persistent connection to it: the next
+    request finds it by the connection's health check and reads from the primary, instead of
+    failing on the page's first query."""
+    url = reverse("catalogue:document", args=[document.pk])
+    replica = connections[TEST_REPLICA]
+    with Queries() as queries:
+        assert client.get(url).status_code == 200
+    assert document_table_read(queries.on_replica())
+    assert replica.connection is not None and replica.health_check_enabled
+
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:  # the server ends the connection
+        cursor.execute("SELECT pg_terminate_backend(%s)", [replica.connection.info.backend_pid])
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    monkeypatch.setattr(replica, "get_new_connection", refuse)  # and takes no new one
+    replica.close_if_unusable_or_obsolete()  # as Django does when each request starts
+    with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "关于公布2024年城乡低保标准的通知" in response.content.decode()
+    assert document_table_read([query["sql"] for query in on_primary.captured_queries])
+
+
 @replica_requests
 def test_a_failed_replica_is_reported_but_leaves_the_server_ready(client, monkeypatch):
     def refuse(*args, **kwargs):
