@@ -21,6 +21,7 @@ class CoreConfig(AppConfig):
         )
 
         connection_created.connect(page_cache.install_write_watcher)
+        checks.register(page_cache.check_page_cache_settings)
         for connection in connections.all(initialized_only=True):
             page_cache.install_write_watcher(connection=connection)
 

@@ -37,6 +37,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.apps import apps
 from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
@@ -46,7 +47,7 @@ from django.utils.http import http_date
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
-ENTRY_PREFIX = "page-cache:page:"
+ENTRY_PREFIX = "page-cache:v1:"  # the version of ``Entry``: change it when Entry changes
 STATE_ATTR = "_gongkai_page_cache"
 # Written where the stored page holds a CSRF token; replaced by the visitor's token on every
 # answer. HTML-escaped text and sanitised rich text can never contain it.
@@ -121,6 +122,31 @@ def repeat_on_hit(request: HttpRequest, name: str) -> None:
 
 def enabled() -> bool:
     return bool(settings.GONGKAI_PAGE_CACHE)
+
+
+def check_page_cache_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """System check: the cache on with a cache that each process keeps for itself (LocMem)
+    hears of another process's changes only when its pages expire."""
+    problems: list[checks.CheckMessage] = []
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if enabled() and backend.endswith("LocMemCache"):
+        problems.append(
+            checks.Warning(
+                "GONGKAI_PAGE_CACHE is on with the in-process cache: each process keeps its own "
+                "pages and sees changes made by another process (a worker, a job, a second "
+                "server) only after GONGKAI_PAGE_CACHE_SECONDS.",
+                hint="Set REDIS_URL, or run a single process.",
+                id="gongkai.page_cache.W001",
+            )
+        )
+    if settings.GONGKAI_PAGE_CACHE_SECONDS <= 0:
+        problems.append(
+            checks.Error(
+                "GONGKAI_PAGE_CACHE_SECONDS must be a positive number of seconds.",
+                id="gongkai.page_cache.E001",
+            )
+        )
+    return problems
 
 
 # --------------------------------------------------------------------------- generation

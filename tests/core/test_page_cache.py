@@ -433,3 +433,12 @@ def test_pages_are_rendered_as_usual_while_the_cache_cannot_be_reached(client, m
     assert response.status_code == 200
     assert member.name.encode() in response.content
     assert "X-Cache" not in response
+
+
+def test_the_check_warns_of_an_in_process_cache_and_refuses_no_lifetime(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [m.id for m in page_cache.check_page_cache_settings()] == ["gongkai.page_cache.W001"]
+    settings.GONGKAI_PAGE_CACHE = False
+    assert page_cache.check_page_cache_settings() == []
+    settings.GONGKAI_PAGE_CACHE_SECONDS = 0
+    assert [m.id for m in page_cache.check_page_cache_settings()] == ["gongkai.page_cache.E001"]
