@@ -111,8 +111,11 @@ MIDDLEWARE = [
     "gongkai.workbench.middleware.TwoFactorMiddleware",
     "gongkai.workbench.middleware.PasswordExpiryMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Last: it answers a locked-out sign-in with the lockout page (docs/decisions/0025).
+    # It answers a locked-out sign-in with the lockout page (docs/decisions/0025).
     "axes.middleware.AxesMiddleware",
+    # Innermost: a page from the cache is answered after every other middleware's request and
+    # view hooks ran, and gets every header they add (docs/decisions/0033).
+    "gongkai.core.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -244,6 +247,17 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# The public page cache (gongkai.core.page_cache, docs/decisions/0033): anonymous visitors'
+# public pages, kept per address and dropped at once when anything they show changes. On by
+# default only with Redis: with the in-process cache each process would keep its own pages and
+# not hear of changes made by another (then up to GONGKAI_PAGE_CACHE_SECONDS late).
+GONGKAI_PAGE_CACHE = env_bool("GONGKAI_PAGE_CACHE", default=bool(REDIS_URL))
+# The longest a page is kept (seconds): what changes with the clock alone (a consultation
+# closing, "today" figures) is at most this late.
+GONGKAI_PAGE_CACHE_SECONDS = int(env("GONGKAI_PAGE_CACHE_SECONDS", "300"))
+# Larger pages (bytes) are not kept.
+GONGKAI_PAGE_CACHE_MAX_BYTES = int(env("GONGKAI_PAGE_CACHE_MAX_BYTES", str(1024 * 1024)))
 
 SESSION_COOKIE_AGE = int(env("GONGKAI_SESSION_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # inactivity expiry: every request extends the session

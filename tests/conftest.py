@@ -149,6 +149,14 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache_unless_asked(settings):
+    """The public page cache (gongkai.core.page_cache) is off unless a test switches it on, as
+    the tests of the cache do: a test's writes are never committed, so the cache would not hear
+    of them and a page asked for twice would come back as it first was."""
+    settings.GONGKAI_PAGE_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def _no_captcha_unless_asked(settings):
     """The CAPTCHA after repeated submissions (gongkai.core.captcha) would stop any test that
     sends more than a few forms from 127.0.0.1; it is off unless a test switches it on, as

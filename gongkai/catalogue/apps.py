@@ -8,9 +8,10 @@ class CatalogueConfig(AppConfig):
 
     def ready(self) -> None:
         # Explicit registration with the two shells: the workbench queue and menu, the portal menu.
-        from gongkai.catalogue import navigation, queue
+        from gongkai.catalogue import navigation, queue, visits
         from gongkai.catalogue.workbench_nav import register_workbench_nav
 
+        visits.register()
         queue.register()
         navigation.register()
         register_workbench_nav()

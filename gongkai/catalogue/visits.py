@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from gongkai.catalogue.models import PageVisit
+from gongkai.core import page_cache
 
 PATH_MAX_LENGTH = PageVisit._meta.get_field("path").max_length or 300
 
@@ -38,7 +39,21 @@ def count_visit(path: str, *, day: datetime.date | None = None) -> None:
         visits.update(count=F("count") + 1)
 
 
+HIT_HOOK = "catalogue.visit"
+
+
 def record_visit(request: HttpRequest) -> None:
-    """Count a view of the page ``request`` asks for: its path only, without the query."""
+    """Count a view of the page ``request`` asks for: its path only, without the query; and
+    again each time the public page cache answers it (decision 0033)."""
     if request.method == "GET":
         count_visit(request.path)
+    page_cache.repeat_on_hit(request, HIT_HOOK)
+
+
+def _count_hit(request: HttpRequest) -> None:
+    if request.method == "GET":
+        count_visit(request.path)
+
+
+def register() -> None:
+    page_cache.register_hit_hook(HIT_HOOK, _count_hit)

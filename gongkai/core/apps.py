@@ -9,11 +9,21 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
+        # The public page cache (decision 0033) watches every connection's writes.
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
         from gongkai.core import (
+            page_cache,
             retention,
             signin_audit,  # noqa: F401 - connects the sign-in receivers
             two_factor,  # noqa: F401 - registers its system check
         )
+
+        connection_created.connect(page_cache.install_write_watcher)
+        checks.register(page_cache.check_page_cache_settings)
+        for connection in connections.all(initialized_only=True):
+            page_cache.install_write_watcher(connection=connection)
 
         # Retention (decision 0028): the settings' check, and the outbox's anonymiser.
         checks.register(retention.check_retention_settings)

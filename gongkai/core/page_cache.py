@@ -1,0 +1,573 @@
+"""The public page cache: whole public pages kept per address, dropped when anything changes.
+
+Decision 0033. Anonymous GET and HEAD requests for the pages of the public namespaces (the
+portal registers them, ``register_public_pages``) are answered from the default cache when an
+entry of the current *generation* is there; otherwise the page is rendered and, when nothing in
+the request or the response makes it personal, stored. Every committed write to a table that
+can show on a public page moves the generation on (``watch_writes``, a database execute
+wrapper: it sees saves and deletes, ``QuerySet.update``, ``bulk_create`` and raw SQL alike),
+which makes every stored page stale at once; ``GONGKAI_PAGE_CACHE_SECONDS`` bounds how long a
+page whose content depends on the clock alone (a consultation closing) may be served.
+
+Never cached nor served from the cache: signed-in staff and citizens, a request with messages
+waiting, a response that sets a cookie, is private or not 200, varies on a header, used a CSRF
+token of its own form, a CSP nonce, the session or a cookie the key does not hold. The two
+forms every public page carries in its toolbar (language, elder mode) take their CSRF token
+from ``{% page_csrf_token %}``: a placeholder in the stored page, filled with the visitor's own
+token on every answer.
+
+The middleware is the innermost (last in ``MIDDLEWARE``): a hit is answered from
+``process_view`` after every other middleware's request and view hooks (rate limits, sign-in
+checks) ran, and every outer middleware adds its headers (CSP, X-Frame-Options, security
+headers, Content-Language) to a hit exactly as to the page it was rendered from.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from django.apps import apps
+from django.conf import settings
+from django.core import checks
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "page-cache:generation"
+ENTRY_PREFIX = "page-cache:v1:"  # the version of ``Entry``: change it when Entry changes
+STATE_ATTR = "_gongkai_page_cache"
+# Written where the stored page holds a CSRF token; replaced by the visitor's token on every
+# answer. HTML-escaped text and sanitised rich text can never contain it.
+CSRF_PLACEHOLDER = "<!--gongkai:page-cache:csrf-token-->"
+_CSRF_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+
+# Tables whose writes never change a public page (Django's own and the sign-in machinery's,
+# the audit trail, the outbox, counters). The apps add theirs (``register_public_pages``).
+CORE_PRIVATE_MODELS = (
+    "admin.LogEntry",
+    "auth.Permission",
+    "contenttypes.ContentType",
+    "sessions.Session",
+    "axes.AccessAttempt",
+    "axes.AccessAttemptExpiration",
+    "axes.AccessFailureLog",
+    "axes.AccessLog",
+    "otp_static.StaticDevice",
+    "otp_static.StaticToken",
+    "otp_totp.TOTPDevice",
+    "core.AuditEntry",
+    "core.OutgoingMail",
+    "core.PasswordHistory",
+    "core.SerialCounter",
+)
+PRIVATE_TABLES = ("django_migrations",)
+
+
+@dataclass
+class Policy:
+    """What the public page cache may hold: set by the apps at start-up."""
+
+    namespaces: set[str] = field(default_factory=set)  # URL namespaces of public pages
+    never: set[str] = field(default_factory=set)  # "namespace:name" of pages never cached
+    cookies: list[str] = field(default_factory=list)  # cookies a page may vary on (keyed)
+    private_models: set[str] = field(default_factory=lambda: set(CORE_PRIVATE_MODELS))
+    hit_hooks: dict[str, Callable[[HttpRequest], None]] = field(default_factory=dict)
+
+
+POLICY = Policy()
+
+
+def register_public_pages(
+    *,
+    namespaces: Iterable[str] = (),
+    never: Iterable[str] = (),
+    cookies: Iterable[str] = (),
+    private_models: Iterable[str] = (),
+) -> None:
+    """Declare public URL namespaces, pages of them that are never cached, cookies that pages
+    vary on (part of the key) and models that never show on a public page (their writes do not
+    make the cache stale)."""
+    POLICY.namespaces.update(namespaces)
+    POLICY.never.update(never)
+    POLICY.cookies.extend(name for name in cookies if name not in POLICY.cookies)
+    POLICY.private_models.update(private_models)
+    _private_tables.cache_clear()
+
+
+def register_hit_hook(name: str, hook: Callable[[HttpRequest], None]) -> None:
+    """A side effect a view asks to repeat when its page is served from the cache
+    (``repeat_on_hit``): counting the view of a page, say."""
+    POLICY.hit_hooks[name] = hook
+
+
+def repeat_on_hit(request: HttpRequest, name: str) -> None:
+    """Called by a view: when this page is answered from the cache, call hook ``name``."""
+    state = getattr(request, STATE_ATTR, None)
+    if state is not None and name not in state.hooks:
+        state.hooks.append(name)
+
+
+def enabled() -> bool:
+    return bool(settings.GONGKAI_PAGE_CACHE)
+
+
+def check_page_cache_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """System check: the cache on with a cache that each process keeps for itself (LocMem)
+    hears of another process's changes only when its pages expire."""
+    problems: list[checks.CheckMessage] = []
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if enabled() and backend.endswith("LocMemCache"):
+        problems.append(
+            checks.Warning(
+                "GONGKAI_PAGE_CACHE is on with the in-process cache: each process keeps its own "
+                "pages and sees changes made by another process (a worker, a job, a second "
+                "server) only after GONGKAI_PAGE_CACHE_SECONDS.",
+                hint="Set REDIS_URL, or run a single process.",
+                id="gongkai.page_cache.W001",
+            )
+        )
+    if settings.GONGKAI_PAGE_CACHE_SECONDS <= 0:
+        problems.append(
+            checks.Error(
+                "GONGKAI_PAGE_CACHE_SECONDS must be a positive number of seconds.",
+                id="gongkai.page_cache.E001",
+            )
+        )
+    return problems
+
+
+# --------------------------------------------------------------------------- generation
+
+
+def _new_generation() -> int:
+    """A random start, so that a generation key lost from the cache (evicted, flushed) can
+    never come back to a number whose stored pages are still there."""
+    return secrets.randbits(62)
+
+
+def current_generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = _start_generation()
+    return int(generation)
+
+
+def _start_generation() -> int:
+    cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+    found = cache.get(GENERATION_KEY)
+    return int(found) if found is not None else _new_generation()
+
+
+def invalidate_public_pages() -> None:
+    """Make every stored public page stale, now. Writes to the database call this after their
+    commit by themselves (``watch_writes``); call it for changes made elsewhere (templates,
+    translations after a deployment: ``manage.py invalidate_public_pages``)."""
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # no generation yet, or it was evicted
+            cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+    except Exception:  # the cache server is down: its pages cannot be served either
+        logger.warning("public page cache: the generation could not be moved on", exc_info=True)
+
+
+# --------------------------------------------------------------------------- write watcher
+
+_WRITE = re.compile(
+    r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|TRUNCATE|MERGE|WITH|CREATE|DROP|ALTER)\b", re.I
+)
+_TARGET = re.compile(
+    r"""\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM
+        |TRUNCATE(?:\s+TABLE)?)\s+(?:ONLY\s+)?[`"\[]?(\w+)""",
+    re.I | re.X,
+)
+_WRITE_IN_WITH = re.compile(r"\b(?:INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM)\b", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _private_tables() -> frozenset[str]:
+    tables = set(PRIVATE_TABLES)
+    for label in POLICY.private_models:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue  # an app that is not installed: nothing of it to watch
+        tables.add(model._meta.db_table.lower())
+        for m2m in model._meta.local_many_to_many:
+            through = m2m.remote_field.through
+            if through is not None and through._meta.auto_created:
+                tables.add(through._meta.db_table.lower())
+    return frozenset(tables)
+
+
+def changes_public_data(sql: object) -> bool:
+    """Whether a statement may change what a public page shows: any write, unless the table it
+    writes is one of the private ones. A statement it cannot read counts as a write."""
+    if not isinstance(sql, str):
+        sql = str(sql)
+    if _WRITE.match(sql) is None:
+        return False
+    target = _TARGET.match(sql)
+    if target is not None:
+        return target.group(1).lower() not in _private_tables()
+    if sql.lstrip()[:4].upper() == "WITH":
+        return _WRITE_IN_WITH.search(sql) is not None
+    return True  # schema changes (a migration) and anything else unexpected
+
+
+class _AfterCommit:
+    """One bump of the generation for the writes of a transaction (or of one savepoint in it:
+    a test's ``captureOnCommitCallbacks`` runs each service's hooks on their own)."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    def __call__(self) -> None:
+        if getattr(self.connection, "_gongkai_page_cache_pending", None) is not None:
+            self.connection._gongkai_page_cache_pending = None
+        invalidate_public_pages()
+
+
+def watch_writes(
+    execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
+    """Database execute wrapper: after a statement that changes public data, move the
+    generation on — after the commit when in a transaction, at once in autocommit."""
+    result = execute(sql, params, many, context)
+    if changes_public_data(sql):
+        connection = context["connection"]
+        if not connection.in_atomic_block:
+            invalidate_public_pages()
+        else:
+            marker = (connection.run_on_commit, tuple(connection.savepoint_ids))
+            pending = getattr(connection, "_gongkai_page_cache_pending", None)
+            if pending is None or pending[0] is not marker[0] or pending[1] != marker[1]:
+                connection._gongkai_page_cache_pending = marker
+                connection.on_commit(_AfterCommit(connection), robust=True)
+    return result
+
+
+def install_write_watcher(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
+    """``connection_created`` receiver: watch every connection's writes (once)."""
+    if connection is not None and watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)
+
+
+# --------------------------------------------------------------------------- the middleware
+
+
+@dataclass
+class Entry:
+    """A stored page: the view's response as it left the view, before any middleware."""
+
+    generation: int
+    content: bytes
+    headers: list[tuple[str, str]]
+    etag: str  # hash of the content (with the CSRF placeholder, when it holds one)
+    rendered: int  # when: the Last-Modified
+    csrf: bool  # holds the CSRF placeholder
+    hooks: tuple[str, ...]
+    attributes: dict[str, Any]  # the response's own flags that outer middleware read
+
+
+@dataclass
+class _State:
+    key: str
+    generation: int
+    hit: bool = False
+    csrf: bool = False
+    hooks: list[str] = field(default_factory=list)
+    session_accessed: bool = False
+    cookies: _WatchedCookies | None = None
+
+
+class _WatchedCookies(dict):
+    """The request's cookies, noting every one the view reads that the key does not hold."""
+
+    def __init__(self, cookies: dict[str, str], keyed: set[str]) -> None:
+        super().__init__(cookies)
+        self.keyed = keyed
+        self.unkeyed_read = False
+
+    def _note(self, name: object) -> None:
+        if name not in self.keyed:
+            self.unkeyed_read = True
+
+    def __getitem__(self, name: str) -> str:
+        self._note(name)
+        return super().__getitem__(name)
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        self._note(name)
+        return super().get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        self._note(name)
+        return super().__contains__(name)
+
+    def _all(self) -> None:
+        self.unkeyed_read = True
+
+    def items(self):  # type: ignore[no-untyped-def]
+        self._all()
+        return super().items()
+
+    def values(self):  # type: ignore[no-untyped-def]
+        self._all()
+        return super().values()
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self._all()
+        return super().__iter__()
+
+
+def _keyed_cookies() -> set[str]:
+    return {
+        settings.LANGUAGE_COOKIE_NAME,
+        settings.SESSION_COOKIE_NAME,
+        settings.CSRF_COOKIE_NAME,
+        "messages",
+        *POLICY.cookies,
+    }
+
+
+def _is_public(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    if match is None or not match.namespaces:
+        return False
+    return match.namespaces[0] in POLICY.namespaces and match.view_name not in POLICY.never
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool((user is not None and user.is_authenticated) or getattr(request, "citizen", None))
+
+
+def _messages_waiting(request: HttpRequest) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def _query(request: HttpRequest) -> str:
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return ""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode(sorted(pairs, key=lambda pair: pair[0]))
+
+
+def cache_key(request: HttpRequest) -> str:
+    """Scheme, host, path, query (its parameters in order of name), interface language and
+    the values of the cookies pages vary on."""
+    parts = [
+        request.scheme or "",
+        request.get_host(),
+        request.path,
+        _query(request),
+        getattr(request, "LANGUAGE_CODE", "") or "",
+        *(request.COOKIES.get(name, "") for name in POLICY.cookies),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return ENTRY_PREFIX + digest
+
+
+def _uncacheable(response: HttpResponseBase) -> bool:
+    if response.status_code != 200 or response.streaming or not isinstance(response, HttpResponse):
+        return True
+    if response.cookies or response.has_header("Vary"):
+        return True
+    control = response.get("Cache-Control", "").lower()
+    return "private" in control or "no-store" in control
+
+
+_RESPONSE_FLAGS = ("xframe_options_exempt",)
+
+
+def _flags(response: HttpResponseBase) -> dict[str, Any]:
+    """Attributes of the response that outer middleware read (django-csp's per-view policy,
+    the clickjacking exemption): kept with the page so that a hit gets the same headers."""
+    return {
+        name: value
+        for name, value in vars(response).items()
+        if name.startswith("_csp") or name in _RESPONSE_FLAGS
+    }
+
+
+class PageCacheMiddleware:
+    """Answers anonymous requests for public pages from the cache (see the module)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        state: _State | None = getattr(request, STATE_ATTR, None)
+        if state is None:
+            signed_in = getattr(request, "_gongkai_page_cache_private", False)
+            if signed_in and not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True)
+            return response
+        if state.hit:
+            return response
+        return self._rendered(request, response, state)
+
+    # -- lookup (after every middleware's request and view hooks) -------------------------
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponseBase | None:
+        if not enabled() or request.method not in ("GET", "HEAD") or not _is_public(request):
+            return None
+        if _signed_in(request):
+            request._gongkai_page_cache_private = True  # type: ignore[attr-defined]
+            return None
+        if _messages_waiting(request):
+            return None
+        key = cache_key(request)
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY)
+            if generation is None:
+                generation = _start_generation()
+        except Exception:
+            logger.warning("public page cache: the cache cannot be read", exc_info=True)
+            return None
+        entry = found.get(key)
+        if isinstance(entry, Entry) and entry.generation == generation:
+            setattr(request, STATE_ATTR, _State(key=key, generation=generation, hit=True))
+            for name in entry.hooks:
+                hook = POLICY.hit_hooks.get(name)
+                if hook is not None:
+                    hook(request)
+            return self._answer(request, entry, hit=True)
+        state = _State(key=key, generation=int(generation))
+        session = getattr(request, "session", None)
+        if session is not None:
+            state.session_accessed = session.accessed
+            session.accessed = False
+        state.cookies = _WatchedCookies(request.COOKIES, _keyed_cookies())
+        request.COOKIES = state.cookies  # type: ignore[misc]
+        setattr(request, STATE_ATTR, state)
+        return None
+
+    # -- a page just rendered -----------------------------------------------------------
+
+    def _rendered(
+        self, request: HttpRequest, response: HttpResponseBase, state: _State
+    ) -> HttpResponseBase:
+        session = getattr(request, "session", None)
+        session_used = bool(session is not None and session.accessed)
+        if session is not None:
+            session.accessed = session_used or state.session_accessed
+        if (
+            request.method != "GET"
+            or _uncacheable(response)
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a form of its own
+            or bool(getattr(request, "csp_nonce", None))  # evaluated only when used
+            or _messages_waiting(request)
+            or session_used
+            or (state.cookies is not None and state.cookies.unkeyed_read)
+            or len(getattr(response, "content", b"")) > settings.GONGKAI_PAGE_CACHE_MAX_BYTES
+        ):
+            if state.csrf and isinstance(response, HttpResponse):
+                self._fill_csrf(request, response)
+            return response
+        assert isinstance(response, HttpResponse)  # noqa: S101 - _uncacheable checked it
+        content = response.content
+        entry = Entry(
+            generation=state.generation,
+            content=content,
+            headers=list(response.headers.items()),
+            etag=hashlib.sha256(content).hexdigest()[:32],
+            rendered=int(time.time()),
+            csrf=state.csrf and _CSRF_PLACEHOLDER_BYTES in content,
+            hooks=tuple(state.hooks),
+            attributes=_flags(response),
+        )
+        try:
+            cache.set(state.key, entry, timeout=settings.GONGKAI_PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("public page cache: the page could not be stored", exc_info=True)
+        return self._answer(request, entry, hit=False, response=response)
+
+    # -- the answer, the same for a hit and for the page that filled the entry -----------
+
+    def _answer(
+        self,
+        request: HttpRequest,
+        entry: Entry,
+        *,
+        hit: bool,
+        response: HttpResponse | None = None,
+    ) -> HttpResponseBase:
+        if response is None:
+            response = HttpResponse(entry.content, headers=dict(entry.headers))
+            for name, value in entry.attributes.items():
+                setattr(response, name, value)
+        if not response.has_header("Cache-Control"):
+            # Revalidate every time: a withdrawn document must leave every browser at once;
+            # the validators make the revalidation a cheap 304.
+            patch_cache_control(response, no_cache=True)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers["Last-Modified"] = http_date(entry.rendered)
+        response.headers["X-Cache"] = "HIT" if hit else "MISS"
+        if not entry.csrf:
+            response.headers["ETag"] = f'"{entry.etag}"'
+            return self._conditional(request, response, entry)
+        # The page holds the visitor's CSRF token: a weak validator of the page and the
+        # visitor's CSRF secret, so that a 304 keeps a copy whose token is still good.
+        secret = request.META.get("CSRF_COOKIE")
+        if secret:
+            response.headers["ETag"] = _csrf_etag(entry.etag, secret)
+            answer = self._conditional(request, response, entry)
+            if answer.status_code != 200:
+                return answer
+        self._fill_csrf(request, response)
+        response.headers["ETag"] = _csrf_etag(entry.etag, request.META["CSRF_COOKIE"])
+        return response
+
+    @staticmethod
+    def _conditional(
+        request: HttpRequest, response: HttpResponse, entry: Entry
+    ) -> HttpResponseBase:
+        answer = get_conditional_response(
+            request, etag=response.headers["ETag"], last_modified=entry.rendered, response=response
+        )
+        if answer is None:  # pragma: no cover - never without a response to fall back on
+            return response
+        if answer is not response:
+            answer.headers["X-Cache"] = response.headers["X-Cache"]
+        return answer
+
+    @staticmethod
+    def _fill_csrf(request: HttpRequest, response: HttpResponse) -> None:
+        token = get_token(request).encode("ascii")
+        response.content = response.content.replace(_CSRF_PLACEHOLDER_BYTES, token)
+
+
+def _csrf_etag(etag: str, secret: str) -> str:
+    digest = hashlib.sha256(f"{etag}:{secret}".encode()).hexdigest()[:32]
+    return f'W/"{digest}"'
+
+
+def page_csrf_token_placeholder(request: HttpRequest | None) -> bool:
+    """For ``{% page_csrf_token %}``: True (and noted) when the page being rendered may be
+    stored, so that the token must be a placeholder filled on every answer."""
+    state = getattr(request, STATE_ATTR, None) if request is not None else None
+    if state is None or state.hit:
+        return False
+    state.csrf = True
+    return True
