@@ -31,12 +31,14 @@ report = io.StringIO()
 call_command("check", deploy=True, fail_level="WARNING", stdout=report, stderr=report)
 client = Client()
 secure = client.get("/health/live", secure=True, HTTP_HOST=HOST)
-plain = client.get("/health/live", HTTP_HOST=HOST)
+plain = client.get("/", HTTP_HOST=HOST)
+probe = client.get("/health/live", HTTP_HOST=HOST)
 print(json.dumps({
     "check": report.getvalue(),
     "status": secure.status_code,
     "headers": dict(secure.headers),
     "plain": [plain.status_code, plain.get("Location", "")],
+    "probe": probe.status_code,
     "cookies": [settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE,
                 settings.SESSION_COOKIE_HTTPONLY],
 }))
@@ -46,7 +48,7 @@ print(json.dumps({
 @pytest.fixture(scope="module")
 def production(tmp_path_factory) -> dict:
     """What a production process reports: the deployment check, a page's headers over HTTPS,
-    the answer over plain HTTP and the cookie flags."""
+    the answers over plain HTTP and the cookie flags."""
     folder = tmp_path_factory.mktemp("production")
     (folder / "static").mkdir()
     environment = {
@@ -98,5 +100,10 @@ def test_production_answers_with_hsts_nosniff_referrer_policy_and_frame_denial(p
 def test_production_sends_plain_http_to_https_and_cookies_only_over_https(production):
     status, location = production["plain"]
     assert status == 301
-    assert location == f"https://{HOST}/health/live"
+    assert location == f"https://{HOST}/"
     assert production["cookies"] == [True, True, True]
+
+
+def test_the_balancers_health_probe_is_answered_over_plain_http(production):
+    # Exempt from the redirect (SECURE_REDIRECT_EXEMPT): the probe reaches a server directly.
+    assert production["probe"] == 200
