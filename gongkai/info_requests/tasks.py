@@ -12,6 +12,7 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import StaffRole
@@ -123,3 +124,9 @@ def run_all(*, today: datetime.date | None = None) -> dict[str, int]:
     }
     logger.info("Application jobs: %s", results)
     return results
+
+
+@task()
+def run_request_jobs() -> dict[str, int]:
+    """``manage.py run_request_jobs`` as a job (the scheduler: daily after midnight)."""
+    return run_all()

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import StaffRole
@@ -131,3 +132,9 @@ def run_all(*, today: datetime.date | None = None) -> dict[str, int]:
     }
     logger.info("Letter jobs: %s", results)
     return results
+
+
+@task()
+def run_letter_jobs() -> dict[str, int]:
+    """``manage.py run_letter_jobs`` as a job (the scheduler: daily after midnight)."""
+    return run_all()

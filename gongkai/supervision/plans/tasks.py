@@ -14,6 +14,7 @@ import datetime
 import logging
 
 from django.utils import timezone
+from django_tasks import task
 
 from gongkai.supervision.plans import selectors, services
 from gongkai.supervision.plans.deadlines import plan_settings
@@ -36,3 +37,9 @@ def run_all(*, today: datetime.date | None = None) -> dict[str, int]:
     results = {"reminded": send_warnings(today=today)}
     logger.info("Key task jobs: %s", results)
     return results
+
+
+@task()
+def run_key_task_jobs() -> dict[str, int]:
+    """``manage.py run_key_task_jobs`` as a job (the scheduler: daily after midnight)."""
+    return run_all()
