@@ -317,11 +317,15 @@ MEDIA_ROOT = Path(env("GONGKAI_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # With DEBUG off (production, `make demo-prod`): `collectstatic` writes each file under a
+    # name holding its hash, with a gzip copy, and WhiteNoise serves the hashed names
+    # with a cache lifetime of a year (they never change). With DEBUG on the files come as they
+    # are, straight from the source folders, with no collectstatic.
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }

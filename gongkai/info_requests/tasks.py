@@ -12,8 +12,8 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from gongkai.agencies.models import StaffRole
 from gongkai.core.mail import queue_mail

@@ -38,20 +38,22 @@ def _clear():
 def test_immediate_backend_runs_the_job_after_the_commit_only(
     db, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            enqueue_with_change(remember, 1)
-            assert RAN == []  # not before the change is committed
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        enqueue_with_change(remember, 1)
+        assert RAN == []  # not before the change is committed
     assert RAN == [1]
 
 
 def test_immediate_backend_runs_nothing_for_a_rolled_back_change(
     db, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            enqueue_with_change(remember, 2)
-            raise RuntimeError("the change fails")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        enqueue_with_change(remember, 2)
+        raise RuntimeError("the change fails")
     assert RAN == []
 
 
@@ -99,4 +101,3 @@ def test_enqueue_job_runs_a_periodic_job_by_name(db):
     assert "send_mail_queue" in out.getvalue()
     with pytest.raises(CommandError, match="catalogue"):
         call_command("enqueue_job", "no_such_job")
-

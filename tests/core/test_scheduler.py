@@ -120,7 +120,9 @@ def test_two_schedulers_at_the_same_moment_enqueue_each_job_once(settings):
     assert DBTaskResult.objects.count() == 20
 
 
-def test_the_immediate_backend_runs_the_job_in_the_scheduler(db, django_capture_on_commit_callbacks):
+def test_the_immediate_backend_runs_the_job_in_the_scheduler(
+    db, django_capture_on_commit_callbacks
+):
     job = PeriodicJob.parse("send_mail_queue", MAIL, "every 1")
     with django_capture_on_commit_callbacks(execute=True):
         assert scheduler.enqueue_due(now=at(10, 9, 0), jobs=[job]) == ["send_mail_queue"]

@@ -26,8 +26,8 @@ def send_warnings(*, today: datetime.date) -> int:
     """Remind the lead agencies of tasks that reached a warning level they were not told of."""
     config = plan_settings()
     sent = 0
-    for task in selectors.tasks_to_warn(today=today, config=config):
-        if services.remind_task(task, today=today, config=config) is not None:
+    for key_task in selectors.tasks_to_warn(today=today, config=config):
+        if services.remind_task(key_task, today=today, config=config) is not None:
             sent += 1
     return sent
 

@@ -34,9 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["once"]:
             names = scheduler.enqueue_due()
-            self.stdout.write(
-                gettext("Enqueued: {names}").format(names=", ".join(names) or "-")
-            )
+            self.stdout.write(gettext("Enqueued: {names}").format(names=", ".join(names) or "-"))
             return
         stopping = False
 
