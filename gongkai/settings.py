@@ -396,6 +396,10 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Axes logs every sign-in at INFO; its warnings (failures, lockouts) are enough.
         "axes": {"level": "WARNING"},
+        # The task queue logs every job's start and end at INFO: in the web process (the
+        # immediate backend, an index update per publication) its failures are enough; the
+        # workers (`db_worker`) set their own level from --verbosity.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 

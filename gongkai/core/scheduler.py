@@ -22,8 +22,10 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -87,6 +89,16 @@ def periodic_jobs() -> list[PeriodicJob]:
     for job in jobs:
         job.task()
     return jobs
+
+
+def check_periodic_jobs(**kwargs: Any) -> list[checks.CheckMessage]:
+    """System check: ``manage.py check`` (and every start) reports a broken table at once,
+    not the scheduler hours later."""
+    try:
+        periodic_jobs()
+    except (ImproperlyConfigured, ImportError) as error:
+        return [checks.Error(str(error), id="gongkai.E010")]
+    return []
 
 
 def enqueue_due(

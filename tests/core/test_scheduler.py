@@ -150,3 +150,13 @@ def test_run_forever_keeps_going_when_the_database_fails_and_stops_when_asked(
     monkeypatch.setattr(scheduler, "enqueue_due", flaky)
     scheduler.run_forever(interval=0, should_stop=lambda: len(calls) >= 3, sleep=lambda s: None)
     assert len(calls) == 3
+
+
+def test_the_system_check_reports_a_broken_table(settings):
+    assert scheduler.check_periodic_jobs() == []
+    settings.GONGKAI_PERIODIC_JOBS = [("x", "gongkai.core.tasks.no_such_task", "00:05")]
+    [error] = scheduler.check_periodic_jobs()
+    assert error.id == "gongkai.E010"
+    settings.GONGKAI_PERIODIC_JOBS = [("x", MAIL, "25:00")]
+    [error] = scheduler.check_periodic_jobs()
+    assert "'x'" in error.msg
