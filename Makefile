@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: install install-runtime demo serve test test-fast test-sqlite test-postgres lint format messages \
+.PHONY: install install-runtime demo demo-prod serve test test-fast test-sqlite test-postgres lint format messages \
 	messages-update \
 	browser-deps fonts bench clean
 
@@ -55,6 +55,12 @@ demo: install-runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --skip-checks
 	$(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload
+
+# The production stack on one machine (docs/operators-guide.md, "Processes"): PostgreSQL database
+# gongkai_demo_prod (created afresh), Redis database 1, gunicorn with 2 workers on
+# 127.0.0.1:8000, a worker for the queued jobs and the scheduler, until Ctrl-C.
+demo-prod: install-runtime
+	$(BIN)/python scripts/demo-prod
 
 serve: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    # The task queue (docs/decisions/0031): Django's tasks API and its database backend, whose
+    # table exists whichever backend runs the jobs.
+    "django_tasks",
+    "django_tasks_db",
     "gongkai.core",
     "gongkai.agencies",
     "gongkai.catalogue",
@@ -263,6 +267,41 @@ SESSION_COOKIE_AGE = int(env("GONGKAI_SESSION_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # inactivity expiry: every request extends the session
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# --- Task queue (docs/decisions/0031) -------------------------------------------------------
+# "immediate": every job runs at once in the process that asks for it, after the commit of the
+# change that caused it (the embedded default: nothing else to run). "database": jobs are rows
+# written in the same transaction as the change, run by `manage.py db_worker` processes, and the
+# periodic ones enqueued by `manage.py run_scheduler`.
+GONGKAI_TASK_BACKEND = env("GONGKAI_TASK_BACKEND", "immediate")
+_TASK_BACKENDS = {
+    "immediate": "gongkai.core.jobs.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if GONGKAI_TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"GONGKAI_TASK_BACKEND must be immediate or database, not {GONGKAI_TASK_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[GONGKAI_TASK_BACKEND]}}
+# Days a finished job's row is kept (the database backend; pruned by a daily job).
+GONGKAI_TASK_RESULT_DAYS = int(env("GONGKAI_TASK_RESULT_DAYS", "7"))
+# The periodic jobs `manage.py run_scheduler` enqueues: name (for `manage.py enqueue_job`), the
+# task, and "HH:MM" (daily, local time) or "every N" (minutes). docs/operators-guide.md.
+GONGKAI_PERIODIC_JOBS = [
+    ("send_mail_queue", "gongkai.core.tasks.send_mail_queue", "every 1"),
+    ("catalogue", "gongkai.catalogue.tasks.run_catalogue_jobs", "every 5"),
+    ("surveys", "gongkai.interaction.surveys.tasks.run_survey_jobs", "every 60"),
+    ("requests", "gongkai.info_requests.tasks.run_request_jobs", "00:05"),
+    ("consultations", "gongkai.interaction.consultations.tasks.run_consultation_jobs", "00:10"),
+    ("letters", "gongkai.interaction.letters.tasks.run_letter_jobs", "00:15"),
+    ("monthly", "gongkai.supervision.monthly.tasks.run_monthly_jobs", "00:20"),
+    ("key_tasks", "gongkai.supervision.plans.tasks.run_key_task_jobs", "00:25"),
+    ("annual_report", "gongkai.reports.tasks.run_annual_report_jobs", "00:30"),
+    ("statistics", "gongkai.reports.tasks.run_statistics_jobs", "00:35"),
+    ("anonymise_personal_data", "gongkai.core.tasks.anonymise_personal_data", "00:40"),
+    ("prune_audit_trail", "gongkai.core.tasks.prune_audit_trail", "00:50"),
+    ("prune_task_results", "gongkai.core.tasks.prune_task_results", "01:00"),
+]
+
 # --- Authentication ------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "core.User"
@@ -347,11 +386,15 @@ MEDIA_ROOT = Path(env("GONGKAI_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # With DEBUG off (production, `make demo-prod`): `collectstatic` writes each file under a
+    # name holding its hash, with a gzip copy, and WhiteNoise serves the hashed names
+    # with a cache lifetime of a year (they never change). With DEBUG on the files come as they
+    # are, straight from the source folders, with no collectstatic.
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
@@ -424,6 +467,10 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Axes logs every sign-in at INFO; its warnings (failures, lockouts) are enough.
         "axes": {"level": "WARNING"},
+        # The task queue logs every job's start and end at INFO: in the web process (the
+        # immediate backend, an index update per publication) its failures are enough; the
+        # workers (`db_worker`) set their own level from --verbosity.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 

@@ -569,6 +569,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "core.auditentry": _READ_ONLY,
     "core.serialcounter": _READ_ONLY,
     "core.outgoingmail": _READ_ONLY,
+    # Queued jobs (decision 0031): written by the task queue only, shown to the superuser.
+    "django_tasks_database.dbtaskresult": _READ_ONLY,
     "agencies.agency": AdminModel(
         superuser=_but(DELETE),
         administrator_get=_but(DELETE),

@@ -615,3 +615,10 @@ def _admin_rows(w: World) -> None:
     AccessFailureLog.objects.create(
         username="someone", ip_address="192.0.2.1", user_agent="test", locked_out=False
     )
+    # A queued job (decision 0031), as the database task backend writes one.
+    from django.test import override_settings
+
+    from gongkai.core.tasks import send_mail_queue
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        send_mail_queue.enqueue()

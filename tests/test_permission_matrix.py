@@ -182,7 +182,8 @@ def fingerprint(targets: list[Model]) -> list[Any]:
     with connection.cursor() as cursor:
         for obj in targets:
             table, key = quote(obj._meta.db_table), quote(obj._meta.pk.column)
-            cursor.execute(f"SELECT * FROM {table} WHERE {key} = %s", [obj.pk])  # noqa: S608
+            value = obj._meta.pk.get_db_prep_value(obj.pk, connection)  # a UUID as stored
+            cursor.execute(f"SELECT * FROM {table} WHERE {key} = %s", [value])  # noqa: S608
             row = cursor.fetchall()
             cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
             found.append((row, cursor.fetchone()))

@@ -129,3 +129,9 @@ def test_database_url_selects_postgresql():
         check=True,
     ).stdout.split()
     assert out == ["django.db.backends.postgresql", "gongkai", "db.internal"]
+
+
+def test_an_unknown_task_backend_stops_the_process_with_a_clear_message():
+    result = run_manage("check", env={"GONGKAI_TASK_BACKEND": "celery"})
+    assert result.returncode != 0
+    assert "GONGKAI_TASK_BACKEND must be immediate or database, not 'celery'" in result.stderr

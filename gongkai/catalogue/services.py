@@ -53,6 +53,7 @@ from gongkai.catalogue.models import (
 from gongkai.catalogue.workflow import CatalogueError, CataloguePermissionDenied, WorkflowError
 from gongkai.core import audit
 from gongkai.core.html import sanitize_html
+from gongkai.core.jobs import enqueue_at
 from gongkai.core.models import User
 from gongkai.core.numbering import NumberingError, allocate_number
 
@@ -553,6 +554,13 @@ def approve_document(
         _audit("approve_document", actor, document, run=run, accepted=len(accepted))
         if not scheduled:
             _publish(document, actor=actor, now=now)
+        else:
+            # A worker publishes it at that time, when the task backend can wait (decision
+            # 0031); the periodic catalogue job publishes it otherwise, and is the safety net.
+            from gongkai.catalogue.tasks import publish_scheduled_documents
+
+            assert publish_at is not None  # noqa: S101 - for the type checker
+            enqueue_at(publish_scheduled_documents, publish_at)
     return document
 
 

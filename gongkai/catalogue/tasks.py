@@ -11,6 +11,7 @@ import datetime
 import logging
 
 from django.utils import timezone
+from django_tasks import task
 
 from gongkai.catalogue import clocks, services
 from gongkai.catalogue.selectors.staff import reassessments_due
@@ -53,3 +54,17 @@ def run_all(*, now: datetime.datetime | None = None) -> dict[str, int]:
     }
     logger.info("Catalogue jobs: %s", results)
     return results
+
+
+@task()
+def run_catalogue_jobs() -> dict[str, int]:
+    """``manage.py run_catalogue_jobs`` as a job (the scheduler: every few minutes)."""
+    return run_all()
+
+
+@task()
+def publish_scheduled_documents() -> int:
+    """Publish the documents whose time has come: queued by the approval of a scheduled
+    publication to run at that time (with a backend that can wait; otherwise, and as a
+    safety net, ``run_catalogue_jobs`` does it)."""
+    return publish_scheduled()

@@ -28,3 +28,7 @@ class CoreConfig(AppConfig):
         # Retention (decision 0028): the settings' check, and the outbox's anonymiser.
         checks.register(retention.check_retention_settings)
         retention.register()
+        # The scheduler's table of periodic jobs (decision 0031).
+        from gongkai.core.scheduler import check_periodic_jobs
+
+        checks.register(check_periodic_jobs)

@@ -13,6 +13,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from gongkai.agencies.models import StaffRole
 from gongkai.core.mail import queue_mail
@@ -123,3 +124,9 @@ def run_all(*, today: datetime.date | None = None) -> dict[str, int]:
     }
     logger.info("Application jobs: %s", results)
     return results
+
+
+@task()
+def run_request_jobs() -> dict[str, int]:
+    """``manage.py run_request_jobs`` as a job (the scheduler: daily after midnight)."""
+    return run_all()

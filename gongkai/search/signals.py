@@ -4,18 +4,21 @@ source (``sources``: public Q&A, consultations on drafts), the objects whose ind
 are indexed again (or removed when no longer public). A decoupled side concern, so a signal
 (STYLE.md); the engine never trusts the index alone anyway — every hit is checked against the
 public selectors.
+
+Each update is a queued job (``tasks``, docs/decisions/0031) asked for with the change: with
+the database backend its row commits or rolls back with the change and a worker applies it;
+with the immediate backend it runs in this process right after the commit.
 """
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from gongkai.catalogue.models import Attachment, Document, DocumentVersion, ListRecord
 from gongkai.catalogue.signals import documents_imported
+from gongkai.core.jobs import enqueue_with_change
 
 if TYPE_CHECKING:
     from gongkai.search.sources import IndexSource, Watched
@@ -24,16 +27,16 @@ _UID = "gongkai.search"
 
 
 def _document_changed(sender: Any, instance: Document, **kwargs: Any) -> None:
-    from gongkai.search.indexing import index_document_and_interpretations
+    from gongkai.search.tasks import index_document_and_interpretations
 
-    transaction.on_commit(partial(index_document_and_interpretations, instance.pk))
+    enqueue_with_change(index_document_and_interpretations, instance.pk)
 
 
 def _part_changed(sender: Any, instance: DocumentVersion | Attachment, **kwargs: Any) -> None:
     """A version or an attachment (its file or its extracted text) of a document."""
-    from gongkai.search.indexing import index_document_and_interpretations
+    from gongkai.search.tasks import index_document_and_interpretations
 
-    transaction.on_commit(partial(index_document_and_interpretations, instance.document_id))
+    enqueue_with_change(index_document_and_interpretations, instance.document_id)
 
 
 def _interpretation_linked(
@@ -46,7 +49,7 @@ def _interpretation_linked(
 ) -> None:
     """An interpretation linked to or unlinked from a policy: the interpretation's row lists
     the policies it explains."""
-    from gongkai.search.indexing import index_document
+    from gongkai.search.tasks import index_document
 
     if action not in ("post_add", "post_remove", "pre_clear"):
         return
@@ -57,13 +60,13 @@ def _interpretation_linked(
     else:  # policy.interpretations changed: the interpretations are in pk_set
         targets = set(pk_set or ())
     for document_id in sorted(targets):
-        transaction.on_commit(partial(index_document, document_id))
+        enqueue_with_change(index_document, document_id)
 
 
 def _record_changed(sender: Any, instance: ListRecord, **kwargs: Any) -> None:
-    from gongkai.search.indexing import index_record
+    from gongkai.search.tasks import index_record
 
-    transaction.on_commit(partial(index_record, instance.pk))
+    enqueue_with_change(index_record, instance.pk)
 
 
 def _documents_imported(sender: Any, document_ids: list[int], **kwargs: Any) -> None:
@@ -77,11 +80,11 @@ def _documents_imported(sender: Any, document_ids: list[int], **kwargs: Any) -> 
 
 def _watcher(source: str, watched: Watched) -> Any:
     def changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-        from gongkai.search.indexing import index_object
+        from gongkai.search.tasks import index_object
 
         object_id = watched.object_id(instance)
         if object_id is not None:
-            transaction.on_commit(partial(index_object, source, object_id))
+            enqueue_with_change(index_object, source, object_id)
 
     return changed
 

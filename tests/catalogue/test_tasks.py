@@ -74,3 +74,29 @@ def test_queues_of_editors_and_reviewers(document_factory, editor, reviewer, age
     assert [item.title for item in reviewer_items] == [submitted.title]
     assert reviewer_items[0].due == datetime.date(2024, 3, 29)  # REG 26: 20 wd after 1 March
     assert reviewer_items[0].url.endswith(f"/{submitted.pk}/")
+
+
+def test_a_scheduled_approval_queues_its_publication_for_that_time(
+    document_factory, publish, settings
+):
+    """With the database task backend, a worker publishes the document at its time (decision
+    0031); the job is written with the approval."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    later = NOW + datetime.timedelta(hours=1)
+    publish(document_factory(), now=NOW, publish_at=later)
+    job = DBTaskResult.objects.get(task_path="gongkai.catalogue.tasks.publish_scheduled_documents")
+    assert job.run_after == later
+    # Published at once: nothing to wait for.
+    publish(document_factory(), now=NOW)
+    assert DBTaskResult.objects.filter(task_path__startswith="gongkai.catalogue").count() == 1
+
+
+def test_the_catalogue_tasks_run_the_commands_jobs(document_factory, publish):
+    document = publish(document_factory(), now=NOW, publish_at=NOW + datetime.timedelta(hours=1))
+    with time_machine.travel(NOW + datetime.timedelta(hours=2), tick=False):
+        assert tasks.publish_scheduled_documents.call() == 1
+        assert tasks.run_catalogue_jobs.call()["published"] == 0
+    document.refresh_from_db()
+    assert document.state == Document.State.PUBLISHED

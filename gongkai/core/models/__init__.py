@@ -5,6 +5,7 @@ from gongkai.core.models.calendar import CalendarDay, CalendarYear
 from gongkai.core.models.mail import OutgoingMail
 from gongkai.core.models.numbering import SerialCounter
 from gongkai.core.models.passwords import PasswordHistory
+from gongkai.core.models.schedule import ScheduledRun
 from gongkai.core.models.users import User
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "CalendarYear",
     "OutgoingMail",
     "PasswordHistory",
+    "ScheduledRun",
     "SerialCounter",
     "User",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from django_tasks import task
 
 from gongkai.interaction.consultations import selectors, services
 
@@ -26,3 +27,9 @@ def close_due_consultations(*, now: datetime.datetime | None = None) -> int:
 
 def run_all(*, now: datetime.datetime | None = None) -> dict[str, int]:
     return {"consultations closed": close_due_consultations(now=now)}
+
+
+@task()
+def run_consultation_jobs() -> dict[str, int]:
+    """``manage.py run_consultation_jobs`` as a job (the scheduler: daily after midnight)."""
+    return run_all()

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from gongkai.agencies.models import StaffRole
 from gongkai.core.mail import queue_mail
@@ -131,3 +132,9 @@ def run_all(*, today: datetime.date | None = None) -> dict[str, int]:
     }
     logger.info("Letter jobs: %s", results)
     return results
+
+
+@task()
+def run_letter_jobs() -> dict[str, int]:
+    """``manage.py run_letter_jobs`` as a job (the scheduler: daily after midnight)."""
+    return run_all()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from django_tasks import task
 
 from gongkai.interaction.surveys import selectors, services
 
@@ -22,3 +23,9 @@ def close_due_surveys(*, now: datetime.datetime | None = None) -> int:
         for survey in selectors.surveys_due_to_close(moment)
         if services.close_at_closing_time(survey, now=moment)
     )
+
+
+@task()
+def run_survey_jobs() -> int:
+    """``manage.py run_survey_jobs`` as a job (the scheduler: hourly)."""
+    return close_due_surveys()

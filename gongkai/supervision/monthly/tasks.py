@@ -13,6 +13,7 @@ import logging
 
 from django.db import IntegrityError
 from django.utils import timezone
+from django_tasks import task
 
 from gongkai.core.workdays import CalendarNotCovered, is_working_day
 from gongkai.supervision.monthly import services
@@ -69,3 +70,9 @@ def run_all(*, now: datetime.datetime | None = None) -> dict[str, int]:
     }
     logger.info("Monthly jobs: %s", results)
     return results
+
+
+@task()
+def run_monthly_jobs() -> dict[str, int]:
+    """``manage.py run_monthly_jobs`` as a job (the scheduler: daily after midnight)."""
+    return run_all()

@@ -14,6 +14,7 @@ import datetime
 import logging
 
 from django.utils import timezone
+from django_tasks import task
 
 from gongkai.supervision.plans import selectors, services
 from gongkai.supervision.plans.deadlines import plan_settings
@@ -25,8 +26,8 @@ def send_warnings(*, today: datetime.date) -> int:
     """Remind the lead agencies of tasks that reached a warning level they were not told of."""
     config = plan_settings()
     sent = 0
-    for task in selectors.tasks_to_warn(today=today, config=config):
-        if services.remind_task(task, today=today, config=config) is not None:
+    for key_task in selectors.tasks_to_warn(today=today, config=config):
+        if services.remind_task(key_task, today=today, config=config) is not None:
             sent += 1
     return sent
 
@@ -36,3 +37,9 @@ def run_all(*, today: datetime.date | None = None) -> dict[str, int]:
     results = {"reminded": send_warnings(today=today)}
     logger.info("Key task jobs: %s", results)
     return results
+
+
+@task()
+def run_key_task_jobs() -> dict[str, int]:
+    """``manage.py run_key_task_jobs`` as a job (the scheduler: daily after midnight)."""
+    return run_all()
