@@ -72,6 +72,8 @@ CORE_PRIVATE_MODELS = (
     "core.OutgoingMail",
     "core.PasswordHistory",
     "core.SerialCounter",
+    "core.ScheduledRun",  # the scheduler's record of each periodic run
+    "django_tasks_database.DBTaskResult",  # the queue's rows: claimed, run, finished
 )
 PRIVATE_TABLES = ("django_migrations",)
 
