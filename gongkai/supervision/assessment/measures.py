@@ -57,6 +57,7 @@ from gongkai.catalogue.models import Document, StatutoryItem
 from gongkai.catalogue.selectors.public import public_document_rows
 from gongkai.catalogue.selectors.staff import late_publications as late_publication_versions
 from gongkai.catalogue.selectors.staff import late_publications_of
+from gongkai.core.context import request_memo
 from gongkai.info_requests.models import InfoRequest
 from gongkai.interaction.letters.models import Letter
 
@@ -379,12 +380,24 @@ def statutory_coverages(
         .annotate(count=Count("pk"))
     ):
         counts[row["agency_id"]][row["statutory_item_id"]] = row["count"]
+    items = _reg20_items()
+    return {pk: _statutory_result(items, agency_counts) for pk, agency_counts in counts.items()}
+
+
+def _reg20_items() -> list[StatutoryItem]:
+    """REG 20's items for every agency: read once a request (a scorecard measures each
+    indicator of the agency on one page)."""
+    memo = request_memo.get()
+    if memo is not None and "assessment.reg20_items" in memo:
+        return memo["assessment.reg20_items"]
     items = list(
         StatutoryItem.objects.filter(article=20, scope=StatutoryItem.Scope.ALL).order_by(
             "sort_order", "number"
         )
     )
-    return {pk: _statutory_result(items, agency_counts) for pk, agency_counts in counts.items()}
+    if memo is not None:
+        memo["assessment.reg20_items"] = items
+    return items
 
 
 def _statutory_result(items: list[StatutoryItem], counts: dict[int, int]) -> MeasureResult:

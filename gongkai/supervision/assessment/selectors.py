@@ -347,12 +347,16 @@ def measure_members(
 
 
 def compute_cards(
-    scheme: IndicatorScheme, *, end: datetime.date, agencies: Iterable[int] | None = None
+    scheme: IndicatorScheme,
+    *,
+    end: datetime.date,
+    agencies: Iterable[int] | None = None,
+    nodes: list[Node] | None = None,
 ) -> list[Card]:
     """Every member agency's scorecard over the scheme's year up to ``end``, ranked (ranks
     among all members, also when ``agencies`` keeps only some of the cards)."""
     start = year_bounds(scheme.year)[0]
-    nodes = indicator_tree(scheme)
+    nodes = indicator_tree(scheme) if nodes is None else nodes
     hand_scores = hand_scores_of(scheme)
     periods = member_periods(start, end)
     results = measure_members(nodes, periods)
