@@ -220,9 +220,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 # --- the case page ---------------------------------------------------------------------------
 
 
-def _read_clock(
-    case: InfoRequest, events: list[RequestEvent] | None = None
-) -> ClockReading | None:
+def _read_clock(case: InfoRequest, events: list[RequestEvent] | None = None) -> ClockReading | None:
     try:
         if events is None:
             return clocks.read_clock(case)
