@@ -219,7 +219,7 @@ def requests_due_in(
         & (Q(replied_on__isnull=True) | Q(replied_on__gt=end))
         & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
     )
-    whose = responsible if responsible is not None else responsible_for_requests(agency)
+    whose = _whose(agency, responsible, responsible_for_requests)
     return (
         InfoRequest.objects.filter(whose).filter(replied | unanswered).order_by("received_on", "pk")
     )
@@ -242,6 +242,15 @@ def request_reply_rate(agency: Agency, start: datetime.date, end: datetime.date)
         _reply_row("request", end, *row)
         for row in requests_due_in(agency, start, end).values_list(*REPLY_FIELDS)
     )
+
+
+def _whose(agency: Agency | None, responsible: Q | None, condition: Callable[[Agency], Q]) -> Q:
+    """``responsible`` when given (many agencies at once), else ``condition`` of ``agency``."""
+    if responsible is not None:
+        return responsible
+    if agency is None:
+        raise ValueError("an agency, or the condition on the responsible agencies, is needed")
+    return condition(agency)
 
 
 def _responsible(handling_agency_id: int | None, agency_id: int | None) -> int | None:
@@ -462,7 +471,7 @@ def letters_due_in(
         & (Q(replied_on__isnull=True) | Q(replied_on__gt=end))
         & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
     )
-    whose = responsible if responsible is not None else responsible_for_letters(agency)
+    whose = _whose(agency, responsible, responsible_for_letters)
     return (
         Letter.objects.filter(whose)
         .exclude(state=Letter.State.REJECTED)
@@ -495,7 +504,7 @@ def rated_letters(
     agency: Agency | None, start: datetime.date, end: datetime.date, *, responsible: Q | None = None
 ) -> QuerySet[Letter]:
     """The letters behind ``letter_satisfaction``: replied in the period and rated."""
-    whose = responsible if responsible is not None else responsible_for_letters(agency)
+    whose = _whose(agency, responsible, responsible_for_letters)
     return (
         Letter.objects.filter(whose)
         .filter(replied_on__gte=start, replied_on__lte=end)
