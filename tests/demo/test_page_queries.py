@@ -3,14 +3,17 @@
 The walk is a crawler. It starts at the public home page as an anonymous visitor, and at the
 workbench's home as the demonstration's office, an agency's editor and the administrator (who
 is the superuser too, and so also opens Django's admin); each follows the internal links
-(``href``) of every HTML page it is given, and of every redirect. A *page* is one GET through
-the test client; its queries are counted on every database connection. A *pattern* is a URL
-pattern of the resolver together with the names (never the values) of the query parameters:
-each persona opens at most ``PER_PATTERN`` URLs of one pattern, so the walk stays bounded
-although the demonstration holds some 10,000 documents and their facets.
+(``href``) of every HTML page it is given, the URLs in the API's JSON, and every redirect; an
+applicant whose session unlocked an application and a letter walks from their status pages. A
+*page* is one GET through the test client; its queries are counted on every database
+connection. A *pattern* is a URL pattern of the resolver together with the names (never the
+values) of the query parameters: each persona opens at most ``PER_PATTERN`` URLs of one pattern
+and ``PER_ROUTE`` of one route, so the walk stays bounded although the demonstration holds some
+10,000 documents and their facets.
 
-What links do not reach (the JSON API, pages a state of a record opens, a token's page) is
-opened from the demonstration's records afterwards (:data:`OPENED_FROM_RECORDS`). At the end
+What links do not reach (pages typed in, the admin's object pages, pages a state of a record
+opens) is opened from the demonstration's records afterwards (:func:`_opened_from_records`),
+once a pattern still unvisited. At the end
 every URL pattern that answers GET must have been opened, but for the commented allow-list
 :data:`NOT_REACHED`; no page may have answered with a server error; and none may have run more
 than :data:`LIMIT` queries — the failure names the URL, its count and its most repeated
