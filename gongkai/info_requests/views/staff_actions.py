@@ -403,7 +403,9 @@ def _targets(action: Action, case: InfoRequest) -> list[Model | None]:
     if action.name == "decide_remedy":
         # From the remedies the case page has read already (the same rows, filtered here).
         undecided = [remedy for remedy in case.remedies.all() if remedy.result == ""]
-        return sorted(undecided, key=lambda remedy: (remedy.filed_on, remedy.pk))
+        undecided.sort(key=lambda remedy: (remedy.filed_on, remedy.pk))
+        targets: list[Model | None] = [*undecided]
+        return targets
     return [None]
 
 

@@ -240,12 +240,15 @@ def score_by_hand(indicator: Indicator, hand_score: HandScore | None) -> tuple[s
 
 
 def hand_scores_of(
-    scheme: IndicatorScheme, agency: Agency | None = None
+    scheme: IndicatorScheme, agency: Agency | None = None, *, evidence: bool = True
 ) -> dict[tuple[int, int], HandScore]:
+    """The scheme's hand scores by (indicator, agency), with their evidence unless a page
+    shows only the points (``evidence=False``: read lazily if asked for after all)."""
     rows = HandScore.objects.filter(indicator__scheme=scheme).select_related("assessor")
     if agency is not None:
         rows = rows.filter(agency=agency)
-    rows = rows.prefetch_related("files", "documents")
+    if evidence:
+        rows = rows.prefetch_related("files", "documents")
     return {(row.indicator_id, row.agency_id): row for row in rows}
 
 
@@ -352,12 +355,13 @@ def compute_cards(
     end: datetime.date,
     agencies: Iterable[int] | None = None,
     nodes: list[Node] | None = None,
+    evidence: bool = True,
 ) -> list[Card]:
     """Every member agency's scorecard over the scheme's year up to ``end``, ranked (ranks
     among all members, also when ``agencies`` keeps only some of the cards)."""
     start = year_bounds(scheme.year)[0]
     nodes = indicator_tree(scheme) if nodes is None else nodes
-    hand_scores = hand_scores_of(scheme)
+    hand_scores = hand_scores_of(scheme, evidence=evidence)
     periods = member_periods(start, end)
     results = measure_members(nodes, periods)
     cards = [

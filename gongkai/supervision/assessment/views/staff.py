@@ -505,7 +505,8 @@ def scorecards(request: HttpRequest, pk: int) -> HttpResponse:
             end = end_or_none
             rows = [
                 {"agency": card.agency, "total": card.total, "rank": card.rank}
-                for card in selectors.compute_cards(scheme, end=end, nodes=nodes)
+                # Totals and ranks only: the hand scores' evidence is not shown here.
+                for card in selectors.compute_cards(scheme, end=end, nodes=nodes, evidence=False)
             ]
     return _render(
         request,
