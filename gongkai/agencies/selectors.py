@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from gongkai.agencies.models import Agency, MembershipChange, SiteIdentity
 from gongkai.agencies.permissions import agencies_visible_to
+from gongkai.core.context import request_memo
 
 if TYPE_CHECKING:
     from gongkai.agencies.permissions import UserLike
@@ -20,9 +21,25 @@ HUNDREDTH = Decimal("0.01")
 
 
 def site_identity() -> SiteIdentity:
-    """The site's identity; an unsaved default when the administrator has not set it yet."""
+    """The site's identity; an unsaved default when the administrator has not set it yet.
+
+    Every page's frame shows it (the context processor ``portal.context_processors.portal``),
+    and some pages read it again: one query a request, memoised for the request."""
+    memo = request_memo.get()
+    if memo is not None and "agencies.site_identity" in memo:
+        return memo["agencies.site_identity"]
     identity = SiteIdentity.objects.select_related("government").filter(pk=1).first()
-    return identity or SiteIdentity(pk=1, site_name="Gongkai")
+    identity = identity or SiteIdentity(pk=1, site_name="Gongkai")
+    if memo is not None:
+        memo["agencies.site_identity"] = identity
+    return identity
+
+
+def forget_site_identity() -> None:
+    """Drop the request's memo of the site's identity (after it was changed)."""
+    memo = request_memo.get()
+    if memo is not None:
+        memo.pop("agencies.site_identity", None)
 
 
 def members_on(date: datetime.date) -> QuerySet[Agency]:

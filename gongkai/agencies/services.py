@@ -26,6 +26,7 @@ from gongkai.agencies.permissions import (
     can_record_membership,
     forget_roles,
 )
+from gongkai.agencies.selectors import forget_site_identity
 from gongkai.core import audit
 
 if TYPE_CHECKING:
@@ -303,4 +304,5 @@ def update_site_identity(
                 agency_id=identity.government_id,
                 details={"changed": changed},
             )
+            forget_site_identity()  # the request's memo (selectors.site_identity) is stale
     return identity

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -255,6 +256,10 @@ class RecordFieldInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RecordField]:
+        # Each row is shown by its __str__, which names its record type: one query for all.
+        return super().get_queryset(request).select_related("record_type")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

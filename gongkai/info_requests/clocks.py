@@ -9,6 +9,7 @@ and by the daily job.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.utils import timezone
 
@@ -24,9 +25,16 @@ def policy() -> RequestPolicy:
 
 def clock_events(request: InfoRequest) -> list[ClockEvent]:
     rows = RequestEvent.objects.filter(request=request).exclude(clock_kind="")
+    return clock_events_of(rows.order_by("on", "at", "id"))
+
+
+def clock_events_of(rows: Iterable[RequestEvent]) -> list[ClockEvent]:
+    """The clock's events among ``rows`` (an application's events in order "on", "at", "id"),
+    for a page that has read the history already."""
     return [
         ClockEvent(kind=row.clock_kind, date=row.on, days=row.clock_days, reason=row.comment)
-        for row in rows.order_by("on", "at", "id")
+        for row in rows
+        if row.clock_kind
     ]
 
 

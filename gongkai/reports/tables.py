@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies import selectors as agency_selectors
 from gongkai.catalogue.selectors import public as catalogue_selectors
+from gongkai.core.context import once_a_request
 from gongkai.info_requests import selectors as request_selectors
 from gongkai.info_requests.models import InfoRequest, Remedy
 from gongkai.info_requests.outcomes import REPORT_ROWS
@@ -61,6 +62,10 @@ def agency_scope(agency_id: int, year: int) -> Scope:
 def government_scope(year: int) -> Scope:
     """The whole government: every agency that was a member at some time in ``year`` — those
     members on 1 January and those that joined during the year."""
+    return once_a_request(("reports.government_scope", year), lambda: _government_scope(year))
+
+
+def _government_scope(year: int) -> Scope:
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     ids = set(agency_selectors.members_on(start).values_list("id", flat=True))
     joined = "joined"  # MembershipChange.Change.JOINED
@@ -385,7 +390,11 @@ class AnnualTables:
 
 
 def annual_tables(scope: Scope) -> AnnualTables:
-    """Compute every table of the annual report for ``scope`` (REG 50)."""
-    return AnnualTables(
-        scope=scope, two=table_two(scope), three=table_three(scope), four=table_four(scope)
+    """Compute every table of the annual report for ``scope`` (REG 50); once a request (a
+    report's page builds the report, checks it and lists its sections from the same tables)."""
+    return once_a_request(
+        ("reports.annual_tables", scope),
+        lambda: AnnualTables(
+            scope=scope, two=table_two(scope), three=table_three(scope), four=table_four(scope)
+        ),
     )

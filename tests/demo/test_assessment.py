@@ -215,3 +215,22 @@ def test_accountability_records_and_their_summary(loaded):
 def test_a_second_run_changes_nothing(loaded, reloaded):
     assert_unchanged(reloaded, "supervision")
     assert "0 indicator schemes" in reloaded.output
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [(D(2014, 1, 1), D(2014, 12, 31)), (D(2025, 1, 1), D(2025, 12, 31))]
+)
+def test_each_measure_of_many_agencies_at_once_equals_its_measure_of_each(loaded, start, end):
+    """The scorecards of every member measure each indicator once for all the agencies (one
+    query or two, issue 10); the figures and records are exactly those of the measure of one
+    agency, the function every other page uses."""
+    from gongkai.supervision.assessment.measures import MEASURES
+
+    agencies = list(Agency.objects.order_by("sort_order", "pk"))
+    for code, measure in MEASURES.items():
+        assert measure.batch is not None, code
+        many = measure.for_agencies(agencies, start, end)
+        each = {agency.pk: measure.function(agency, start, end) for agency in agencies}
+        assert many == each, code
+        if code != "late_publications":  # the demonstration publishes nothing late
+            assert any(result.records for result in each.values()), code

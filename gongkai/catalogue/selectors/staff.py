@@ -123,9 +123,16 @@ def late_publications(
 
     The due date and lateness are recorded on the version when it is published.
     """
+    return late_publications_of([agency], start, end)
+
+
+def late_publications_of(
+    agencies: list[Agency], start: datetime.date, end: datetime.date
+) -> QuerySet[DocumentVersion]:
+    """:func:`late_publications` of several agencies at once (the supervision's scorecards)."""
     return (
         DocumentVersion.objects.filter(
-            document__agency=agency,
+            document__agency__in=agencies,
             published_at__date__gte=start,
             published_at__date__lte=end,
             metadata__late=True,

@@ -23,7 +23,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -220,9 +220,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 # --- the case page ---------------------------------------------------------------------------
 
 
-def _read_clock(case: InfoRequest) -> ClockReading | None:
+def _read_clock(case: InfoRequest, events: list[RequestEvent] | None = None) -> ClockReading | None:
     try:
-        return clocks.read_clock(case)
+        if events is None:
+            return clocks.read_clock(case)
+        return clocks.read_clock(case, events=clocks.clock_events_of(events))
     except (ClockError, CalendarNotCovered):
         return None
 
@@ -271,7 +273,10 @@ def render_detail(
     audit.record_read(
         case, actor=user, agency_id=_audit_agency(case), fields=list(APPLICANT_FIELDS)
     )
-    clock = _read_clock(case)
+    events = _history(case)  # read once: the clock is computed from the same rows
+    clock = _read_clock(case, events)
+    # The remedies panel and the decision panel list the same rows.
+    prefetch_related_objects([case], "remedies")
     kinds = file_kinds_for(user, case)
     repeat_visible = (
         case.repeat_of_id is not None
@@ -289,7 +294,7 @@ def render_detail(
         "files": list(case.files.select_related("uploaded_by")),
         "notices": list(letters.notices_for(case)),
         "upload_form": upload_form or (RequestFileForm(kinds=kinds) if kinds else None),
-        "events": _history(case),
+        "events": events,
         "panels": panels_for(case, user, bound=bound),
     }
     return render(request, "info_requests/staff/detail.html", context, status=status)

@@ -401,7 +401,11 @@ def _targets(action: Action, case: InfoRequest) -> list[Model | None]:
     if action.name == "settle_fee":
         return list(case.fees.filter(settlement="").order_by("issued_on", "id"))
     if action.name == "decide_remedy":
-        return list(case.remedies.filter(result="").order_by("filed_on", "id"))
+        # From the remedies the case page has read already (the same rows, filtered here).
+        undecided = [remedy for remedy in case.remedies.all() if remedy.result == ""]
+        undecided.sort(key=lambda remedy: (remedy.filed_on, remedy.pk))
+        targets: list[Model | None] = [*undecided]
+        return targets
     return [None]
 
 

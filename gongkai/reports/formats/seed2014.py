@@ -246,7 +246,7 @@ class SeedFormat:
         return SECTIONS
 
     def figures(self, subject: Subject) -> dict[str, Figure]:
-        return gather(subject).figures
+        return dict(gather(subject).figures)
 
     def drafts(self, subject: Subject, figures: Mapping[str, Figure]) -> dict[str, str]:
         return _drafts(subject, figures, gather(subject).names)

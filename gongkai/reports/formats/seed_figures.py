@@ -42,6 +42,7 @@ from gongkai.agencies import selectors as agency_selectors
 from gongkai.agencies.models import Agency, MembershipChange
 from gongkai.catalogue.selectors import lists as list_selectors
 from gongkai.catalogue.selectors import public as catalogue_selectors
+from gongkai.core.context import once_a_request
 from gongkai.info_requests import selectors as request_selectors
 from gongkai.info_requests.models import InfoRequest, Remedy
 from gongkai.interaction.channels import selectors as channel_selectors
@@ -765,7 +766,13 @@ def compiler(subject: Subject) -> Agency | None:
 
 
 def gather(subject: Subject) -> Gathered:
-    """Every figure of the report for ``subject``, and the names its drafts need."""
+    """Every figure of the report for ``subject``, and the names its drafts need: once a
+    request (a report's page builds it, drafts its prose and checks it from the same figures;
+    callers copy what they change)."""
+    return once_a_request(("reports.seed2014_figures", subject), lambda: _gather(subject))
+
+
+def _gather(subject: Subject) -> Gathered:
     figures: Figures = {}
     figures.update(membership_figures(subject))
     figures.update(catalogue_figures(subject))

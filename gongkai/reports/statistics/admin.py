@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from gongkai.reports.statistics.definitions import validate_definition
 from gongkai.reports.statistics.models import (
@@ -71,6 +73,10 @@ class StatisticsFieldInline(admin.TabularInline):
     model = StatisticsField
     form = StatisticsFieldForm
     extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StatisticsField]:
+        # Each row is shown by its __str__, which names its form: one query for all.
+        return super().get_queryset(request).select_related("form")
 
 
 class StatisticsFormAdmin(admin.ModelAdmin):

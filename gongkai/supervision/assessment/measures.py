@@ -56,6 +56,8 @@ from gongkai.agencies.models import Agency
 from gongkai.catalogue.models import Document, StatutoryItem
 from gongkai.catalogue.selectors.public import public_document_rows
 from gongkai.catalogue.selectors.staff import late_publications as late_publication_versions
+from gongkai.catalogue.selectors.staff import late_publications_of
+from gongkai.core.context import request_memo
 from gongkai.info_requests.models import InfoRequest
 from gongkai.interaction.letters.models import Letter
 
@@ -145,6 +147,10 @@ class MeasureResult:
 
 
 MeasureFunction = Callable[[Agency, datetime.date, datetime.date], MeasureResult]
+# The same measure for many agencies over one period, by agency id: one or two queries for all
+# of them where the single function would run them once an agency (the scorecards of every
+# member). It must give exactly what ``function`` gives each agency.
+BatchFunction = Callable[[list[Agency], datetime.date, datetime.date], dict[int, MeasureResult]]
 
 
 @dataclass(frozen=True)
@@ -154,6 +160,15 @@ class Measure:
     unit: str  # PERCENT or COUNT
     function: MeasureFunction
     description: str | Promise
+    batch: BatchFunction | None = None
+
+    def for_agencies(
+        self, agencies: list[Agency], start: datetime.date, end: datetime.date
+    ) -> dict[int, MeasureResult]:
+        """The measure of each of ``agencies`` over ``start``–``end``, by agency id."""
+        if self.batch is not None:
+            return self.batch(agencies, start, end)
+        return {agency.pk: self.function(agency, start, end) for agency in agencies}
 
     @property
     def unit_sign(self) -> str:
@@ -192,55 +207,120 @@ def responsible_for_requests(agency: Agency) -> Q:
     return Q(handling_agency=agency) | Q(handling_agency__isnull=True, agency=agency)
 
 
-def requests_due_in(agency: Agency, start: datetime.date, end: datetime.date) -> QuerySet:
+def requests_due_in(
+    agency: Agency | None, start: datetime.date, end: datetime.date, *, responsible: Q | None = None
+) -> QuerySet:
     """The applications behind ``request_reply_rate``: replied in the period, or unanswered
-    at its end (neither replied nor closed by then) with the due date before it."""
+    at its end (neither replied nor closed by then) with the due date before it. (``responsible``
+    stands for ``agency`` when many agencies' are read at once.)"""
     replied = Q(replied_on__gte=start, replied_on__lte=end)
     unanswered = (
         Q(received_on__lte=end, due_on__lt=end)
         & (Q(replied_on__isnull=True) | Q(replied_on__gt=end))
         & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
     )
+    whose = _whose(agency, responsible, responsible_for_requests)
     return (
-        InfoRequest.objects.filter(responsible_for_requests(agency))
-        .filter(replied | unanswered)
-        .order_by("received_on", "pk")
+        InfoRequest.objects.filter(whose).filter(replied | unanswered).order_by("received_on", "pk")
     )
 
 
+def _reply_row(
+    kind: str, end: datetime.date, pk: int, number: str, received_on, due_on, replied_on
+) -> RecordRow:
+    replied = replied_on is not None and replied_on <= end
+    on_time = replied and (due_on is None or replied_on <= due_on)
+    details = {"due": _iso(due_on), "replied": _iso(replied_on) if replied else None}
+    return RecordRow(kind, pk, number, received_on, on_time, details)
+
+
+REPLY_FIELDS = ("pk", "number", "received_on", "due_on", "replied_on")
+
+
 def request_reply_rate(agency: Agency, start: datetime.date, end: datetime.date) -> MeasureResult:
-    rows = []
-    fields = ("pk", "number", "received_on", "due_on", "replied_on")
-    for pk, number, received_on, due_on, replied_on in requests_due_in(
-        agency, start, end
-    ).values_list(*fields):
-        replied = replied_on is not None and replied_on <= end
-        on_time = replied and (due_on is None or replied_on <= due_on)
-        details = {"due": _iso(due_on), "replied": _iso(replied_on) if replied else None}
-        rows.append(RecordRow("request", pk, number, received_on, on_time, details))
-    return _rate_result(rows)
+    return _rate_result(
+        _reply_row("request", end, *row)
+        for row in requests_due_in(agency, start, end).values_list(*REPLY_FIELDS)
+    )
+
+
+def _whose(agency: Agency | None, responsible: Q | None, condition: Callable[[Agency], Q]) -> Q:
+    """``responsible`` when given (many agencies at once), else ``condition`` of ``agency``."""
+    if responsible is not None:
+        return responsible
+    if agency is None:
+        raise ValueError("an agency, or the condition on the responsible agencies, is needed")
+    return condition(agency)
+
+
+def _responsible(handling_agency_id: int | None, agency_id: int | None) -> int | None:
+    """Who answers for an application or a letter (``responsible_for_requests``)."""
+    return handling_agency_id if handling_agency_id is not None else agency_id
+
+
+def _by_responsible(
+    agencies: list[Agency], rows: Iterable[tuple[Any, ...]], make: Callable[..., RecordRow]
+) -> dict[int, list[RecordRow]]:
+    """Rows ``(handling_agency_id, agency_id, *fields)`` made into records, by the agency that
+    answers for them (only ``agencies``)."""
+    grouped: dict[int, list[RecordRow]] = {agency.pk: [] for agency in agencies}
+    for handling_agency_id, agency_id, *fields in rows:
+        responsible = _responsible(handling_agency_id, agency_id)
+        if responsible in grouped:
+            grouped[responsible].append(make(*fields))
+    return grouped
+
+
+def _responsible_among(agencies: list[Agency]) -> Q:
+    pks = [agency.pk for agency in agencies]
+    return Q(handling_agency_id__in=pks) | Q(handling_agency__isnull=True, agency_id__in=pks)
+
+
+def request_reply_rates(
+    agencies: list[Agency], start: datetime.date, end: datetime.date
+) -> dict[int, MeasureResult]:
+    rows = requests_due_in(None, start, end, responsible=_responsible_among(agencies)).values_list(
+        "handling_agency_id", "agency_id", *REPLY_FIELDS
+    )
+    grouped = _by_responsible(agencies, rows, lambda *f: _reply_row("request", end, *f))
+    return {pk: _rate_result(records) for pk, records in grouped.items()}
 
 
 # --------------------------------------------------------------------------- publications
 
 
+def _late_row(version: Any) -> RecordRow:
+    return RecordRow(
+        "version",
+        version.document_id,
+        version.title,
+        timezone.localdate(version.published_at),
+        True,
+        {"due": version.metadata.get("due_date"), "version": version.number},
+    )
+
+
 def late_publications(agency: Agency, start: datetime.date, end: datetime.date) -> MeasureResult:
-    rows = [
-        RecordRow(
-            "version",
-            version.document_id,
-            version.title,
-            timezone.localdate(version.published_at),
-            True,
-            {"due": version.metadata.get("due_date"), "version": version.number},
-        )
-        for version in late_publication_versions(agency, start, end)
-    ]
-    return _count_result(rows)
+    return _count_result(
+        _late_row(version) for version in late_publication_versions(agency, start, end)
+    )
+
+
+def late_publications_many(
+    agencies: list[Agency], start: datetime.date, end: datetime.date
+) -> dict[int, MeasureResult]:
+    grouped: dict[int, list[RecordRow]] = {agency.pk: [] for agency in agencies}
+    for version in late_publications_of(agencies, start, end):
+        grouped[version.document.agency_id].append(_late_row(version))
+    return {pk: _count_result(records) for pk, records in grouped.items()}
 
 
 def policies_needing_interpretation(
-    agency: Agency, start: datetime.date, end: datetime.date
+    agency: Agency | None,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    agencies: list[Agency] | None = None,
 ) -> QuerySet[Document]:
     """The agency's published policies marked as needing an interpretation, first published
     in the period, each annotated ``interpreted``: a published interpretation of it had come
@@ -251,9 +331,10 @@ def policies_needing_interpretation(
         published_at__date__lte=end,
         interprets=OuterRef("pk"),
     )
+    whose = Q(agency__in=agencies) if agencies is not None else Q(agency=agency)
     return (
         Document.objects.filter(
-            agency=agency,
+            whose,
             state=Document.State.PUBLISHED,
             needs_interpretation=True,
             published_at__date__gte=start,
@@ -264,35 +345,71 @@ def policies_needing_interpretation(
     )
 
 
+def _policy_row(policy: Document) -> RecordRow:
+    return RecordRow(
+        "document",
+        policy.pk,
+        policy.title,
+        timezone.localdate(policy.published_at) if policy.published_at else None,
+        policy.interpreted,  # type: ignore[attr-defined]
+        {"interpreted": policy.interpreted},  # type: ignore[attr-defined]
+    )
+
+
 def interpretation_coverage(
     agency: Agency, start: datetime.date, end: datetime.date
 ) -> MeasureResult:
-    rows = [
-        RecordRow(
-            "document",
-            policy.pk,
-            policy.title,
-            timezone.localdate(policy.published_at) if policy.published_at else None,
-            policy.interpreted,  # type: ignore[attr-defined]
-            {"interpreted": policy.interpreted},  # type: ignore[attr-defined]
-        )
-        for policy in policies_needing_interpretation(agency, start, end)
-    ]
-    return _rate_result(rows)
+    return _rate_result(
+        _policy_row(policy) for policy in policies_needing_interpretation(agency, start, end)
+    )
+
+
+def interpretation_coverages(
+    agencies: list[Agency], start: datetime.date, end: datetime.date
+) -> dict[int, MeasureResult]:
+    grouped: dict[int, list[RecordRow]] = {agency.pk: [] for agency in agencies}
+    for policy in policies_needing_interpretation(None, start, end, agencies=agencies):
+        grouped[policy.agency_id].append(_policy_row(policy))
+    return {pk: _rate_result(records) for pk, records in grouped.items()}
 
 
 def statutory_coverage(agency: Agency, start: datetime.date, end: datetime.date) -> MeasureResult:
-    counts = {
-        row["statutory_item_id"]: row["count"]
-        for row in public_document_rows()
-        .filter(agency=agency, statutory_item__isnull=False, published_at__date__lte=end)
+    return statutory_coverages([agency], start, end)[agency.pk]
+
+
+def statutory_coverages(
+    agencies: list[Agency], start: datetime.date, end: datetime.date
+) -> dict[int, MeasureResult]:
+    counts: dict[int, dict[int, int]] = {agency.pk: {} for agency in agencies}
+    for row in (
+        public_document_rows()
+        .filter(agency__in=agencies, statutory_item__isnull=False, published_at__date__lte=end)
         .order_by()
-        .values("statutory_item_id")
+        .values("agency_id", "statutory_item_id")
         .annotate(count=Count("pk"))
-    }
-    items = StatutoryItem.objects.filter(article=20, scope=StatutoryItem.Scope.ALL).order_by(
-        "sort_order", "number"
+    ):
+        counts[row["agency_id"]][row["statutory_item_id"]] = row["count"]
+    items = _reg20_items()
+    return {pk: _statutory_result(items, agency_counts) for pk, agency_counts in counts.items()}
+
+
+def _reg20_items() -> list[StatutoryItem]:
+    """REG 20's items for every agency: read once a request (a scorecard measures each
+    indicator of the agency on one page)."""
+    memo = request_memo.get()
+    if memo is not None and "assessment.reg20_items" in memo:
+        return memo["assessment.reg20_items"]
+    items = list(
+        StatutoryItem.objects.filter(article=20, scope=StatutoryItem.Scope.ALL).order_by(
+            "sort_order", "number"
+        )
     )
+    if memo is not None:
+        memo["assessment.reg20_items"] = items
+    return items
+
+
+def _statutory_result(items: list[StatutoryItem], counts: dict[int, int]) -> MeasureResult:
     rows = [
         RecordRow(
             "statutory_item",
@@ -308,24 +425,31 @@ def statutory_coverage(agency: Agency, start: datetime.date, end: datetime.date)
 
 
 def documents_published(agency: Agency, start: datetime.date, end: datetime.date) -> MeasureResult:
+    return documents_published_many([agency], start, end)[agency.pk]
+
+
+def documents_published_many(
+    agencies: list[Agency], start: datetime.date, end: datetime.date
+) -> dict[int, MeasureResult]:
     documents = (
         public_document_rows()
-        .filter(agency=agency, published_at__date__gte=start, published_at__date__lte=end)
+        .filter(agency__in=agencies, published_at__date__gte=start, published_at__date__lte=end)
         .order_by("published_at", "pk")
-        .values_list("pk", "title", "published_at", "index_number")
+        .values_list("agency_id", "pk", "title", "published_at", "index_number")
     )
-    rows = [
-        RecordRow(
-            "document",
-            pk,
-            title,
-            timezone.localdate(published_at),
-            True,
-            {"index_number": index_number or ""},
+    grouped: dict[int, list[RecordRow]] = {agency.pk: [] for agency in agencies}
+    for agency_id, pk, title, published_at, index_number in documents:
+        grouped[agency_id].append(
+            RecordRow(
+                "document",
+                pk,
+                title,
+                timezone.localdate(published_at),
+                True,
+                {"index_number": index_number or ""},
+            )
         )
-        for pk, title, published_at, index_number in documents
-    ]
-    return _count_result(rows)
+    return {pk: _count_result(records) for pk, records in grouped.items()}
 
 
 # --------------------------------------------------------------------------- letters
@@ -336,7 +460,9 @@ def responsible_for_letters(agency: Agency) -> Q:
     return Q(handling_agency=agency) | Q(handling_agency__isnull=True, agency=agency)
 
 
-def letters_due_in(agency: Agency, start: datetime.date, end: datetime.date) -> QuerySet[Letter]:
+def letters_due_in(
+    agency: Agency | None, start: datetime.date, end: datetime.date, *, responsible: Q | None = None
+) -> QuerySet[Letter]:
     """The letters behind ``letter_reply_rate``: replied in the period, or accepted and
     unanswered at its end (neither replied nor closed by then) with the due date before it."""
     replied = Q(replied_on__gte=start, replied_on__lte=end)
@@ -345,8 +471,9 @@ def letters_due_in(agency: Agency, start: datetime.date, end: datetime.date) -> 
         & (Q(replied_on__isnull=True) | Q(replied_on__gt=end))
         & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
     )
+    whose = _whose(agency, responsible, responsible_for_letters)
     return (
-        Letter.objects.filter(responsible_for_letters(agency))
+        Letter.objects.filter(whose)
         .exclude(state=Letter.State.REJECTED)
         .filter(replied | unanswered)
         .order_by("received_on", "pk")
@@ -354,39 +481,59 @@ def letters_due_in(agency: Agency, start: datetime.date, end: datetime.date) -> 
 
 
 def letter_reply_rate(agency: Agency, start: datetime.date, end: datetime.date) -> MeasureResult:
-    rows = []
-    fields = ("pk", "number", "received_on", "due_on", "replied_on")
-    for pk, number, received_on, due_on, replied_on in letters_due_in(
-        agency, start, end
-    ).values_list(*fields):
-        replied = replied_on is not None and replied_on <= end
-        on_time = replied and (due_on is None or replied_on <= due_on)
-        details = {"due": _iso(due_on), "replied": _iso(replied_on) if replied else None}
-        rows.append(RecordRow("letter", pk, number, received_on, on_time, details))
-    return _rate_result(rows)
+    return _rate_result(
+        _reply_row("letter", end, *row)
+        for row in letters_due_in(agency, start, end).values_list(*REPLY_FIELDS)
+    )
+
+
+def letter_reply_rates(
+    agencies: list[Agency], start: datetime.date, end: datetime.date
+) -> dict[int, MeasureResult]:
+    rows = letters_due_in(None, start, end, responsible=_responsible_among(agencies)).values_list(
+        "handling_agency_id", "agency_id", *REPLY_FIELDS
+    )
+    grouped = _by_responsible(agencies, rows, lambda *f: _reply_row("letter", end, *f))
+    return {pk: _rate_result(records) for pk, records in grouped.items()}
 
 
 SATISFIED = (Letter.Rating.SATISFIED, Letter.Rating.FAIRLY_SATISFIED)
 
 
-def rated_letters(agency: Agency, start: datetime.date, end: datetime.date) -> QuerySet[Letter]:
+def rated_letters(
+    agency: Agency | None, start: datetime.date, end: datetime.date, *, responsible: Q | None = None
+) -> QuerySet[Letter]:
     """The letters behind ``letter_satisfaction``: replied in the period and rated."""
+    whose = _whose(agency, responsible, responsible_for_letters)
     return (
-        Letter.objects.filter(responsible_for_letters(agency))
+        Letter.objects.filter(whose)
         .filter(replied_on__gte=start, replied_on__lte=end)
         .exclude(rating="")
         .order_by("received_on", "pk")
     )
 
 
+def _rated_row(pk: int, number: str, replied_on: datetime.date, rating: str) -> RecordRow:
+    return RecordRow("letter", pk, number, replied_on, rating in SATISFIED, {"rating": rating})
+
+
+RATED_FIELDS = ("pk", "number", "replied_on", "rating")
+
+
 def letter_satisfaction(agency: Agency, start: datetime.date, end: datetime.date) -> MeasureResult:
-    rows = [
-        RecordRow("letter", pk, number, replied_on, rating in SATISFIED, {"rating": rating})
-        for pk, number, replied_on, rating in rated_letters(agency, start, end).values_list(
-            "pk", "number", "replied_on", "rating"
-        )
-    ]
-    return _rate_result(rows)
+    return _rate_result(
+        _rated_row(*row) for row in rated_letters(agency, start, end).values_list(*RATED_FIELDS)
+    )
+
+
+def letter_satisfactions(
+    agencies: list[Agency], start: datetime.date, end: datetime.date
+) -> dict[int, MeasureResult]:
+    rows = rated_letters(None, start, end, responsible=_responsible_among(agencies)).values_list(
+        "handling_agency_id", "agency_id", *RATED_FIELDS
+    )
+    grouped = _by_responsible(agencies, rows, _rated_row)
+    return {pk: _rate_result(records) for pk, records in grouped.items()}
 
 
 # --------------------------------------------------------------------------- registry
@@ -403,6 +550,7 @@ MEASURES: dict[str, Measure] = {
                 "The share of REG 20's fifteen statutory items under which the agency has a "
                 "public document published by the end of the period."
             ),
+            batch=statutory_coverages,
         ),
         Measure(
             "documents_published",
@@ -410,6 +558,7 @@ MEASURES: dict[str, Measure] = {
             COUNT,
             documents_published,
             _("The agency's public documents first published in the period."),
+            batch=documents_published_many,
         ),
         Measure(
             "late_publications",
@@ -420,6 +569,7 @@ MEASURES: dict[str, Measure] = {
                 "Versions published in the period after the 20-working-day limit from "
                 "formation or change, as recorded when each was published."
             ),
+            batch=late_publications_many,
         ),
         Measure(
             "interpretation_coverage",
@@ -430,6 +580,7 @@ MEASURES: dict[str, Measure] = {
                 "The share of the policies first published in the period that need an "
                 "interpretation and had a published one by the end of the period."
             ),
+            batch=interpretation_coverages,
         ),
         Measure(
             "request_reply_rate",
@@ -440,6 +591,7 @@ MEASURES: dict[str, Measure] = {
                 "The share of applications replied in the period, or unanswered past their "
                 "due date at its end, that were replied by the due date."
             ),
+            batch=request_reply_rates,
         ),
         Measure(
             "letter_reply_rate",
@@ -450,6 +602,7 @@ MEASURES: dict[str, Measure] = {
                 "The share of letters replied in the period, or unanswered past their due date "
                 "at its end, that were replied by the due date."
             ),
+            batch=letter_reply_rates,
         ),
         Measure(
             "letter_satisfaction",
@@ -460,6 +613,7 @@ MEASURES: dict[str, Measure] = {
                 "The share of the replies of the period rated by their writers that were rated "
                 "satisfied or fairly satisfied."
             ),
+            batch=letter_satisfactions,
         ),
     )
 }

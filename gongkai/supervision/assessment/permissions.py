@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from gongkai.agencies.models import Agency, StaffRole
-from gongkai.agencies.permissions import active_user, is_office, roles_of
+from gongkai.agencies.permissions import held_roles, is_office, roles_of
 from gongkai.supervision.assessment.models import (
     AccountabilityRecord,
     HandScore,
@@ -54,12 +54,8 @@ def can_score_by_hand(user: UserLike, indicator: Indicator) -> bool:
 
 def own_agency_ids(user: UserLike) -> set[int]:
     """The agencies where ``user`` holds a role of the agency's own (not office or admin)."""
-    account = active_user(user)
-    if account is None:
-        return set()
-    return set(
-        account.staff_roles.filter(role__in=AGENCY_ROLES).values_list("agency_id", flat=True)
-    )
+    # From the roles read once a request (agencies.permissions.held_roles), not a query more.
+    return {agency_id for agency_id, role in held_roles(user) if role in AGENCY_ROLES}
 
 
 def can_view_scorecard(user: UserLike, agency: Agency) -> bool:

@@ -240,12 +240,15 @@ def score_by_hand(indicator: Indicator, hand_score: HandScore | None) -> tuple[s
 
 
 def hand_scores_of(
-    scheme: IndicatorScheme, agency: Agency | None = None
+    scheme: IndicatorScheme, agency: Agency | None = None, *, evidence: bool = True
 ) -> dict[tuple[int, int], HandScore]:
+    """The scheme's hand scores by (indicator, agency), with their evidence unless a page
+    shows only the points (``evidence=False``: read lazily if asked for after all)."""
     rows = HandScore.objects.filter(indicator__scheme=scheme).select_related("assessor")
     if agency is not None:
         rows = rows.filter(agency=agency)
-    rows = rows.prefetch_related("files", "documents")
+    if evidence:
+        rows = rows.prefetch_related("files", "documents")
     return {(row.indicator_id, row.agency_id): row for row in rows}
 
 
@@ -257,8 +260,10 @@ def compute_card(
     *,
     nodes: list[Node] | None = None,
     hand_scores: Mapping[tuple[int, int], HandScore] | None = None,
+    results: Mapping[tuple[str, int], MeasureResult] | None = None,
 ) -> Card:
-    """``agency``'s scorecard over ``start``–``end`` under ``scheme``, computed now."""
+    """``agency``'s scorecard over ``start``–``end`` under ``scheme``, computed now (from
+    ``results``, by measure and agency, where the caller measured many agencies at once)."""
     nodes = indicator_tree(scheme) if nodes is None else nodes
     if hand_scores is None:
         hand_scores = hand_scores_of(scheme, agency)
@@ -268,7 +273,9 @@ def compute_card(
         indicator = node.indicator
         if indicator.kind == Kind.COMPUTED:
             measure = MEASURES[indicator.measure]
-            result = measure.function(agency, start, end)
+            result = (results or {}).get((indicator.measure, agency.pk))
+            if result is None:
+                result = measure.function(agency, start, end)
             basis, points = score_computed(indicator, result)
             leaf_lines[indicator.pk] = Line(
                 indicator, node.depth, basis, points, result.value, result.numerator,
@@ -321,19 +328,53 @@ def rank_totals(totals: Mapping[Any, Decimal]) -> dict[Any, int]:
     return {key: first_place[total] for key, total in totals.items()}
 
 
+def measure_members(
+    nodes: list[Node], periods: list[MemberPeriod]
+) -> dict[tuple[str, int], MeasureResult]:
+    """Every computed indicator's measure for every member, by (measure, agency id): each
+    measure once for all the agencies sharing a period (most share the year so far), rather
+    than once an agency."""
+    by_period: dict[tuple[datetime.date, datetime.date], list[Agency]] = {}
+    for period in periods:
+        by_period.setdefault((period.start, period.end), []).append(period.agency)
+    codes = {node.indicator.measure for node in nodes if node.indicator.kind == Kind.COMPUTED}
+    results: dict[tuple[str, int], MeasureResult] = {}
+    for code in sorted(codes):
+        measure = MEASURES.get(code)
+        if measure is None:
+            continue
+        for (start, end), agencies in by_period.items():
+            for agency_pk, result in measure.for_agencies(agencies, start, end).items():
+                results[(code, agency_pk)] = result
+    return results
+
+
 def compute_cards(
-    scheme: IndicatorScheme, *, end: datetime.date, agencies: Iterable[int] | None = None
+    scheme: IndicatorScheme,
+    *,
+    end: datetime.date,
+    agencies: Iterable[int] | None = None,
+    nodes: list[Node] | None = None,
+    evidence: bool = True,
 ) -> list[Card]:
     """Every member agency's scorecard over the scheme's year up to ``end``, ranked (ranks
     among all members, also when ``agencies`` keeps only some of the cards)."""
     start = year_bounds(scheme.year)[0]
-    nodes = indicator_tree(scheme)
-    hand_scores = hand_scores_of(scheme)
+    nodes = indicator_tree(scheme) if nodes is None else nodes
+    hand_scores = hand_scores_of(scheme, evidence=evidence)
+    periods = member_periods(start, end)
+    results = measure_members(nodes, periods)
     cards = [
         compute_card(
-            scheme, period.agency, period.start, period.end, nodes=nodes, hand_scores=hand_scores
+            scheme,
+            period.agency,
+            period.start,
+            period.end,
+            nodes=nodes,
+            hand_scores=hand_scores,
+            results=results,
         )
-        for period in member_periods(start, end)
+        for period in periods
     ]
     ranks = rank_totals({card.agency.pk: card.total for card in cards})
     for card in cards:

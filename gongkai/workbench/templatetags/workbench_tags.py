@@ -8,10 +8,9 @@ from django import template
 from django.utils.functional import Promise
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.selectors import agencies_of
 from gongkai.workbench.alerts import Alert, alerts_for
 from gongkai.workbench.navigation import navigation_for
-from gongkai.workbench.session import current_agency
+from gongkai.workbench.session import current_agency, workbench_agencies
 
 register = template.Library()
 
@@ -50,7 +49,7 @@ def workbench_shell(context: template.Context) -> Shell | None:
         ShellLink(label=link.label, url=link.url, current=link.url == current_url)
         for link in entries
     ]
-    agencies = list(agencies_of(request.user).only("id", "name", "sort_order"))
+    agencies = workbench_agencies(request)
     return Shell(
         links=links,
         agency=current_agency(request),

@@ -490,6 +490,7 @@ def scorecards(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = _scheme(request, pk)
     if scheme is None:
         return _refuse_record(request)
+    nodes = selectors.indicator_tree(scheme)  # read once for the cards and the maximum
     if scheme.is_published:
         rows = [
             {"agency": row.agency, "total": row.total, "rank": row.rank}
@@ -504,7 +505,8 @@ def scorecards(request: HttpRequest, pk: int) -> HttpResponse:
             end = end_or_none
             rows = [
                 {"agency": card.agency, "total": card.total, "rank": card.rank}
-                for card in selectors.compute_cards(scheme, end=end)
+                # Totals and ranks only: the hand scores' evidence is not shown here.
+                for card in selectors.compute_cards(scheme, end=end, nodes=nodes, evidence=False)
             ]
     return _render(
         request,
@@ -513,7 +515,7 @@ def scorecards(request: HttpRequest, pk: int) -> HttpResponse:
             "scheme": scheme,
             "rows": rows,
             "end": end,
-            "max_total": selectors.max_total(selectors.indicator_tree(scheme)),
+            "max_total": selectors.max_total(nodes),
         },
     )
 
