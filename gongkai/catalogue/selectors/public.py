@@ -34,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, ExtractYear, RowNumber
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -871,7 +872,19 @@ def documents_published_between(
     year's report counts as posted (every kind) and as disclosed (documents and
     interpretations, the 政府信息公开 columns)."""
     return _public_filter().filter(
-        agency_id__in=list(agency_ids),
-        published_at__date__gte=start,
-        published_at__date__lte=end,
+        published_between_days(start, end), agency_id__in=list(agency_ids)
+    )
+
+
+def published_between_days(start: datetime.date, end: datetime.date) -> Q:
+    """``published_at`` on a local day from ``start`` to ``end`` (both included), as bounds on
+    the stored instant: the same rows as ``published_at__date__gte/lte``, but SQLite compares
+    the column (and uses its index) instead of calling a Python function on every row to cut
+    the date out of it — seconds on a province's million documents (issue 10)."""
+    zone = timezone.get_current_timezone()
+    return Q(
+        published_at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=zone),
+        published_at__lt=datetime.datetime.combine(
+            end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+        ),
     )

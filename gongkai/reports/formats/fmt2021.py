@@ -116,10 +116,8 @@ def normative_document_ids(scope: t.Scope) -> dict[str, tuple[int, ...]]:
 
 def _published_in(scope: t.Scope) -> Any:
     """The scope's public documents first published in the year (the catalogue's gate)."""
-    return catalogue_selectors.public_document_rows().filter(
-        agency_id__in=list(scope.agency_ids),
-        published_at__date__gte=scope.start,
-        published_at__date__lte=scope.end,
+    return catalogue_selectors.documents_published_between(
+        scope.start, scope.end, agency_ids=scope.agency_ids
     )
 
 
