@@ -167,12 +167,17 @@ def request_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
         received = [n for c in channels for n in by_channel.get(c, [])]
         _add(found, key, label, len(received), refs=_request_refs(received))
     # Answered in the year after the due date (extensions and pauses included in ``due_on``).
-    answered = request_selectors.requests_received_through(scope.end, agency_ids=scope.agency_ids)
-    late = list(
-        answered.filter(number__in=three.numbers[t.TOTAL]["total"], replied_on__gt=F("due_on"))
+    # The late ones of all time, kept if answered this year: a list of this year's answers in
+    # the query (``number__in``) would pass SQLite's limit of variables at a province's scale.
+    answered = set(three.numbers[t.TOTAL]["total"])
+    received = request_selectors.requests_received_through(scope.end, agency_ids=scope.agency_ids)
+    late = [
+        number
+        for number in received.filter(replied_on__gt=F("due_on"))
         .order_by("number")
         .values_list("number", flat=True)
-    )
+        if number in answered
+    ]
     _add(found, "requests_late", "超过法定期限答复的申请", len(late), refs=_request_refs(late))
     remedies = {
         "reconsiderations": (("reconsideration",), "total", "政府信息公开行政复议"),
