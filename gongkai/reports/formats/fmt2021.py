@@ -170,10 +170,12 @@ def request_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
     # The late ones of all time, kept if answered this year: a list of this year's answers in
     # the query (``number__in``) would pass SQLite's limit of variables at a province's scale.
     answered = set(three.numbers[t.TOTAL]["total"])
-    received = request_selectors.requests_received_through(scope.end, agency_ids=scope.agency_ids)
+    through_end = request_selectors.requests_received_through(
+        scope.end, agency_ids=scope.agency_ids
+    )
     late = [
         number
-        for number in received.filter(replied_on__gt=F("due_on"))
+        for number in through_end.filter(replied_on__gt=F("due_on"))
         .order_by("number")
         .values_list("number", flat=True)
         if number in answered
