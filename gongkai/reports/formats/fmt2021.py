@@ -168,7 +168,8 @@ def request_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
         _add(found, key, label, len(received), refs=_request_refs(received))
     # Answered in the year after the due date (extensions and pauses included in ``due_on``).
     # The late ones of all time, kept if answered this year: a list of this year's answers in
-    # the query (``number__in``) would pass SQLite's limit of variables at a province's scale.
+    # the query (``number__in``) is a variable per answer — tens of thousands for a province,
+    # past SQLite's default limit of 32,766 (Debian's build allows 250,000).
     answered = set(three.numbers[t.TOTAL]["total"])
     through_end = request_selectors.requests_received_through(
         scope.end, agency_ids=scope.agency_ids
