@@ -203,6 +203,17 @@ class Server:
         self.__exit__()
         raise SystemExit(f"gunicorn did not answer within 60 s: see {self.log}")
 
+    def drain(self, seconds: float = 300) -> None:
+        """Wait until the workers have answered what wrk left queued (a slow page's requests
+        outlive the run) so that the next page starts on idle workers."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url("/health/live"), timeout=10):  # noqa: S310
+                    return
+            except OSError:
+                continue
+
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.args.port}{path}"
 
@@ -255,11 +266,16 @@ def run(args: argparse.Namespace, dataset: Dataset, paths: dict[str, str]) -> di
         with Server(args, dataset, cache) as server:
             for name, path in paths.items():
                 url = server.url(path)
-                with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310
-                    status, cache_header = answer.status, answer.headers.get("X-Cache", "")
-                    size = len(answer.read())
+                try:
+                    with urllib.request.urlopen(url, timeout=120) as answer:  # noqa: S310
+                        status, cache_header = answer.status, answer.headers.get("X-Cache", "")
+                        size = len(answer.read())
+                except OSError as error:
+                    print(f"  {name:<15} no answer within 120 s ({error}): not measured")
+                    continue
                 wrk(args, url, args.warmup)
                 figures = {**wrk(args, url, args.duration), "status": status, "bytes": size}
+                server.drain()
                 if cache_header:
                     figures["x_cache"] = cache_header
                 results[f"{label} {name}"] = figures
