@@ -105,5 +105,31 @@ bench: install
 bench-search: install
 	$(BIN)/python bench/search/run.py --docs 100000 --db sqlite --engine tantivy
 
+# What the issue-10 benchmarks need beyond the venv: wrk (Debian package) for bench-throughput.
+.PHONY: bench-deps
+bench-deps:
+	@command -v wrk >/dev/null || scripts/apt-install wrk
+
+# The province dataset at a tenth of its size (made once in var/bench, then reused), on SQLite
+# and PostgreSQL: the annual report, then a bulk import of 100,000 documents and the due dates.
+# SCALE=1 for the full province (bench/README.md).
+SCALE ?= 0.1
+.PHONY: bench-province
+bench-province: install
+	$(BIN)/python bench/province/report.py --scale $(SCALE) --db sqlite
+	$(BIN)/python bench/province/report.py --scale $(SCALE) --db postgres
+	$(BIN)/python bench/province/import_docs.py --docs 100000 --db sqlite
+	$(BIN)/python bench/province/import_docs.py --docs 100000 --db postgres
+	$(BIN)/python bench/workdays.py --db sqlite
+	$(BIN)/python bench/workdays.py --db postgres
+
+# Public pages under gunicorn (2 workers), measured by wrk, cached and uncached, beside the
+# minimal view; on the demonstration district (DATASET=province for the province dataset).
+DATASET ?= demo
+.PHONY: bench-throughput
+bench-throughput: install bench-deps
+	$(BIN)/python bench/throughput.py --dataset $(DATASET) --scale $(SCALE) --db sqlite
+	$(BIN)/python bench/throughput.py --dataset $(DATASET) --scale $(SCALE) --db postgres
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -267,6 +267,11 @@ class _Generator:
         self.index_patterns = {a.pk: catalogue_settings_for(a).index_pattern for a in agencies}
         self.serials: dict[tuple[Agency, int], int] = defaultdict(int)
 
+    def area(self, agency: Agency) -> tuple[str, str, str, str]:
+        """The demo's (vocabulary area, topic, statutory item, column) of ``agency``; the
+        province generator (``bench/province``) reads it from its own agencies' slugs."""
+        return _area(agency)
+
     # --- pieces
 
     def _title(self, make: Any, *, wrapper: int = 0) -> GeneratedText:
@@ -343,7 +348,7 @@ class _Generator:
         return pattern.format_map({"org_code": agency.org_code, "year": year, "serial": serial})
 
     def _classification(self, agency: Agency) -> tuple[int | None, int | None]:
-        _vocabulary, topic, item, _column = _area(agency)
+        _vocabulary, topic, item, _column = self.area(agency)
         if self.rng.random() < OWN_CLASSIFICATION:
             return self.items.get(item), self.topics.get(topic)
         return (
@@ -357,7 +362,7 @@ class _Generator:
         kind = self.kind()
         agency = self.agency()
         day = published.date()
-        area = _area(agency)[0]
+        area = self.area(agency)[0]
         name = agency.short_name or agency.name
         formation: datetime.date | None = day - datetime.timedelta(days=self.rng.randint(1, 12))
         doc_number = ""
@@ -473,15 +478,28 @@ def is_complete(count: int) -> bool:
     return list(marker) == [count] and Document.objects.count() == count
 
 
-def generate(count: int, seed: int, stdout: TextIO) -> dict[str, Any]:
-    """Create the agencies and ``count`` public documents from ``seed``; returns figures."""
+def generate(
+    count: int,
+    seed: int,
+    stdout: TextIO,
+    *,
+    agencies: list[Agency] | None = None,
+    generator_class: type[_Generator] = _Generator,
+    marker: str = MARKER_SCOPE,
+) -> dict[str, Any]:
+    """Create the agencies and ``count`` public documents from ``seed``; returns figures.
+
+    ``agencies`` (made beforehand) replace the demonstration district's, and
+    ``generator_class`` the document generator, for the province dataset (``bench/province``);
+    ``marker`` is the scope of the completion marker."""
     if Document.objects.exists():
         raise RuntimeError("generate() needs a database without documents")
     started = time.perf_counter()
     _fast_sqlite()
-    with transaction.atomic():
-        agencies = list(load_agencies(stdout).values())
-    generator = _Generator(seed, agencies)
+    if agencies is None:
+        with transaction.atomic():
+            agencies = list(load_agencies(stdout).values())
+    generator = generator_class(seed, agencies)
     writer = _Writer(now=datetime.datetime.combine(LAST_DAY, datetime.time(23), tzinfo=SHANGHAI))
     kinds: Counter[str] = Counter()
     lengths: list[int] = []
@@ -513,7 +531,7 @@ def generate(count: int, seed: int, stdout: TextIO) -> dict[str, Any]:
             ],
             batch_size=500,
         )
-        SerialCounter.objects.create(scope=MARKER_SCOPE, last_value=count)
+        SerialCounter.objects.create(scope=marker, last_value=count)
     # Fresh planner statistics, as autovacuum (or an operator after a bulk import) would
     # gather: without them PostgreSQL estimated one public document of a million.
     with connection.cursor() as cursor:

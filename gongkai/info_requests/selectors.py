@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DateField, F, Q, QuerySet, Sum
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from gongkai.info_requests.models import (
@@ -155,11 +155,26 @@ def answering_events(
     own outcome (at receipt, or for a missed deadline) — dated on or before ``through``, oldest
     first. The first one of an application is the moment it counts as answered, with the
     outcome its ``data`` recorded then; later events cannot change it."""
-    answering = Q(code=RequestEvent.Code.REPLIED) | Q(
+    rows = RequestEvent.objects.filter(_answering(), request__in=requests, on__lte=through)
+    return rows.order_by("request_id", "on", "at", "id")
+
+
+def _answering() -> Q:
+    """The events that answer an application: the reply, or a closing with its own outcome."""
+    return Q(code=RequestEvent.Code.REPLIED) | Q(
         code=RequestEvent.Code.CLOSED, data__has_key="outcome"
     )
-    rows = RequestEvent.objects.filter(answering, request__in=requests, on__lte=through)
-    return rows.order_by("request_id", "on", "at", "id")
+
+
+def not_answered_before(
+    requests: QuerySet[InfoRequest], day: datetime.date
+) -> QuerySet[InfoRequest]:
+    """``requests`` without an answering event dated before ``day``: those a year starting on
+    ``day`` can still count (table 三 skips the ones answered in an earlier year). Filtering
+    them out in the database keeps a province's report from reading every application of
+    every earlier year (issue 10)."""
+    earlier = RequestEvent.objects.filter(_answering(), request=OuterRef("pk"), on__lt=day)
+    return requests.exclude(Exists(earlier))
 
 
 def remedies_during(

@@ -170,9 +170,13 @@ Answer = tuple[datetime.date, str]  # the day an application was answered, and t
 
 
 def _answers(scope: Scope) -> tuple[list[tuple[str, datetime.date, str]], dict[str, Answer]]:
-    """Each application received by 31 December: (number, receipt date, column), and for
-    those answered by then, number → (date answered, outcome as recorded then)."""
-    requests = request_selectors.requests_received_through(scope.end, agency_ids=scope.agency_ids)
+    """Each application received by 31 December and not answered before 1 January: (number,
+    receipt date, column), and for those answered by then, number → (date answered, outcome as
+    recorded then)."""
+    requests = request_selectors.not_answered_before(
+        request_selectors.requests_received_through(scope.end, agency_ids=scope.agency_ids),
+        scope.start,
+    )
     rows = [
         (number, received_on, applicant_column(kind, organisation_kind))
         for number, received_on, kind, organisation_kind in requests.order_by("id").values_list(

@@ -236,6 +236,41 @@ def index_document(document_id: int) -> None:
     _save(SearchEntry.Source.DOCUMENT, document_id, values)
 
 
+def index_documents(document_ids: Sequence[int], *, workers: int | None = None) -> int:
+    """Index many documents at once — a bulk import's — as :func:`index_document` would one by
+    one: their old entries removed, the rows built :data:`REBUILD_BATCH` documents at a time
+    (the text cut in ``workers`` processes from :data:`POOL_THRESHOLD` documents, as a
+    rebuild does) and handed to the engine once a batch, so that the embedded index commits
+    once a batch instead of once a document (issue 10: a commit a document made a 100,000-row
+    import run for hours). Documents that are not public get no entry. Returns how many
+    entries were written."""
+    ids = sorted(set(document_ids))
+    backend = get_backend()
+    with transaction.atomic():
+        for start in range(0, len(ids), REBUILD_BATCH):
+            stale = SearchEntry.objects.filter(
+                source=SearchEntry.Source.DOCUMENT, object_id__in=ids[start : start + REBUILD_BATCH]
+            )
+            stale_ids = list(stale.values_list("id", flat=True))
+            if stale_ids:
+                backend.delete(stale_ids)
+                SearchEntry.objects.filter(id__in=stale_ids).delete()
+    workers = default_workers() if workers is None else max(1, workers)
+    written = 0
+    if workers > 1 and len(ids) >= POOL_THRESHOLD:
+        for _size, rows in _cut_in_pool(ids, workers):
+            with transaction.atomic():
+                _insert(SearchEntry.Source.DOCUMENT, rows)
+            written += len(rows)
+        return written
+    for start in range(0, len(ids), REBUILD_BATCH):
+        with transaction.atomic():
+            rows = _cut(_document_batch(ids[start : start + REBUILD_BATCH]))
+            _insert(SearchEntry.Source.DOCUMENT, rows)
+        written += len(rows)
+    return written
+
+
 def index_document_and_interpretations(document_id: int) -> None:
     """Index the document and the interpretations of it (whose rows hold its title)."""
     index_document(document_id)

@@ -71,11 +71,10 @@ def _record_changed(sender: Any, instance: ListRecord, **kwargs: Any) -> None:
 
 def _documents_imported(sender: Any, document_ids: list[int], **kwargs: Any) -> None:
     """A bulk import wrote its documents without model saves; index them now (it has
-    committed already)."""
-    from gongkai.search.indexing import index_document
+    committed already), in batches: one engine commit a batch, not one a document."""
+    from gongkai.search.indexing import index_documents
 
-    for document_id in document_ids:
-        index_document(document_id)
+    index_documents(document_ids)
 
 
 def _watcher(source: str, watched: Watched) -> Any:

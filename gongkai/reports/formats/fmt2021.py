@@ -116,10 +116,8 @@ def normative_document_ids(scope: t.Scope) -> dict[str, tuple[int, ...]]:
 
 def _published_in(scope: t.Scope) -> Any:
     """The scope's public documents first published in the year (the catalogue's gate)."""
-    return catalogue_selectors.public_document_rows().filter(
-        agency_id__in=list(scope.agency_ids),
-        published_at__date__gte=scope.start,
-        published_at__date__lte=scope.end,
+    return catalogue_selectors.documents_published_between(
+        scope.start, scope.end, agency_ids=scope.agency_ids
     )
 
 
@@ -169,12 +167,20 @@ def request_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
         received = [n for c in channels for n in by_channel.get(c, [])]
         _add(found, key, label, len(received), refs=_request_refs(received))
     # Answered in the year after the due date (extensions and pauses included in ``due_on``).
-    answered = request_selectors.requests_received_through(scope.end, agency_ids=scope.agency_ids)
-    late = list(
-        answered.filter(number__in=three.numbers[t.TOTAL]["total"], replied_on__gt=F("due_on"))
+    # The late ones of all time, kept if answered this year: a list of this year's answers in
+    # the query (``number__in``) is a variable per answer — tens of thousands for a province,
+    # past SQLite's default limit of 32,766 (Debian's build allows 250,000).
+    answered = set(three.numbers[t.TOTAL]["total"])
+    through_end = request_selectors.requests_received_through(
+        scope.end, agency_ids=scope.agency_ids
+    )
+    late = [
+        number
+        for number in through_end.filter(replied_on__gt=F("due_on"))
         .order_by("number")
         .values_list("number", flat=True)
-    )
+        if number in answered
+    ]
     _add(found, "requests_late", "超过法定期限答复的申请", len(late), refs=_request_refs(late))
     remedies = {
         "reconsiderations": (("reconsideration",), "total", "政府信息公开行政复议"),
