@@ -474,6 +474,8 @@ GONGKAI_NOTICE_FONT = env("GONGKAI_NOTICE_FONT")
 GONGKAI_NOTICE_FONT_INDEX = int(env("GONGKAI_NOTICE_FONT_INDEX", "0"))
 
 GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND", "tantivy")
+# bench/throughput.py's minimal view (/bench/minimal), routed only when this is on (issue 10).
+GONGKAI_BENCH_VIEWS = env_bool("GONGKAI_BENCH_VIEWS", default=False)
 GONGKAI_SEARCH_INDEX_DIR = Path(
     env("GONGKAI_SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index"))
 )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -40,6 +41,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("gongkai.search.urls")),
     path("", include("gongkai.portal.urls")),
 ]
+
+if settings.GONGKAI_BENCH_VIEWS:  # the throughput benchmark's reference view (bench/throughput.py)
+    urlpatterns.insert(0, path("bench/minimal", core_views.bench_minimal, name="bench_minimal"))
 
 # Uploaded files are never served from MEDIA_URL, not even in development: every download goes
 # through a view that checks the document is public (or the user may see it).

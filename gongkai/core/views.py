@@ -24,6 +24,13 @@ def live(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
 
 
+def bench_minimal(request: HttpRequest) -> HttpResponse:
+    """A fixed string through the whole middleware stack: the floor the throughput benchmark
+    (``bench/throughput.py``, issue 10) measures public pages against. Routed only when
+    ``GONGKAI_BENCH_VIEWS=1``."""
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
 @never_cache
 @require_safe
 def ready(request: HttpRequest) -> JsonResponse:
