@@ -50,6 +50,7 @@ from gongkai.catalogue.models import (
     StatutoryItem,
     Topic,
 )
+from gongkai.catalogue.visits import flush_visits
 
 PAGE_SIZE = 20  # documents per page on every public list
 FEED_SIZE = 30  # entries in an Atom feed
@@ -824,7 +825,11 @@ def document_relations(document: Document) -> DocumentRelations:
 
 
 def visit_total(*, year: int, path_prefix: str = "") -> int:
-    """Page views counted in ``year`` (on pages under ``path_prefix``, when given)."""
+    """Page views counted in ``year`` (on pages under ``path_prefix``, when given).
+
+    The views this process still holds in memory are written first (``visits.flush_visits``);
+    other processes' are at most ``GONGKAI_VISIT_FLUSH_SECONDS`` behind."""
+    flush_visits()
     visits = PageVisit.objects.filter(
         day__gte=datetime.date(year, 1, 1), day__lte=datetime.date(year, 12, 31)
     )
