@@ -783,19 +783,39 @@ class DocumentRelations:
 def document_relations(document: Document) -> DocumentRelations:
     """The public documents related to ``document``; a withdrawn one is never linked.
 
-    Four queries: the relation rows both ways, the related public documents, and the
-    interpretations both ways.
+    Three queries: the relation rows both ways, the interpretation rows both ways, and the
+    related public documents by id. (Joining the interpretations' table to the public
+    documents let SQLite walk every public document for the one or two rows it wanted.)
     """
     relation_rows = list(
         DocumentRelation.objects.filter(Q(source=document) | Q(target=document)).values_list(
             "source_id", "target_id", "kind"
         )
     )
+    interpret_rows = list(
+        Document.interprets.through.objects.filter(
+            Q(from_document_id=document.pk) | Q(to_document_id=document.pk)
+        ).values_list("from_document_id", "to_document_id")
+    )
     other_ids = {source if target == document.pk else target for source, target, _ in relation_rows}
+    for interpretation, policy in interpret_rows:
+        if policy == document.pk:
+            other_ids.add(interpretation)
+        if interpretation == document.pk:
+            other_ids.add(policy)
     others = {d.pk: d for d in published_documents().filter(pk__in=other_ids)} if other_ids else {}
     groups: dict[str, list[Document]] = {
         name: []
-        for name in ("amended_by", "repealed_by", "replaced_by", "amends", "repeals", "replaces")
+        for name in (
+            "amended_by",
+            "repealed_by",
+            "replaced_by",
+            "amends",
+            "repeals",
+            "replaces",
+            "interpretations",
+            "interpreted_policies",
+        )
     }
     incoming = {
         DocumentRelation.Kind.AMENDS: "amended_by",
@@ -812,13 +832,15 @@ def document_relations(document: Document) -> DocumentRelations:
             groups[incoming[DocumentRelation.Kind(kind)]].append(others[source])
         elif source == document.pk and target in others:
             groups[outgoing[DocumentRelation.Kind(kind)]].append(others[target])
+    for interpretation, policy in interpret_rows:
+        if policy == document.pk and interpretation in others:
+            groups["interpretations"].append(others[interpretation])
+        if interpretation == document.pk and policy in others:
+            groups["interpreted_policies"].append(others[policy])
     for documents in groups.values():
+        # Newest first, as published_documents() orders them.
         documents.sort(key=lambda d: (d.published_at, d.pk), reverse=True)
-    return DocumentRelations(
-        **groups,
-        interpretations=list(published_documents().filter(interprets=document)),
-        interpreted_policies=list(published_documents().filter(interpretations=document)),
-    )
+    return DocumentRelations(**groups)
 
 
 # --------------------------------------------------------------------------- visits
