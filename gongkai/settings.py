@@ -263,6 +263,11 @@ GONGKAI_PAGE_CACHE_SECONDS = int(env("GONGKAI_PAGE_CACHE_SECONDS", "300"))
 # Larger pages (bytes) are not kept.
 GONGKAI_PAGE_CACHE_MAX_BYTES = int(env("GONGKAI_PAGE_CACHE_MAX_BYTES", str(1024 * 1024)))
 
+# Page views (gongkai.catalogue.visits) are counted in memory and written in batches: when the
+# oldest is this many seconds old (0: each view at once) or this many are waiting.
+GONGKAI_VISIT_FLUSH_SECONDS = float(env("GONGKAI_VISIT_FLUSH_SECONDS", "10"))
+GONGKAI_VISIT_BUFFER_MAX = int(env("GONGKAI_VISIT_BUFFER_MAX", "1000"))
+
 SESSION_COOKIE_AGE = int(env("GONGKAI_SESSION_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # inactivity expiry: every request extends the session
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -157,6 +157,17 @@ def _no_page_cache_unless_asked(settings):
 
 
 @pytest.fixture(autouse=True)
+def _page_visits_written_at_once(settings):
+    """Page views (gongkai.catalogue.visits) are written at once unless a test asks for the
+    buffer, as tests/catalogue/test_visits.py does; none is left over for the next test."""
+    from gongkai.catalogue import visits
+
+    settings.GONGKAI_VISIT_FLUSH_SECONDS = 0
+    yield
+    visits._buffer.take()
+
+
+@pytest.fixture(autouse=True)
 def _no_captcha_unless_asked(settings):
     """The CAPTCHA after repeated submissions (gongkai.core.captcha) would stop any test that
     sends more than a few forms from 127.0.0.1; it is off unless a test switches it on, as

@@ -88,6 +88,12 @@ def reading_from_replicas() -> bool:
     return _reads.get() is not None
 
 
+def read_from_replica() -> bool:
+    """Whether the current context has read from a replica (not from the primary) so far."""
+    reads = _reads.get()
+    return reads is not None and reads.alias is not None and reads.alias != DEFAULT_DB_ALIAS
+
+
 def forget_unreachable() -> None:
     """Try every replica again at the next request (tests; an operator's shell)."""
     with _unreachable_lock:

@@ -11,7 +11,8 @@ page whose content depends on the clock alone (a consultation closing) may be se
 
 Never cached nor served from the cache: signed-in staff and citizens, a request with messages
 waiting, a response that sets a cookie, is private or not 200, varies on a header, used a CSRF
-token of its own form, a CSP nonce, the session or a cookie the key does not hold. The two
+token of its own form, a CSP nonce, the session or a cookie the key does not hold; nor is a
+page read from a read replica soon after the last change (the replica may lag). The two
 forms every public page carries in its toolbar (language, elder mode) take their CSRF token
 from ``{% page_csrf_token %}``: a placeholder in the stored page, filled with the visitor's own
 token on every answer.
@@ -44,9 +45,14 @@ from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
+from gongkai.core import db_router
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
+# When the generation was last moved on (time.time()): a page read from a lagging read replica
+# soon after may still show what the change replaced, and is not stored.
+BUMPED_KEY = "page-cache:bumped"
 ENTRY_PREFIX = "page-cache:v1:"  # the version of ``Entry``: change it when Entry changes
 STATE_ATTR = "_gongkai_page_cache"
 # Written where the stored page holds a CSRF token; replaced by the visitor's token on every
@@ -178,6 +184,8 @@ def invalidate_public_pages() -> None:
     commit by themselves (``watch_writes``); call it for changes made elsewhere (templates,
     translations after a deployment: ``manage.py invalidate_public_pages``)."""
     try:
+        # The time first: whoever sees the new generation sees this time, or a later one.
+        cache.set(BUMPED_KEY, time.time(), timeout=None)
         try:
             cache.incr(GENERATION_KEY)
         except ValueError:  # no generation yet, or it was evicted
@@ -271,6 +279,17 @@ def install_write_watcher(sender: Any = None, connection: Any = None, **kwargs: 
 # --------------------------------------------------------------------------- the middleware
 
 
+def _may_lag(state: _State) -> bool:
+    """Whether the page may have been drawn from a read replica that has not yet received the
+    change that last moved the generation on: read from a replica within
+    ``DATABASE_REPLICA_PIN_SECONDS`` of that change (the time a browser that has just sent a
+    form reads from the primary, decision 0034). Such a page is answered but not stored: it
+    would otherwise be served as current for the whole generation."""
+    if state.bumped is None or not db_router.read_from_replica():
+        return False
+    return time.time() - state.bumped < settings.DATABASE_REPLICA_PIN_SECONDS
+
+
 @dataclass
 class Entry:
     """A stored page: the view's response as it left the view, before any middleware."""
@@ -289,6 +308,7 @@ class Entry:
 class _State:
     key: str
     generation: int
+    bumped: float | None = None  # when the generation was moved on, if the cache knows
     hit: bool = False
     csrf: bool = False
     hooks: list[str] = field(default_factory=list)
@@ -440,7 +460,7 @@ class PageCacheMiddleware:
             return None
         key = cache_key(request)
         try:
-            found = cache.get_many([GENERATION_KEY, key])
+            found = cache.get_many([GENERATION_KEY, BUMPED_KEY, key])
             generation = found.get(GENERATION_KEY)
             if generation is None:
                 generation = _start_generation()
@@ -455,7 +475,12 @@ class PageCacheMiddleware:
                 if hook is not None:
                     hook(request)
             return self._answer(request, entry, hit=True)
-        state = _State(key=key, generation=int(generation))
+        bumped = found.get(BUMPED_KEY)
+        state = _State(
+            key=key,
+            generation=int(generation),
+            bumped=bumped if isinstance(bumped, int | float) else None,
+        )
         session = getattr(request, "session", None)
         if session is not None:
             state.session_accessed = session.accessed
@@ -483,6 +508,7 @@ class PageCacheMiddleware:
             or session_used
             or (state.cookies is not None and state.cookies.unkeyed_read)
             or len(getattr(response, "content", b"")) > settings.GONGKAI_PAGE_CACHE_MAX_BYTES
+            or _may_lag(state)
         ):
             if state.csrf and isinstance(response, HttpResponse):
                 self._fill_csrf(request, response)

@@ -69,12 +69,19 @@ def hit(name: str, address: str, *, now: float | None = None) -> Verdict:
     moment = time.time() if now is None else now
     window = int(moment // current.window)
     key = f"ratelimit:{current.name}:{address}:{window}"
-    cache.add(key, 0, timeout=current.window + 5)
+    # The counter usually exists: increment first (one round trip fewer on every request but
+    # the window's first); create it when it does not.
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=current.window + 5)
-        count = 1
+    except ValueError:  # the window's first request
+        if cache.add(key, 1, timeout=current.window + 5):
+            count = 1
+        else:  # another request created it in between
+            try:
+                count = cache.incr(key)
+            except ValueError:  # and it expired at once
+                cache.set(key, 1, timeout=current.window + 5)
+                count = 1
     if count <= current.limit:
         return Verdict(True)
     retry = int((window + 1) * current.window - moment) + 1

@@ -6,13 +6,14 @@ import datetime
 import threading
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from gongkai.catalogue import visits
 from gongkai.catalogue.models import PageVisit
 from gongkai.catalogue.selectors.public import visit_total
-from gongkai.catalogue.visits import count_visit
+from gongkai.catalogue.visits import buffer_visit, count_visit, flush_visits, pending_visits
 from tests.catalogue.public_helpers import join, make_document
 
 DAY = datetime.date(2024, 5, 6)
@@ -116,3 +117,103 @@ def test_concurrent_views_are_all_counted_on_postgresql():
         worker.join()
 
     assert PageVisit.objects.get(path="/catalogue/", day=DAY).count == threads * per_thread
+
+
+# --------------------------------------------------------------------------- the buffer
+
+
+@pytest.fixture
+def buffered(settings):
+    """Views counted in memory and written when the oldest is an hour old or 5 are waiting."""
+    settings.GONGKAI_VISIT_FLUSH_SECONDS = 3600
+    settings.GONGKAI_VISIT_BUFFER_MAX = 5
+    return settings
+
+
+@pytest.mark.django_db
+def test_buffered_views_are_written_in_one_batch_when_enough_are_waiting(client, agency, buffered):
+    join(agency)
+    document = make_document(agency)
+    document_url = reverse("catalogue:document", args=[document.pk])
+
+    for _ in range(4):
+        client.get(document_url)
+    client.get(reverse("catalogue:index"))
+
+    # The fifth view wrote all five, and nothing is left in memory.
+    assert dict(PageVisit.objects.values_list("path", "count")) == {
+        document_url: 4,
+        reverse("catalogue:index"): 1,
+    }
+    assert pending_visits() == 0
+
+
+@pytest.mark.django_db
+def test_buffered_views_wait_in_memory_without_a_query(agency, buffered, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        buffer_visit("/catalogue/", day=DAY)
+        buffer_visit("/catalogue/", day=DAY)
+
+    assert not PageVisit.objects.exists()
+    assert pending_visits() == 2
+
+
+@pytest.mark.django_db
+def test_buffered_views_are_written_when_the_oldest_is_due(buffered, monkeypatch):
+    buffered.GONGKAI_VISIT_FLUSH_SECONDS = 60
+    clock = [1000.0]
+    monkeypatch.setattr(visits.time, "monotonic", lambda: clock[0])
+
+    buffer_visit("/catalogue/", day=DAY)
+    clock[0] += 59
+    buffer_visit("/catalogue/", day=DAY)
+    assert not PageVisit.objects.exists()
+    clock[0] += 1
+    buffer_visit("/documents/1/", day=DAY)
+
+    assert dict(PageVisit.objects.values_list("path", "count")) == {
+        "/catalogue/": 2,
+        "/documents/1/": 1,
+    }
+
+
+@pytest.mark.django_db
+def test_the_year_total_includes_the_views_still_in_memory(buffered):
+    count_visit("/catalogue/", day=DAY, count=7)
+    buffer_visit("/catalogue/", day=DAY)
+    buffer_visit("/documents/1/", day=DAY)
+
+    assert visit_total(year=2024) == 9
+    assert pending_visits() == 0
+
+
+@pytest.mark.django_db
+def test_views_the_database_refuses_are_kept_for_the_next_flush(buffered, monkeypatch):
+    buffer_visit("/catalogue/", day=DAY)
+    buffer_visit("/catalogue/", day=DAY)
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(visits, "count_visit", refuse)
+        assert flush_visits() == 0
+    assert pending_visits() == 2
+
+    assert flush_visits() == 2
+    assert PageVisit.objects.get(path="/catalogue/", day=DAY).count == 2
+
+
+@pytest.mark.django_db
+def test_views_served_from_the_page_cache_are_counted_too(client, agency, buffered, settings):
+    settings.GONGKAI_PAGE_CACHE = True
+    join(agency)
+    document = make_document(agency)
+    document_url = reverse("catalogue:document", args=[document.pk])
+
+    assert client.get(document_url)["X-Cache"] == "MISS"
+    assert client.get(document_url)["X-Cache"] == "HIT"
+    assert client.get(document_url)["X-Cache"] == "HIT"
+
+    assert flush_visits() == 3
+    assert PageVisit.objects.get(path=document_url).count == 3

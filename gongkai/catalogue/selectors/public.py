@@ -54,6 +54,7 @@ from gongkai.catalogue.models import (
     StatutoryItem,
     Topic,
 )
+from gongkai.catalogue.visits import flush_visits
 
 PAGE_SIZE = 20  # documents per page on every public list
 FEED_SIZE = 30  # entries in an Atom feed
@@ -139,8 +140,33 @@ def _with_detail(queryset: QuerySet[Document]) -> QuerySet[Document]:
 
 
 def public_document(pk: int) -> Document | None:
-    """One public document with what its page shows, or None."""
-    return _with_detail(published_documents()).filter(pk=pk).first()
+    """One public document with what its page shows (not its columns), or None.
+
+    The same document and ``public_*`` values as ``published_documents()``, but those are
+    taken from the public version read beside it (which ``public_version`` then returns
+    without a query): compiling the four correlated subqueries cost more than the page's
+    other queries together.
+    """
+    document = (
+        _public_filter()
+        .select_related("agency", "statutory_item", "topic", "topic__parent", "genre")
+        .prefetch_related("co_issuers")
+        .filter(pk=pk)
+        .first()
+    )
+    if document is None:
+        return None
+    version = document.versions.order_by("-number").first()
+    document._public_version = version  # type: ignore[attr-defined]
+    metadata = version.metadata if version is not None and version.metadata else {}
+    doc_number = metadata.get("doc_number") if isinstance(metadata, dict) else None
+    document.public_title = version.title if version else None  # type: ignore[attr-defined]
+    document.public_summary = version.summary if version else None  # type: ignore[attr-defined]
+    document.public_updated_at = version.published_at if version else None  # type: ignore[attr-defined]
+    document.public_doc_number = (  # type: ignore[attr-defined]
+        document.doc_number if doc_number is None else str(doc_number)
+    )
+    return document
 
 
 def public_document_by_key(key: str, *, detail: bool = False) -> Document | None:
@@ -160,6 +186,8 @@ def public_document_by_key(key: str, *, detail: bool = False) -> Document | None
 
 def public_version(document: Document) -> DocumentVersion | None:
     """The version the public reads: the latest published one."""
+    if hasattr(document, "_public_version"):  # read with the document (public_document)
+        return document._public_version
     return document.versions.order_by("-number").first()
 
 
@@ -201,6 +229,17 @@ def _public_attachment_rows() -> QuerySet[Attachment]:
 def public_attachments(document: Document) -> QuerySet[Attachment]:
     """A public document's attachments in display order (empty for any other document)."""
     return _public_attachment_rows().filter(document=document).order_by("sort_order", "id")
+
+
+def attachments_of_public_document(document: Document) -> QuerySet[Attachment]:
+    """The attachments of ``document`` as published, in display order, for a document that
+    came through the public gate (``public_document``, ``public_document_by_key``): the gate is
+    not asked again."""
+    return (
+        Attachment.objects.filter(document_id=document.pk)
+        .exclude(pending_change=Attachment.PendingChange.ADDED)
+        .order_by("sort_order", "id")
+    )
 
 
 def public_versions_of(document_ids: Iterable[int]) -> dict[int, DocumentVersion]:
@@ -531,9 +570,12 @@ class HomeSections:
 def home_sections(*, per_column: int = 6) -> HomeSections:
     """The home page's columns with their latest documents and the key-area entrances.
 
-    Two queries whatever the number of columns and documents: the column tree, and the latest
-    ``per_column`` public documents of every column, numbered per column by a window function
-    (a document filed in two columns comes once per column).
+    Three queries whatever the number of columns and documents: the column tree; the ids of
+    the latest ``per_column`` public documents of every column, numbered per column by a
+    window function (a document filed in two columns comes once per column); and those
+    documents. (The window over the annotated documents computed the four subqueries of
+    ``published_documents`` for every public document of every column: 0.3 s on the
+    demonstration.)
     A column shows what was filed in it and in the columns below it.
     """
     columns = list(Column.objects.order_by("sort_order", "id"))
@@ -564,12 +606,8 @@ def home_sections(*, per_column: int = 6) -> HomeSections:
         sections = [ColumnSection(column=column, documents=[]) for column in home]
         return HomeSections(columns=sections, key_areas=key_areas)
 
-    # The newest ``per_column`` of each column are picked on the bare public rows first, then
-    # only those are read with ``published_documents()``'s annotations: computing the
-    # annotations' subqueries for every document of the columns before the window cut them
-    # took 0.7 s on the demo's 10,000 documents (issue 10).
-    newest = list(
-        public_document_rows()
+    ranked = list(
+        _public_filter()
         .filter(columns__in=wanted)
         .annotate(
             home_column=F("columns__id"),
@@ -580,12 +618,12 @@ def home_sections(*, per_column: int = 6) -> HomeSections:
             ),
         )
         .filter(position__lte=per_column)
-        .values_list("home_column", "pk")
+        .values_list("pk", "home_column")
     )
-    documents = published_documents().in_bulk({pk for _column, pk in newest})
+    documents = published_documents().in_bulk({pk for pk, _column in ranked})
     by_column: dict[int, list[Document]] = {}
-    for column_id, pk in newest:
-        if pk in documents:
+    for pk, column_id in ranked:
+        if pk in documents:  # withdrawn between the two queries: left out
             by_column.setdefault(column_id, []).append(documents[pk])
 
     sections = []
@@ -787,19 +825,39 @@ class DocumentRelations:
 def document_relations(document: Document) -> DocumentRelations:
     """The public documents related to ``document``; a withdrawn one is never linked.
 
-    At most four queries: the relation rows both ways, the related public documents, the
-    interpretation links both ways and the linked public documents.
+    Three queries: the relation rows both ways, the interpretation rows both ways, and the
+    related public documents by id. (Joining the interpretations' table to the public
+    documents let SQLite walk every public document for the one or two rows it wanted.)
     """
     relation_rows = list(
         DocumentRelation.objects.filter(Q(source=document) | Q(target=document)).values_list(
             "source_id", "target_id", "kind"
         )
     )
+    interpret_rows = list(
+        Document.interprets.through.objects.filter(
+            Q(from_document_id=document.pk) | Q(to_document_id=document.pk)
+        ).values_list("from_document_id", "to_document_id")
+    )
     other_ids = {source if target == document.pk else target for source, target, _ in relation_rows}
+    for interpretation, policy in interpret_rows:
+        if policy == document.pk:
+            other_ids.add(interpretation)
+        if interpretation == document.pk:
+            other_ids.add(policy)
     others = {d.pk: d for d in published_documents().filter(pk__in=other_ids)} if other_ids else {}
     groups: dict[str, list[Document]] = {
         name: []
-        for name in ("amended_by", "repealed_by", "replaced_by", "amends", "repeals", "replaces")
+        for name in (
+            "amended_by",
+            "repealed_by",
+            "replaced_by",
+            "amends",
+            "repeals",
+            "replaces",
+            "interpretations",
+            "interpreted_policies",
+        )
     }
     incoming = {
         DocumentRelation.Kind.AMENDS: "amended_by",
@@ -816,31 +874,26 @@ def document_relations(document: Document) -> DocumentRelations:
             groups[incoming[DocumentRelation.Kind(kind)]].append(others[source])
         elif source == document.pk and target in others:
             groups[outgoing[DocumentRelation.Kind(kind)]].append(others[target])
+    for interpretation, policy in interpret_rows:
+        if policy == document.pk and interpretation in others:
+            groups["interpretations"].append(others[interpretation])
+        if interpretation == document.pk and policy in others:
+            groups["interpreted_policies"].append(others[policy])
     for documents in groups.values():
+        # Newest first, as published_documents() orders them.
         documents.sort(key=lambda d: (d.published_at, d.pk), reverse=True)
-    # The interpretation links both ways from the link table first, then those documents: a
-    # filter on the link inside published_documents() made SQLite walk every public document
-    # (0.12 s a query on the demo's 10,000, seconds at a province's million; issue 10).
-    links = list(
-        Document.interprets.through.objects.filter(
-            Q(from_document_id=document.pk) | Q(to_document_id=document.pk)
-        ).values_list("from_document_id", "to_document_id")
-    )
-    interpreting = {source for source, target in links if target == document.pk}
-    interpreted = {target for source, target in links if source == document.pk}
-    linked = list(published_documents().filter(pk__in=interpreting | interpreted)) if links else []
-    return DocumentRelations(
-        **groups,
-        interpretations=[d for d in linked if d.pk in interpreting],
-        interpreted_policies=[d for d in linked if d.pk in interpreted],
-    )
+    return DocumentRelations(**groups)
 
 
 # --------------------------------------------------------------------------- visits
 
 
 def visit_total(*, year: int, path_prefix: str = "") -> int:
-    """Page views counted in ``year`` (on pages under ``path_prefix``, when given)."""
+    """Page views counted in ``year`` (on pages under ``path_prefix``, when given).
+
+    The views this process still holds in memory are written first (``visits.flush_visits``);
+    other processes' are at most ``GONGKAI_VISIT_FLUSH_SECONDS`` behind."""
+    flush_visits()
     visits = PageVisit.objects.filter(
         day__gte=datetime.date(year, 1, 1), day__lte=datetime.date(year, 12, 31)
     )

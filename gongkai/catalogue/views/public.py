@@ -118,7 +118,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "body": body,
             "metadata": selectors.public_metadata(document, version),
             "co_issuers": list(document.co_issuers.all()),
-            "attachments": list(selectors.public_attachments(document)),
+            "attachments": list(selectors.attachments_of_public_document(document)),
             "relations": selectors.document_relations(document),
         },
     )

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Public page throughput (issue 10): gunicorn with 2 workers, DEBUG off, wrk from a second
+# process; each page against the minimal view (/bench/minimal) on the same server.
+#
+#   GONGKAI_SQLITE_PATH=/tmp/perf.sqlite3 bench/page_throughput.sh cached   # REDIS_URL needed
+#   GONGKAI_SQLITE_PATH=/tmp/perf.sqlite3 bench/page_throughput.sh uncached
+#
+# The database must hold the demonstration district (manage.py migrate && manage.py load_demo).
+# Environment: PORT (18606), DURATION (10s), CONNECTIONS (8), DOCUMENT (a public document's id,
+# default: the newest), PAGES (paths; default the minimal view, home, a document, catalogue,
+# search).
+set -eu
+mode=${1:-cached}
+here=$(cd "$(dirname "$0")/.." && pwd)
+python=${PYTHON:-/work/main/.venv/bin/python}
+gunicorn=${GUNICORN:-$(dirname "$python")/gunicorn}
+port=${PORT:-18606}
+duration=${DURATION:-10s}
+connections=${CONNECTIONS:-8}
+
+export GONGKAI_BENCH_VIEWS=1 DJANGO_DEBUG=0 GONGKAI_LOG_LEVEL=WARNING
+export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+export GONGKAI_RATE_SEARCH=${GONGKAI_RATE_SEARCH:-1000000/60}  # the benchmark is one client
+case $mode in
+  cached) export GONGKAI_PAGE_CACHE=1 ;;
+  uncached) export GONGKAI_PAGE_CACHE=0 ;;
+  *) echo "usage: $0 cached|uncached" >&2; exit 2 ;;
+esac
+
+cd "$here"
+document=${DOCUMENT:-$("$python" manage.py shell -v 0 -c \
+  "from gongkai.catalogue.selectors.public import published_documents as p; print(p().order_by('-published_at').values_list('pk', flat=True).first())")}
+pages=${PAGES:-"/bench/minimal / /documents/$document/ /catalogue/ /search/?q=%E5%85%AC%E5%BC%80"}
+
+"$gunicorn" gongkai.wsgi:application --workers 2 --bind "127.0.0.1:$port" \
+  --log-level warning >"${TMPDIR:-/tmp}/page_throughput.$port.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT INT TERM
+for _ in $(seq 50); do
+  curl -fso /dev/null "http://127.0.0.1:$port/bench/minimal" && break
+  sleep 0.2
+done
+
+echo "# $mode, $(date -u +%Y-%m-%dT%H:%MZ), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+for page in $pages; do
+  url="http://127.0.0.1:$port$page"
+  for _ in 1 2 3; do curl -so /dev/null "$url"; done  # warm up: both workers, the cache
+  cache=$(curl -sI "$url" | tr -d '\r' | sed -n 's/^X-Cache: //p')
+  rate=$(wrk -t1 -c"$connections" -d"$duration" "$url" | sed -n 's/^Requests\/sec: *//p')
+  printf '%-40s %10s req/s  %s\n' "$page" "$rate" "${cache:+X-Cache: $cache}"
+done
