@@ -57,9 +57,10 @@ class PreloadingCollector(NestedObjects):
         for all the candidate relations of their model; None when there are too few to pay."""
         first = objs[0]
         model = first.__class__
+        candidates: list[Any] = list(get_candidate_relations_to_delete(model._meta))
         relations: list[Any] = [
             related
-            for related in get_candidate_relations_to_delete(model._meta)
+            for related in candidates
             if related.field.remote_field.on_delete is not models.DO_NOTHING
         ]
         if len(relations) < MIN_RELATIONS_TO_ASK:
@@ -125,9 +126,8 @@ def preloaded_deleted_objects(
 
     to_delete = collector.nested(format_callback)
     protected = [format_callback(obj) for obj in collector.protected]
-    model_count = {
-        model._meta.verbose_name_plural: len(objs) for model, objs in collector.model_objs.items()
-    }
+    counted: dict[Any, set[Any]] = collector.model_objs
+    model_count = {model._meta.verbose_name_plural: len(objs) for model, objs in counted.items()}
     return to_delete, model_count, perms_needed, protected
 
 

@@ -383,12 +383,12 @@ def _normative_document_ids(scope: Scope) -> dict[str, tuple[int, ...]]:
     )
     found: dict[str, list[int]] = {"made": [], "repealed": [], "in_force": []}
     for document_id, year, validity, repeal_date in rows:
-        has_ended = validity in ended and repeal_date is not None
+        ended_on = repeal_date if validity in ended else None  # None: not repealed or expired
         if year == scope.year:
             found["made"].append(document_id)
-        if has_ended and scope.start <= repeal_date <= scope.end:
+        if ended_on is not None and scope.start <= ended_on <= scope.end:
             found["repealed"].append(document_id)
-        if year <= scope.year and not (has_ended and repeal_date <= scope.end):
+        if year <= scope.year and not (ended_on is not None and ended_on <= scope.end):
             found["in_force"].append(document_id)
     return {column: tuple(ids) for column, ids in found.items()}
 

@@ -26,10 +26,10 @@ def roles_by_agency(
         if all(agency_id in by_id for agency_id, _role in held):
             order = {agency.pk: index for index, agency in enumerate(agencies)}
             result: dict[int, tuple[object, list[StaffRole]]] = {}
-            for agency_id, role in sorted(held, key=lambda pair: (order[pair[0]], pair[1])):
+            for agency_id, code in sorted(held, key=lambda pair: (order[pair[0]], pair[1])):
                 agency = by_id[agency_id]
                 result.setdefault(agency_id, (agency, []))[1].append(
-                    StaffRole(user_id=user.pk, agency=agency, role=role)
+                    StaffRole(user_id=user.pk, agency=agency, role=code)
                 )
             return list(result.values())
     grouped: dict[int, tuple[object, list[StaffRole]]] = {}
