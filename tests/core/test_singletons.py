@@ -23,8 +23,8 @@ def in_a_request():
 
 
 def test_every_registered_singleton_is_asked_in_one_query(in_a_request):
-    import gongkai.agencies.admin  # noqa: F401 - the admins register their singletons
-    import gongkai.info_requests.admin  # noqa: F401
+    import gongkai.agencies.admin  # the admins register their singletons
+    import gongkai.info_requests.admin
     import gongkai.interaction.letters.admin  # noqa: F401
 
     RequestPolicy.objects.all().delete()
