@@ -20,6 +20,9 @@ from django.http import HttpRequest
 from gongkai.agencies import permissions, services
 from gongkai.agencies.models import Agency, MembershipChange, SiteIdentity, StaffRole
 from gongkai.core.models import User
+from gongkai.core.singletons import register_singleton, singleton_exists
+
+register_singleton(SiteIdentity)  # the admin asks whether it exists on every page
 
 
 def _mark_saved(obj: Any, saved: Any) -> None:
@@ -190,8 +193,8 @@ class SiteIdentityAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # One row: it is added once, then only changed.
-        return (
-            permissions.can_edit_site_identity(request.user) and not SiteIdentity.objects.exists()
+        return permissions.can_edit_site_identity(request.user) and not singleton_exists(
+            SiteIdentity
         )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

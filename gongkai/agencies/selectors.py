@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, TypedDict
 
@@ -74,10 +74,16 @@ def membership_share(date: datetime.date) -> MembershipShare:
     79 members gives ``Decimal("32.91")``; it is zero when there are no members. ``by_kind``
     names every kind, with zero for kinds that have no member.
     """
-    by_kind = dict.fromkeys(Agency.Kind.values, 0)
     rows = members_on(date).order_by().values("kind").annotate(count=Count("id"))
-    for row in rows:
-        by_kind[row["kind"]] = row["count"]
+    return membership_share_of(date, {row["kind"]: row["count"] for row in rows})
+
+
+def membership_share_of(date: datetime.date, counts: Mapping[str, int]) -> MembershipShare:
+    """:func:`membership_share` from the members already counted per kind (no query), for a
+    caller that has read the members on ``date`` anyway."""
+    by_kind = dict.fromkeys(Agency.Kind.values, 0)
+    for kind, count in counts.items():
+        by_kind[kind] = count
     members = sum(by_kind.values())
     public_institutions = by_kind[Agency.Kind.PUBLIC_INSTITUTION]
     share = (

@@ -37,17 +37,25 @@ def catalogue_items(user: User, agency: Agency | None) -> Iterator[QueueItem]:
     from gongkai.catalogue.selectors import staff
 
     Role = StaffRole.Role
+    office = is_office(user)
+    # The office's list of missing interpretations covers every agency: read it once.
+    every_missing = clocks.interpretations_missing() if office else None
     if agency is not None and has_role(user, agency, Role.EDITOR):
-        rejected = set(staff.rejected_drafts(agency).values_list("pk", flat=True)[:LIMIT])
-        for document in staff.drafts_of(agency)[:LIMIT]:
+        for document in staff.drafts_with_last_review_step(agency)[:LIMIT]:
+            rejected = document.last_review_step == "rejected"  # type: ignore[attr-defined]
             yield QueueItem(
                 title=document.title,
                 url=_url(document),
                 due=clocks.publication_due_date(document),
-                state=_("returned by the reviewer") if document.pk in rejected else _("draft"),
+                state=_("returned by the reviewer") if rejected else _("draft"),
                 kind=_("document to publish"),
             )
-        for missing in clocks.interpretations_missing(agency=agency)[:LIMIT]:
+        own_missing = (
+            [m for m in every_missing if m.document.agency_id == agency.pk]
+            if every_missing is not None
+            else clocks.interpretations_missing(agency=agency)
+        )
+        for missing in own_missing[:LIMIT]:
             yield QueueItem(
                 title=missing.document.title,
                 url=_url(missing.document),
@@ -64,7 +72,7 @@ def catalogue_items(user: User, agency: Agency | None) -> Iterator[QueueItem]:
                 state=_("in confidentiality review"),
                 kind=_("document review"),
             )
-    if is_office(user):
+    if every_missing is not None:
         for document in staff.reassessments_due()[:LIMIT]:
             yield QueueItem(
                 title=document.title,
@@ -73,7 +81,7 @@ def catalogue_items(user: User, agency: Agency | None) -> Iterator[QueueItem]:
                 state=_("withheld"),
                 kind=_("re-assessment of a withheld document"),
             )
-        for missing in clocks.interpretations_missing()[:LIMIT]:
+        for missing in every_missing[:LIMIT]:
             yield QueueItem(
                 title=f"{missing.document.agency}: {missing.document.title}",
                 url=_url(missing.document),

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from gongkai.core.admin_deletion import PreloadedDeletionMixin
 from gongkai.core.calendar import (
     CalendarError,
     add_calendar_year,
@@ -57,7 +58,7 @@ def _actor(request: HttpRequest) -> User:
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PreloadedDeletionMixin, BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (

@@ -10,9 +10,12 @@ from django import forms
 from django.contrib import admin
 
 from gongkai.core.numbering import NumberingError, validate_pattern
+from gongkai.core.singletons import register_singleton, singleton_exists
 from gongkai.info_requests.models import AgencyRequestSettings, RequestPolicy
 
 SAMPLE_NUMBER_VALUES = {"year": 2026, "serial": 1}
+
+register_singleton(RequestPolicy)  # the admin asks whether it exists on every page
 
 
 class RequestPolicyForm(forms.ModelForm):
@@ -36,7 +39,7 @@ class RequestPolicyAdmin(admin.ModelAdmin):
     list_display = ["__str__", "number_pattern", "due_soon_days", "correction_days"]
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
-        return super().has_add_permission(request) and not RequestPolicy.objects.exists()
+        return super().has_add_permission(request) and not singleton_exists(RequestPolicy)
 
 
 @admin.register(AgencyRequestSettings)

@@ -352,19 +352,8 @@ def table_two(scope: Scope) -> Table2:
     with a repeal date in the year; in force — registered by 31 December and not repealed or
     expired by then (an amended document stays in force in its amended form).
     """
-    registrations = catalogue_selectors.normative_registrations_of(scope.agency_ids)
-    ended = ("repealed", "expired")  # Document.Validity.REPEALED, EXPIRED
-    made = registrations.filter(year=scope.year).count()
-    repealed = registrations.filter(
-        document__validity__in=ended,
-        document__repeal_date__gte=scope.start,
-        document__repeal_date__lte=scope.end,
-    ).count()
-    in_force = (
-        registrations.filter(year__lte=scope.year)
-        .exclude(document__validity__in=ended, document__repeal_date__lte=scope.end)
-        .count()
-    )
+    ids = normative_document_ids(scope)
+    made, repealed, in_force = (len(ids[column]) for column in ("made", "repealed", "in_force"))
     return Table2(
         year=scope.year,
         documents={
@@ -378,6 +367,34 @@ def table_two(scope: Scope) -> Table2:
         decisions={row.key: Figure(0, NO_DECISIONS) for row in DECISION_ROWS},
         fees=Figure(Decimal("0"), NO_FEES),
     )
+
+
+def normative_document_ids(scope: Scope) -> dict[str, tuple[int, ...]]:
+    """The ids of the registered normative documents behind table 二's 行政规范性文件 cells,
+    by column, in the register's order: made — registered in the year; repealed — repealed
+    (废止) or expired (失效) with a repeal date in the year; in force — registered by 31
+    December and not repealed or expired by then. One query, once a request (the table and
+    the figures' links both read them)."""
+    return once_a_request(
+        ("reports.normative_document_ids", scope), lambda: _normative_document_ids(scope)
+    )
+
+
+def _normative_document_ids(scope: Scope) -> dict[str, tuple[int, ...]]:
+    ended = ("repealed", "expired")  # Document.Validity.REPEALED, EXPIRED
+    rows = catalogue_selectors.normative_registrations_of(scope.agency_ids).values_list(
+        "document_id", "year", "document__validity", "document__repeal_date"
+    )
+    found: dict[str, list[int]] = {"made": [], "repealed": [], "in_force": []}
+    for document_id, year, validity, repeal_date in rows:
+        ended_on = repeal_date if validity in ended else None  # None: not repealed or expired
+        if year == scope.year:
+            found["made"].append(document_id)
+        if ended_on is not None and scope.start <= ended_on <= scope.end:
+            found["repealed"].append(document_id)
+        if year <= scope.year and not (ended_on is not None and ended_on <= scope.end):
+            found["in_force"].append(document_id)
+    return {column: tuple(ids) for column, ids in found.items()}
 
 
 # --------------------------------------------------------------------------- all of them

@@ -7,12 +7,31 @@ import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from gongkai.agencies.models import StaffRole
+from gongkai.agencies.models import Agency, StaffRole
+from gongkai.agencies.permissions import held_roles
 from gongkai.core.models import AuditEntry, User
 
 
-def roles_by_agency(user: User) -> list[tuple[object, list[StaffRole]]]:
-    """The user's roles grouped by agency, in the agencies' display order (one query)."""
+def roles_by_agency(
+    user: User, *, agencies: list[Agency] | None = None
+) -> list[tuple[object, list[StaffRole]]]:
+    """The user's roles grouped by agency, in the agencies' display order (one query).
+
+    With ``agencies`` (the request's agencies of the user, already read for the header, in
+    display order) and every held role's agency among them, no query: the roles come from
+    the request's memo (:func:`gongkai.agencies.permissions.held_roles`)."""
+    if agencies is not None:
+        held = sorted(held_roles(user))
+        by_id = {agency.pk: agency for agency in agencies}
+        if all(agency_id in by_id for agency_id, _role in held):
+            order = {agency.pk: index for index, agency in enumerate(agencies)}
+            result: dict[int, tuple[object, list[StaffRole]]] = {}
+            for agency_id, code in sorted(held, key=lambda pair: (order[pair[0]], pair[1])):
+                agency = by_id[agency_id]
+                result.setdefault(agency_id, (agency, []))[1].append(
+                    StaffRole(user_id=user.pk, agency=agency, role=code)
+                )
+            return list(result.values())
     grouped: dict[int, tuple[object, list[StaffRole]]] = {}
     roles = (
         StaffRole.objects.filter(user_id=user.pk)

@@ -64,7 +64,7 @@ from gongkai.workbench.forms import (
 )
 from gongkai.workbench.queue import queue_for
 from gongkai.workbench.selectors import filter_audit_entries, roles_by_agency
-from gongkai.workbench.session import choose_agency, current_agency
+from gongkai.workbench.session import choose_agency, current_agency, workbench_agencies
 
 AUDIT_PAGE_SIZE = 50
 
@@ -355,7 +355,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "workbench/home.html",
         {
             "queue": queue_for(request.user, agency),  # type: ignore[arg-type]
-            "roles_by_agency": roles_by_agency(request.user),  # type: ignore[arg-type]
+            "roles_by_agency": roles_by_agency(
+                request.user,  # type: ignore[arg-type]
+                agencies=workbench_agencies(request),
+            ),
             "current_agency": agency,
         },
     )

@@ -333,6 +333,17 @@ def _opened_from_records() -> list[tuple[str, str]]:
 # --- the walk -------------------------------------------------------------------------------
 
 
+def counted_connections() -> list:
+    """Every connection the pages may use — not a test mirror (tests/conftest.py's
+    ``replica_1``): it is ``default`` itself, no router sends a read there in the walk, and
+    pytest-django refuses to open it in a test that does not name it."""
+    return [
+        connections[alias]
+        for alias in connections
+        if not connections.settings[alias].get("TEST", {}).get("MIRROR")
+    ]
+
+
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -421,12 +432,12 @@ class Walk:
             return None
         self.opened[(persona.name, key, names)] += 1
         self.per_route[(persona.name, key)] += 1
-        for connection in connections.all():
+        for connection in counted_connections():
             connection.queries_log.clear()  # it keeps 9,000: a walk runs more
         with ExitStack() as stack:
             captured = [
                 stack.enter_context(CaptureQueriesContext(connection))
-                for connection in connections.all()
+                for connection in counted_connections()
             ]
             error = ""
             started = time.monotonic()

@@ -55,16 +55,21 @@ def drafts_of(agency: Agency, *, user: object = None) -> QuerySet[Document]:
     )
 
 
-def rejected_drafts(agency: Agency, *, user: object = None) -> QuerySet[Document]:
-    """Drafts whose last review step was a rejection: back with the reviewer's comment."""
+def drafts_with_last_review_step(agency: Agency, *, user: object = None) -> QuerySet[Document]:
+    """:func:`drafts_of`, each annotated with ``last_review_step``: the code of its last
+    review event (submitted, rejected, approved), None before any."""
     last_event = DocumentEvent.objects.filter(
         document=OuterRef("pk"), code__in=["submitted", "rejected", "approved"]
     ).order_by("-created_at", "-pk")
-    return (
-        drafts_of(agency, user=user)
-        .annotate(last_review_step=Subquery(last_event.values("code")[:1]))
-        .filter(last_review_step="rejected")
+    return drafts_of(agency, user=user).annotate(
+        last_review_step=Subquery(last_event.values("code")[:1])
     )
+
+
+def rejected_drafts(agency: Agency, *, user: object = None) -> QuerySet[Document]:
+    """Drafts whose last review step was a rejection: back with the reviewer's comment."""
+    drafts = drafts_with_last_review_step(agency, user=user)
+    return drafts.filter(last_review_step="rejected")  # type: ignore[misc]  # the annotation
 
 
 def submitted_for_review(user: object, agency: Agency | None = None) -> list[Document]:

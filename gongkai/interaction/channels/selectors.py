@@ -65,6 +65,7 @@ class SessionRow:
     follow_ups: int
     agency_ids: frozenset[int] = frozenset()
     follow_up_letters: int = 0
+    pk: int = 0  # the session's id, for links to the records behind a figure
 
     @property
     def follow_up_cases(self) -> int:
@@ -338,7 +339,9 @@ def _session_rows(year: int) -> list[SessionRow]:
     ).values_list("hotlinesession_id", "agency_id"):
         on_air[session_id].add(agency_id)
     return [
-        SessionRow(programme, aired_on, calls, answered, follow_ups, frozenset(on_air[pk]), letters)
+        SessionRow(
+            programme, aired_on, calls, answered, follow_ups, frozenset(on_air[pk]), letters, pk
+        )
         for pk, programme, aired_on, calls, answered, follow_ups, letters in sessions
     ]
 
@@ -494,6 +497,7 @@ def session_rows(sessions: Iterable[HotlineSession]) -> list[SessionRow]:
             session.follow_ups,
             frozenset(agency.pk for agency in session.agencies.all()),
             session.follow_up_letter_count,
+            session.pk,
         )
         for session in sessions
     ]

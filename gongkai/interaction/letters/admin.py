@@ -12,9 +12,12 @@ from django import forms
 from django.contrib import admin
 
 from gongkai.core.numbering import NumberingError, validate_pattern
+from gongkai.core.singletons import register_singleton, singleton_exists
 from gongkai.interaction.letters.models import LetterSettings, LetterType
 
 SAMPLE_NUMBER_VALUES = {"year": 2026, "serial": 1}
+
+register_singleton(LetterSettings)  # the admin asks whether it exists on every page
 
 
 class LetterSettingsForm(forms.ModelForm):
@@ -38,7 +41,7 @@ class LetterSettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "number_pattern", "due_soon_days", "rating_days"]
 
     def has_add_permission(self, request: Any) -> bool:
-        return super().has_add_permission(request) and not LetterSettings.objects.exists()
+        return super().has_add_permission(request) and not singleton_exists(LetterSettings)
 
 
 class LetterTypeAdmin(admin.ModelAdmin):

@@ -119,14 +119,15 @@ def prose_sections(report: AnnualReport) -> list[tuple[str, str]]:
     return [(s.key, s.title) for s in content.sections if s.has_prose]
 
 
-def content_of(report: AnnualReport) -> ReportContent:
+def content_of(report: AnnualReport, *, texts: dict[str, str] | None = None) -> ReportContent:
     """The report as it stands: tables and figures from the records, the office's prose
     (a section never edited shows its draft). The report is a Chinese document whatever the
-    interface's language: its notes are rendered in the site's language."""
+    interface's language: its notes are rendered in the site's language. ``texts``: the
+    report's :func:`section_texts`, when the caller has read them already."""
+    if texts is None:
+        texts = section_texts(report)
     with translation.override(settings.LANGUAGE_CODE):
-        return content_for(
-            scope_of(report), report.agency.name, report.format, section_texts(report)
-        )
+        return content_for(scope_of(report), report.agency.name, report.format, texts)
 
 
 def drafts_of(report: AnnualReport) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,17 +39,27 @@ def reports_due(user: User, agency: Agency | None) -> Iterator[QueueItem]:
     own = {agency_id for agency_id, role in held_roles(user) if role in permissions.PREPARING_ROLES}
     if agency is not None and not office:
         own &= {agency.pk}
-    for deadline in deadlines_for(today):
-        if stage_on(today, deadline.due) is None or today.year != deadline.due.year:
-            continue
-        if deadline.scope == AnnualReport.Scope.GOVERNMENT and not office:
-            continue
-        reports = permissions.reports_visible_to(user).filter(
-            year=deadline.year, scope=deadline.scope
-        )
+    due = [
+        deadline
+        for deadline in deadlines_for(today)
+        if stage_on(today, deadline.due) is not None
+        and today.year == deadline.due.year
+        and (deadline.scope != AnnualReport.Scope.GOVERNMENT or office)
+    ]
+    if not due:
+        return
+    # Every deadline's reports in one query.
+    wanted = Q()
+    for deadline in due:
+        of_deadline = Q(year=deadline.year, scope=deadline.scope)
         if deadline.scope == AnnualReport.Scope.AGENCY:
-            reports = reports.filter(agency_id__in=own)
-        for report in reports:
+            of_deadline &= Q(agency_id__in=own)
+        wanted = wanted | of_deadline if wanted else of_deadline
+    found = list(permissions.reports_visible_to(user).filter(wanted))
+    for deadline in due:
+        for report in found:
+            if report.year != deadline.year or report.scope != deadline.scope:
+                continue
             if report.document is not None and report.document.state == "published":
                 continue
             yield QueueItem(

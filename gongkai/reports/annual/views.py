@@ -158,10 +158,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     from gongkai.reports.render.html import render_html
 
     report = _report(request, pk)
-    content = services.content_of(report)
+    edited = services.section_texts(report)
+    content = services.content_of(report, texts=edited)
     check = services.check_report(report, content)
     state = services.state_of(report)
-    edited = services.section_texts(report)
     body = render_html(content, staff_links=_cell_links(report, content))
     return render(
         request,

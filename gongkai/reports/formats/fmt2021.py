@@ -90,28 +90,8 @@ def _request_refs(numbers: Sequence[str]) -> tuple[Ref, ...]:
 
 def normative_document_ids(scope: t.Scope) -> dict[str, tuple[int, ...]]:
     """The ids of the registered normative documents behind table 二's 行政规范性文件 cells,
-    by column (made, repealed, in force): the same rules as ``tables.table_two``."""
-    registrations = catalogue_selectors.normative_registrations_of(scope.agency_ids)
-    ended = ("repealed", "expired")  # Document.Validity.REPEALED, EXPIRED
-
-    def ids(rows: Any) -> tuple[int, ...]:
-        return tuple(rows.values_list("document_id", flat=True))
-
-    return {
-        "made": ids(registrations.filter(year=scope.year)),
-        "repealed": ids(
-            registrations.filter(
-                document__validity__in=ended,
-                document__repeal_date__gte=scope.start,
-                document__repeal_date__lte=scope.end,
-            )
-        ),
-        "in_force": ids(
-            registrations.filter(year__lte=scope.year).exclude(
-                document__validity__in=ended, document__repeal_date__lte=scope.end
-            )
-        ),
-    }
+    by column (made, repealed, in force): ``tables.normative_document_ids``."""
+    return t.normative_document_ids(scope)
 
 
 def _published_in(scope: t.Scope) -> Any:

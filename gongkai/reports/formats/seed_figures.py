@@ -34,6 +34,7 @@ Definitions (where the seed leaves room):
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -482,10 +483,14 @@ def interaction_figures(
     agency = (
         None if scope.agency_id is None else agency_selectors.agencies_in([scope.agency_id]).first()
     )
-    summary = channel_selectors.summarise(channel_selectors.load_year(scope.year), agency=agency)
-    sessions = list(channel_selectors.sessions_of_year(scope.year))
-    if agency is not None:
-        sessions = [s for s in sessions if any(a.pk == agency.pk for a in s.agencies.all())]
+    records = channel_selectors.load_year(scope.year)
+    summary = channel_selectors.summarise(records, agency=agency)
+    # The sessions behind the hotline figures, from the rows just read, in the order aired.
+    programme_order = {programme.pk: programme.sort_order for programme in records.programmes}
+    sessions = sorted(
+        (row for row in records.sessions if agency is None or agency.pk in row.agency_ids),
+        key=lambda row: (row.aired_on, programme_order.get(row.programme_id, 0), row.pk),
+    )
     session_refs = _refs("hotline_session", (s.pk for s in sessions))
     _figure(
         figures, "hotline_sessions", "热线节目播出", summary.hotline.sessions, "期", session_refs
@@ -631,9 +636,12 @@ def membership_figures(subject: Subject) -> Figures:
         return figures
     # 年初 is the end of the previous year, so that start + joined − left = end.
     before = scope.start - datetime.timedelta(days=1)
-    start = agency_selectors.membership_share(before)
-    end = agency_selectors.membership_share(scope.end)
     start_members = list(agency_selectors.members_on(before).values_list("slug", "kind"))
+    # The shares from the members just read (membership_share would read them again).
+    start = agency_selectors.membership_share_of(before, Counter(k for _, k in start_members))
+    end = agency_selectors.membership_share_of(
+        scope.end, Counter(kind for _, kind, *_ in end_members)
+    )
     institution = Agency.Kind.PUBLIC_INSTITUTION
     changes = list(agency_selectors.membership_changes_between(scope.start, scope.end))
     joined = [c for c in changes if c.change == JOINED]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from django.db.models import Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -58,34 +59,34 @@ def monthly_items(user: User, agency: Agency | None) -> Iterator[QueueItem]:
                 state=publication.get_state_display(),
                 kind=gettext_lazy("monthly performance"),
             )  # fmt: skip
-        day = selectors.latest_check_day()
-        if day is None:
-            return
-        rows = HealthCheck.objects.filter(checked_on=day).select_related("agency", "column")
-        shown = rows.filter(state=State.WARNING) | rows.filter(
-            agency__isnull=True, state__in=(State.OVERDUE, State.EMPTY)
-        )
-        for check in shown.order_by("deadline", "scope_key")[:LIMIT]:
-            yield _item(check, health_url)
-        failing = rows.filter(agency__isnull=False, state__in=(State.OVERDUE, State.EMPTY))
-        count = failing.count()
-        if count:
-            yield QueueItem(
-                title=_("%(count)d columns or letters of the agencies are past their limit")
-                % {"count": count},
-                url=f"{health_url}?state={State.OVERDUE}",
-                due=None,
-                state=State.OVERDUE.label,
-                kind=gettext_lazy("site health"),
+        # The latest check's rows that need attention, read once: those shown one by one
+        # (warnings, and the site's own columns past their limit) and the agencies' ones
+        # past their limit, counted.
+        rows = (
+            HealthCheck.objects.filter(
+                checked_on=Subquery(selectors.latest_check_day_query()),
+                state__in=(State.WARNING, State.OVERDUE, State.EMPTY),
             )
-        return
+            .select_related("agency", "column")
+            .order_by("deadline", "scope_key")
+        )
+        shown: list[HealthCheck] = []
+        count = 0
+        for check in rows:
+            if check.state == State.WARNING or check.agency_id is None:
+                shown.append(check)
+            else:
+                count += 1
+        for check in shown[:LIMIT]:
+            yield _item(check, health_url)
     if agency is None or not has_role(user, agency):
         return
-    day = selectors.latest_check_day()
-    if day is None:
-        return
     rows = (
-        HealthCheck.objects.filter(checked_on=day, agency=agency, state__in=selectors.ATTENTION)
+        HealthCheck.objects.filter(
+            checked_on=Subquery(selectors.latest_check_day_query()),
+            agency=agency,
+            state__in=selectors.ATTENTION,
+        )
         .select_related("agency", "column")
         .order_by("deadline", "scope_key")
     )

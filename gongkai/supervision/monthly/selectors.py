@@ -300,6 +300,19 @@ def latest_check_day(checks: QuerySet[HealthCheck] | None = None) -> datetime.da
     return rows.filter(checked_on__lte=timezone.localdate()).aggregate(day=Max("checked_on"))["day"]
 
 
+def latest_check_day_query() -> QuerySet[Any]:
+    """:func:`latest_check_day` as a subquery (one row, ``day``), for pages that read the
+    day's rows in the same query."""
+    return (
+        HealthCheck.objects.filter(checked_on__lte=timezone.localdate())
+        .order_by()
+        .values("checked_on")
+        .annotate(day=Max("checked_on"))
+        .values("day")
+        .order_by("-day")[:1]
+    )
+
+
 SUBJECT_ORDER = (
     HealthCheck.Subject.HOME,
     HealthCheck.Subject.DISCLOSURE,

@@ -10,14 +10,17 @@ from typing import Any
 
 from django.contrib import admin
 
+from gongkai.core.singletons import register_singleton, singleton_exists
 from gongkai.supervision.plans.models import PlanSettings
+
+register_singleton(PlanSettings)  # the admin asks whether it exists on every page
 
 
 class PlanSettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "blue_days", "yellow_days"]
 
     def has_add_permission(self, request: Any) -> bool:
-        return super().has_add_permission(request) and not PlanSettings.objects.exists()
+        return super().has_add_permission(request) and not singleton_exists(PlanSettings)
 
 
 def register() -> None:
