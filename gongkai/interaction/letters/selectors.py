@@ -19,7 +19,6 @@ from django.db.models.functions import Coalesce, TruncMonth
 from gongkai.interaction.letters.models import Letter, LetterEvent, LetterType, PublishedLetter
 from gongkai.interaction.letters.permissions import letters_visible_to
 from gongkai.interaction.letters.statistics import (
-    ALL,
     AgencyFilter,
     Counts,
     Figures,
