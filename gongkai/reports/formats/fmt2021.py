@@ -84,8 +84,11 @@ def _refs(kind: str, keys: Sequence[object]) -> tuple[Ref, ...]:
     return tuple(Ref(kind, str(key)) for key in keys)
 
 
-def _request_refs(numbers: Sequence[str]) -> tuple[Ref, ...]:
-    return _refs("info_request", numbers)
+def _request_refs(numbers: Sequence[str]) -> Sequence[Ref]:
+    """The applications behind a number, by tracking number: made into refs only when read
+    (table 三 of a province names some 50,000 applications across its cells)."""
+    keys = tuple(numbers)
+    return LazyRefs("info_request", lambda: keys, nonempty=bool(keys))
 
 
 def normative_document_ids(scope: t.Scope) -> dict[str, Any]:
