@@ -13,9 +13,10 @@ the refs and print the values only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, overload
 
 Number = int | Decimal
 
@@ -30,6 +31,68 @@ class Ref:
     key: str
 
 
+class LazyRefs(Sequence[Ref]):
+    """Records behind a number, read only when something reads them: the records page of a
+    cell, or a test. A province's report stands on hundreds of thousands of records (every
+    document published in the year); fetching their keys for each build of the report cost
+    more than the figures themselves, and almost every build only prints the numbers.
+
+    ``keys`` returns the records' keys in order (a queryset's ``values_list(..., flat=True)``
+    does, and is read once). ``nonempty``: whether there is any, when the caller knows it
+    from the number (a count of the same rows), so that "is there a link?" reads nothing.
+    Pickled, copied or compared, it is the tuple of its refs."""
+
+    __slots__ = ("_keys", "_kind", "_nonempty", "_refs")
+
+    def __init__(
+        self, kind: str, keys: Callable[[], Iterable[object]], *, nonempty: bool | None = None
+    ) -> None:
+        self._kind = kind
+        self._keys = keys
+        self._nonempty = nonempty
+        self._refs: tuple[Ref, ...] | None = None
+
+    def _load(self) -> tuple[Ref, ...]:
+        if self._refs is None:
+            self._refs = tuple(Ref(self._kind, str(key)) for key in self._keys())
+        return self._refs
+
+    @overload
+    def __getitem__(self, index: int) -> Ref: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Ref, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Ref | tuple[Ref, ...]:
+        return self._load()[index]
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __iter__(self) -> Iterator[Ref]:
+        return iter(self._load())
+
+    def __bool__(self) -> bool:
+        if self._refs is None and self._nonempty is not None:
+            return self._nonempty
+        return bool(self._load())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyRefs | tuple | list):
+            return self._load() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._load())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self._load(),))
+
+    def __repr__(self) -> str:
+        loaded = "not read" if self._refs is None else f"{len(self._refs)} refs"
+        return f"LazyRefs({self._kind!r}, {loaded})"
+
+
 @dataclass(frozen=True)
 class Cell:
     """One cell of a table. ``text`` is what is printed (a label, or a number formatted for
@@ -38,7 +101,7 @@ class Cell:
 
     text: str
     value: Number | None = None
-    refs: tuple[Ref, ...] = ()
+    refs: Sequence[Ref] = ()
     note: str = ""
     colspan: int = 1
     rowspan: int = 1
@@ -65,7 +128,7 @@ class Figure:
     label: str  # what it counts, in Chinese, e.g. "本年新收政府信息公开申请"
     value: Number
     unit: str = ""  # "件", "条", "%", "万元" …
-    refs: tuple[Ref, ...] = ()
+    refs: Sequence[Ref] = ()
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,7 @@ def test_reg_50_table_two_blocks_labels_and_document_refs(
     made = number_cells(normative)[0]
     assert made.value == annual.two.documents["normative"]["made"].value
     assert made.value == 1 and made.refs == (Ref("document", str(document.pk)),)
+    assert not number_cells(normative)[1].refs  # nothing repealed: no link
     in_force = number_cells(normative)[2]
     assert in_force.value == annual.two.documents["normative"]["in_force"].value == 1
     licensing = number_cells(table.rows[4])[0]
@@ -314,3 +315,24 @@ def test_reg_50_letters_of_the_year_are_counted_as_of_31_december(
     answering = FORMAT.figures(subject_of(handling_agency))
     assert answering["letters_replied"].value == 1
     assert FORMAT.figures(subject_of(agency))["letters_replied"].value == 0
+
+
+def test_reg_50_documents_published_are_counted_and_their_ids_read_when_opened(
+    agency, document_factory, publish, django_assert_num_queries
+):
+    """The documents and interpretations published in the year are counted by the database;
+    the ids behind the numbers are read only when something reads them, and are the same."""
+    moment = datetime.datetime(2025, 3, 10, 2, tzinfo=datetime.UTC)
+    documents = [publish(document_factory(), now=moment) for _ in range(3)]
+    publish(document_factory(), now=datetime.datetime(2024, 6, 3, 2, tzinfo=datetime.UTC))
+    figures = FORMAT.figures(subject_of(agency))
+    published = figures["documents_published"]
+    assert published.value == 3
+    with django_assert_num_queries(0):
+        assert published.refs  # known from the count
+    with django_assert_num_queries(1):
+        assert list(published.refs) == [Ref("document", str(d.pk)) for d in documents]
+    with django_assert_num_queries(0):
+        assert len(published.refs) == 3  # read once
+    assert figures["interpretations_published"].value == 0
+    assert not figures["interpretations_published"].refs

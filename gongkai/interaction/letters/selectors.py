@@ -19,9 +19,10 @@ from django.db.models.functions import Coalesce, TruncMonth
 from gongkai.interaction.letters.models import Letter, LetterEvent, LetterType, PublishedLetter
 from gongkai.interaction.letters.permissions import letters_visible_to
 from gongkai.interaction.letters.statistics import (
-    ALL,
     AgencyFilter,
+    Counts,
     Figures,
+    government_counts,
     load_facts,
     year_period,
 )
@@ -266,14 +267,21 @@ def qa_reply_times_by_agency() -> list[AgencyReplyTimes]:
 # --------------------------------------------------------------------------- annual report
 
 
-def letter_figures_of_year(year: int, *, agency_ids: Iterable[int] | None = None) -> Figures:
+def letter_figures_of_year(
+    year: int, *, agency_ids: Iterable[int] | None = None
+) -> Figures | Counts:
     """The letters' figures of ``year`` as of its 31 December (received, replied, ratings …,
     see :mod:`gongkai.interaction.letters.statistics`): of every letter for the whole
     government (``agency_ids`` None), or of the letters the agencies ``agency_ids`` answered.
-    Read as of the year's last day, so that a later reply never changes a past year's report."""
+    Read as of the year's last day, so that a later reply never changes a past year's report.
+    The government's are counted by the database (``statistics.government_counts``: the
+    counts only, no replay of the events); an agency's by replaying its letters' events, as a
+    reply or a rating belongs to the agency that answered."""
     start, end = year_period(year)
+    if agency_ids is None:
+        return government_counts(start, end, as_of=end)
     facts = load_facts(start, end, as_of=end)
-    chosen: AgencyFilter = ALL if agency_ids is None else frozenset(agency_ids)
+    chosen: AgencyFilter = frozenset(agency_ids)
     return statistics_figures(facts, start=start, end=end, as_of=end, agency=chosen)
 
 

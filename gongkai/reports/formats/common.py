@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from gongkai.reports.content import Cell, Figure, Number, Ref
@@ -49,7 +50,7 @@ def number_text(value: Number) -> str:
     return text
 
 
-def number_cell(value: Number, refs: tuple[Ref, ...] = (), note: str = "") -> Cell:
+def number_cell(value: Number, refs: Sequence[Ref] = (), note: str = "") -> Cell:
     return Cell(text=number_text(value), value=value, refs=refs, note=note)
 
 

@@ -27,7 +27,7 @@ from gongkai.info_requests import selectors as request_selectors
 from gongkai.info_requests.models import InfoRequest
 from gongkai.interaction.letters import selectors as letter_selectors
 from gongkai.reports import tables as t
-from gongkai.reports.content import Cell, Figure, Ref, ReportContent, Section, Table
+from gongkai.reports.content import Cell, Figure, LazyRefs, Ref, ReportContent, Section, Table
 from gongkai.reports.formats import register
 from gongkai.reports.formats.base import Fact, Subject
 from gongkai.reports.formats.common import label_cell, number_cell, number_text, percent
@@ -84,14 +84,25 @@ def _refs(kind: str, keys: Sequence[object]) -> tuple[Ref, ...]:
     return tuple(Ref(kind, str(key)) for key in keys)
 
 
-def _request_refs(numbers: Sequence[str]) -> tuple[Ref, ...]:
-    return _refs("info_request", numbers)
+def _request_refs(numbers: Sequence[str]) -> Sequence[Ref]:
+    """The applications behind a number, by tracking number: made into refs only when read
+    (table 三 of a province names some 50,000 applications across its cells)."""
+    keys = tuple(numbers)
+    return LazyRefs("info_request", lambda: keys, nonempty=bool(keys))
 
 
-def normative_document_ids(scope: t.Scope) -> dict[str, tuple[int, ...]]:
+def normative_document_ids(scope: t.Scope) -> dict[str, Any]:
     """The ids of the registered normative documents behind table 二's 行政规范性文件 cells,
     by column (made, repealed, in force): ``tables.normative_document_ids``."""
     return t.normative_document_ids(scope)
+
+
+def _lazy_refs(kind: str, rows: Any, count: int | Decimal | None = None) -> LazyRefs:
+    """The refs of ``rows`` (a flat ``values_list`` of keys, or keys already read), read only
+    when something reads them; ``count``, when given, is their number (it says whether there
+    are any)."""
+    keys = rows.all if hasattr(rows, "all") else (lambda: rows)
+    return LazyRefs(kind, keys, nonempty=None if count is None else count > 0)
 
 
 def _published_in(scope: t.Scope) -> Any:
@@ -107,7 +118,7 @@ def _add(
     label: str,
     value: int | Decimal,
     unit: str = "件",
-    refs: tuple[Ref, ...] = (),
+    refs: Sequence[Ref] = (),
 ) -> None:
     found[key] = Figure(key=key, label=label, value=value, unit=unit, refs=refs)
 
@@ -185,26 +196,28 @@ def document_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
     }
     for column, label in labels.items():
         value = two.documents["normative"][column].value
-        _add(found, f"normative_{column}", label, value, refs=_refs("document", ids[column]))
+        _add(found, f"normative_{column}", label, value,
+             refs=_lazy_refs("document", ids[column], value))  # fmt: skip
+    # Counted by the database; the ids (every document of the year) only when read.
     published = _published_in(scope)
-    documents = tuple(published.order_by("id").values_list("id", flat=True))
-    _add(found, "documents_published", "本年主动公开政府信息", len(documents), "条",
-         _refs("document", documents))  # fmt: skip
+    documents = published.order_by("id").values_list("id", flat=True)
+    count = published.count()
+    _add(found, "documents_published", "本年主动公开政府信息", count, "条",
+         _lazy_refs("document", documents, count))  # fmt: skip
     kind = "interpretation"  # Document.Kind.INTERPRETATION
-    interpretations = tuple(published.filter(kind=kind).order_by("id").values_list("id", flat=True))
-    _add(found, "interpretations_published", "本年发布政策解读", len(interpretations), "篇",
-         _refs("document", interpretations))  # fmt: skip
+    interpretations = published.filter(kind=kind)
+    count = interpretations.count()
+    _add(found, "interpretations_published", "本年发布政策解读", count, "篇",
+         _lazy_refs("document", interpretations.order_by("id").values_list("id", flat=True),
+                    count))  # fmt: skip
     explained = catalogue_selectors.public_document_rows().filter(
         kind=kind, interprets=OuterRef("pk")
     )
-    lacking = tuple(
-        published.filter(needs_interpretation=True)
-        .exclude(Exists(explained))
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
-    _add(found, "interpretations_missing", "需要解读而未发布解读的政策文件", len(lacking),
-         refs=_refs("document", lacking))  # fmt: skip
+    lacking = published.filter(needs_interpretation=True).exclude(Exists(explained))
+    count = lacking.count()
+    _add(found, "interpretations_missing", "需要解读而未发布解读的政策文件", count,
+         refs=_lazy_refs("document", lacking.order_by("id").values_list("id", flat=True),
+                         count))  # fmt: skip
 
 
 def fee_figures(scope: t.Scope, found: dict[str, Figure]) -> None:
@@ -445,7 +458,7 @@ def _note(figure: t.Figure) -> str:
     return str(figure.reason) if figure.reason else ""
 
 
-def _figure_cell(figure: t.Figure, refs: tuple[Ref, ...] = (), colspan: int = 1) -> Cell:
+def _figure_cell(figure: t.Figure, refs: Sequence[Ref] = (), colspan: int = 1) -> Cell:
     cell = number_cell(figure.value, refs, _note(figure))
     if colspan == 1:
         return cell
@@ -472,8 +485,11 @@ def table_two(tables: t.AnnualTables) -> Table:
     for row in t.DOCUMENT_ROWS:
         cells = [label_cell(row.label)]
         for column in t.DOCUMENT_COLUMNS:
-            refs = _refs("document", ids[column.key]) if row.key == "normative" else ()
-            cells.append(_figure_cell(two.documents[row.key][column.key], refs))
+            figure = two.documents[row.key][column.key]
+            refs: Sequence[Ref] = ()
+            if row.key == "normative":
+                refs = _lazy_refs("document", ids[column.key], figure.value)
+            cells.append(_figure_cell(figure, refs))
         rows.append(tuple(cells))
     for block in ("第二十条第（五）项", "第二十条第（六）项"):
         rows += heading_rows(block, [t.DECISION_COLUMN], span)

@@ -341,3 +341,41 @@ def test_months_of_a_date_range_are_clipped_to_it():
     assert [row.key for row in tables.by_month] == [D(2025, 1, 1), D(2025, 2, 1)]
     assert tables.by_month[1].end == D(2025, 2, 28)
     assert tables.total.received == 1
+
+
+@pytest.mark.parametrize(
+    ("period", "as_of"),
+    [
+        (YEAR, AS_OF),
+        (YEAR, D(2025, 12, 31)),
+        (SEPTEMBER, AS_OF),
+        (OCTOBER, AS_OF),
+        (OCTOBER, D(2025, 10, 20)),
+        ((D(2025, 12, 1), D(2025, 12, 31)), D(2025, 12, 31)),
+        ((D(2025, 11, 4), D(2025, 12, 31)), AS_OF),  # a period after the reading day
+    ],
+)
+def test_the_governments_counts_in_the_database_are_the_replayed_figures(
+    story, period, as_of, django_assert_num_queries
+):
+    replayed = figures(load_facts(*period, as_of=as_of), start=period[0], end=period[1],
+                       as_of=as_of, agency=ALL)  # fmt: skip
+    with django_assert_num_queries(0 if period[0] > as_of else 2):
+        counted = statistics.government_counts(*period, as_of=as_of)
+    assert (
+        counted.received,
+        counted.replied,
+        counted.satisfied,
+        counted.fairly_satisfied,
+        counted.unsatisfied,
+        counted.rated,
+    ) == (
+        replayed.received,
+        replayed.replied,
+        replayed.satisfied,
+        replayed.fairly_satisfied,
+        replayed.unsatisfied,
+        replayed.rated,
+    )
+    if period == YEAR:
+        assert counted.received and counted.replied and counted.rated  # the story has them all
