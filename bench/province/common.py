@@ -9,7 +9,6 @@ import datetime
 import os
 import platform
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var" / "bench"
 POSTGRES = "postgres://postgres@127.0.0.1:5432/"
+
+sys.path.insert(0, str(ROOT))
+
+from bench.database import BenchDatabase  # noqa: E402
 
 
 def add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +40,7 @@ def scale_label(scale: float) -> str:
     return f"{scale:g}".replace(".", "_")
 
 
-class Dataset:
+class Dataset(BenchDatabase):
     """One province dataset: a SQLite file under var/bench/ or a PostgreSQL database."""
 
     def __init__(self, args: argparse.Namespace) -> None:
@@ -47,45 +50,6 @@ class Dataset:
         self.pg_name = f"gongkai_bench_province_{label}_{args.seed}"
         self.pg_server = args.postgres.rstrip("/") + "/"
         self.index_dir = VAR / f"province-index-{args.db}-{label}-{args.seed}"
-
-    @property
-    def url(self) -> str:
-        if self.db == "sqlite":
-            return f"sqlite:///{self.sqlite_path}"
-        return self.pg_server + self.pg_name
-
-    def _maintenance(self) -> Any:
-        import psycopg
-
-        return psycopg.connect(self.pg_server + "postgres", autocommit=True)
-
-    def create(self) -> None:
-        VAR.mkdir(parents=True, exist_ok=True)
-        if self.db == "sqlite":
-            return
-        from psycopg import sql
-
-        with self._maintenance() as conn:
-            found = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [self.pg_name]
-            ).fetchone()
-            if not found:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.pg_name)))
-
-    def drop(self) -> None:
-        shutil.rmtree(self.index_dir, ignore_errors=True)
-        if self.db == "sqlite":
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{self.sqlite_path}{suffix}").unlink(missing_ok=True)
-            return
-        from psycopg import sql
-
-        with self._maintenance() as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(self.pg_name)
-                )
-            )
 
     def environment(self) -> dict[str, str]:
         """The environment that points Gongkai at this dataset (for this process or a server)."""

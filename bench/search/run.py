@@ -20,7 +20,6 @@ import json
 import os
 import platform
 import shlex
-import shutil
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var" / "bench"
 POSTGRES = "postgres://postgres@127.0.0.1:5432/"
+sys.path.insert(0, str(ROOT))
+
+from bench.database import BenchDatabase  # noqa: E402
+
 MODES = ("layer+facets", "layer", "engine+facets", "engine")
 MODE_LABELS = {
     "layer+facets": "our layer, with facets",
@@ -124,7 +127,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-class Dataset:
+class Dataset(BenchDatabase):
     """Where one configuration's database, index and index marker live."""
 
     def __init__(self, args: argparse.Namespace) -> None:
@@ -136,47 +139,10 @@ class Dataset:
         # Which engine built the index of this database, and how many entries it held.
         self.marker = VAR / f"index-{args.db}-{args.docs}-{args.seed}.json"
 
-    @property
-    def url(self) -> str:
-        if self.db == "sqlite":
-            return f"sqlite:///{self.sqlite_path}"
-        return self.pg_server + self.pg_name
-
-    def _maintenance(self) -> Any:
-        import psycopg
-
-        return psycopg.connect(self.pg_server + "postgres", autocommit=True)
-
-    def create(self) -> None:
-        """Create the database when it does not exist (SQLite makes its file itself)."""
-        VAR.mkdir(parents=True, exist_ok=True)
-        if self.db == "sqlite":
-            return
-        from psycopg import sql
-
-        with self._maintenance() as conn:
-            found = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [self.pg_name]
-            ).fetchone()
-            if not found:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.pg_name)))
-
     def drop(self) -> None:
         """Remove the database, its index and the index marker (Django must be disconnected)."""
-        shutil.rmtree(self.index_dir, ignore_errors=True)
         self.marker.unlink(missing_ok=True)
-        if self.db == "sqlite":
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{self.sqlite_path}{suffix}").unlink(missing_ok=True)
-            return
-        from psycopg import sql
-
-        with self._maintenance() as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(self.pg_name)
-                )
-            )
+        super().drop()
 
 
 def configure(args: argparse.Namespace, dataset: Dataset) -> None:
