@@ -335,7 +335,15 @@ class TantivyBackend(SearchBackend):
     def _queue(self, entry_ids: Sequence[int]) -> None:
         if not entry_ids:
             return
-        SearchPending.objects.bulk_create([SearchPending(entry_id=pk) for pk in entry_ids])
+        # One plain executemany (a bulk import queues tens of thousands): ``queued_at`` takes
+        # the database's default, its clock.
+        table = connection.ops.quote_name(SearchPending._meta.db_table)
+        column = connection.ops.quote_name(str(SearchPending._meta.get_field("entry_id").column))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({column}) VALUES (%s)",  # noqa: S608 - names from the model
+                [(pk,) for pk in entry_ids],
+            )
         transaction.on_commit(self.refresh)
 
     def clear(self) -> None:
