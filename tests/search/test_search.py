@@ -364,6 +364,47 @@ def test_incremental_updates_and_a_full_rebuild_give_identical_rows(
     assert answers() == incremental_answers
 
 
+def test_bulk_indexing_in_worker_processes_gives_the_rows_of_one_by_one_indexing(
+    published_document, indexed, monkeypatch
+):
+    """A bulk import's indexing (issue 10: one transaction, text cut in spawned workers,
+    related objects read once, entries inserted without the ORM, few engine commits) writes
+    the same rows, and the engine answers the same, as indexing each document on its own."""
+    from gongkai.search.models import SearchPending
+
+    with indexed():
+        documents = [
+            published_document(title="低保标准通知", doc_number="张政办发〔2014〕50号"),
+            published_document(title="环保督察", body="<p>PM2.5</p>"),
+            published_document(title="公共租赁住房分配", keywords="住房"),
+        ]
+
+    def snapshot():
+        return sorted(
+            json.dumps(row, sort_keys=True, default=str)
+            for row in SearchEntry.objects.values(
+                "source", "object_id", *SearchEntry.INDEXED_FIELDS
+            )
+        )
+
+    def answers():
+        return [
+            sorted((h.url, h.title) for h in search(SearchQuery(q=q)).hits)
+            for q in ("低保", "pm2.5", "住房", "张政办发[2014]50号")
+        ]
+
+    one_by_one, one_by_one_answers = snapshot(), answers()
+    assert len(one_by_one) == 3 and all(one_by_one_answers)
+    monkeypatch.setattr(indexing, "BULK_POOL_THRESHOLD", 1)
+    monkeypatch.setattr(indexing, "REBUILD_BATCH", 1)
+    with indexed():
+        written = indexing.index_documents([d.pk for d in documents], workers=2)
+    assert written == 3
+    assert snapshot() == one_by_one
+    assert answers() == one_by_one_answers
+    assert not SearchPending.objects.exists()  # the engine took every queued entry
+
+
 def test_page_and_api_show_the_same_hits_and_the_api_is_in_the_schema(
     published_document, indexed, client
 ):

@@ -54,6 +54,7 @@ WEIGHTS = (("title", 10.0), ("meta", 4.0), ("body", 1.0))
 EXACT_LIMIT = 500  # up to this many matches, totals and facets are counted in the database
 SLACK = 20  # extra hits read beyond the page, to fill it when the gate drops lagging ones
 SYNC_BATCH = 2_000
+COMMIT_BATCH = SYNC_BATCH * 5  # queued entries applied in one engine commit, at most
 # More queued entries than this (a new directory filling itself, a mass change) and the index
 # counts as stale until the queue is applied, however recent the entries are.
 QUEUE_SLACK = SYNC_BATCH * 5
@@ -200,21 +201,43 @@ def catch_up(limit: int | None = None) -> int:
         if writer is None:
             return 0
         tops = _topic_tops()
+        last = 0  # the queue is read in order of id, SYNC_BATCH at a time
+        done: list[int] = []  # applied, removed from the queue once the index has committed
         while limit is None or applied < limit:
             queued = list(
-                SearchPending.objects.order_by("id").values_list("id", "entry_id")[:SYNC_BATCH]
+                SearchPending.objects.filter(id__gt=last)
+                .order_by("id")
+                .values_list("id", "entry_id")[:SYNC_BATCH]
             )
+            if queued:
+                last = queued[-1][0]
+                # Deletes apply to what was added before them (Tantivy's opstamps), so an
+                # entry queued twice ends up once, as of its latest row.
+                entry_ids = sorted({entry_id for _pk, entry_id in queued})
+                writer.delete_documents_by_query(_entry_set(entry_ids))
+                rows = SearchEntry.objects.filter(id__in=entry_ids).values_list(*ENTRY_COLUMNS)
+                for row in rows:
+                    writer.add_document(_document(row, tops))
+                done += [pk for pk, _entry in queued]
+                applied += len(queued)
+            # One engine commit for COMMIT_BATCH entries, not one for each SYNC_BATCH: a
+            # commit costs about as much as adding two thousand entries (issue 10).
+            if len(done) >= COMMIT_BATCH:
+                _commit(writer, done)
+                done = []
             if not queued:
                 break
-            entry_ids = sorted({entry_id for _pk, entry_id in queued})
-            writer.delete_documents_by_query(_entry_set(entry_ids))
-            rows = SearchEntry.objects.filter(id__in=entry_ids).values_list(*ENTRY_COLUMNS)
-            for row in rows:
-                writer.add_document(_document(row, tops))
-            writer.commit()
-            SearchPending.objects.filter(id__in=[pk for pk, _entry in queued]).delete()
-            applied += len(queued)
+        if done:
+            _commit(writer, done)
     return applied
+
+
+def _commit(writer: Any, applied: list[int]) -> None:
+    """Commit the index, then remove the entries it now holds from the queue (a crash between
+    the two leaves them queued: applying one again does no harm)."""
+    writer.commit()
+    for start in range(0, len(applied), SYNC_BATCH):
+        SearchPending.objects.filter(id__in=applied[start : start + SYNC_BATCH]).delete()
 
 
 # --------------------------------------------------------------------------- queries
@@ -335,7 +358,15 @@ class TantivyBackend(SearchBackend):
     def _queue(self, entry_ids: Sequence[int]) -> None:
         if not entry_ids:
             return
-        SearchPending.objects.bulk_create([SearchPending(entry_id=pk) for pk in entry_ids])
+        # One plain executemany (a bulk import queues tens of thousands): ``queued_at`` takes
+        # the database's default, its clock.
+        table = connection.ops.quote_name(SearchPending._meta.db_table)
+        column = connection.ops.quote_name(str(SearchPending._meta.get_field("entry_id").column))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({column}) VALUES (%s)",  # noqa: S608 - names from the model
+                [(pk,) for pk in entry_ids],
+            )
         transaction.on_commit(self.refresh)
 
     def clear(self) -> None:
