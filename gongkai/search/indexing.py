@@ -240,33 +240,42 @@ def index_documents(document_ids: Sequence[int], *, workers: int | None = None) 
     """Index many documents at once — a bulk import's — as :func:`index_document` would one by
     one: their old entries removed, the rows built :data:`REBUILD_BATCH` documents at a time
     (the text cut in ``workers`` processes from :data:`BULK_POOL_THRESHOLD` documents, as a
-    rebuild does) and handed to the engine, all in one transaction, so that the embedded index
-    applies them after it in a few large commits instead of one a batch or, worse, one a
-    document (issue 10: a commit a document made a 100,000-row import run for hours). Documents
-    that are not public get no entry. Returns how many entries were written."""
+    rebuild does) and handed to the engine in one transaction a :data:`BULK_TRANSACTION`
+    documents, so that the embedded index applies them in a few large commits instead of one a
+    batch or, worse, one a document (issue 10: a commit a document made a 100,000-row import
+    run for hours), while SQLite's write lock is held a few seconds at a time, not for the
+    whole import (other writers wait at most the busy timeout). Documents that are not public
+    get no entry. Returns how many entries were written."""
     ids = sorted(set(document_ids))
-    backend = get_backend()
     workers = default_workers() if workers is None else max(1, workers)
     written = 0
-    with transaction.atomic():
-        for start in range(0, len(ids), REBUILD_BATCH):
-            stale = SearchEntry.objects.filter(
-                source=SearchEntry.Source.DOCUMENT, object_id__in=ids[start : start + REBUILD_BATCH]
-            )
-            stale_ids = list(stale.values_list("id", flat=True))
-            if stale_ids:
-                backend.delete(stale_ids)
-                SearchEntry.objects.filter(id__in=stale_ids).delete()
-        if workers > 1 and len(ids) >= BULK_POOL_THRESHOLD:
-            for _size, rows in _cut_in_pool(ids, workers):
-                _insert(SearchEntry.Source.DOCUMENT, rows)
-                written += len(rows)
-            return written
-        related: dict[str, dict[int, Any]] = {}
-        for start in range(0, len(ids), REBUILD_BATCH):
-            rows = _cut(_document_batch(ids[start : start + REBUILD_BATCH], related))
+    for start in range(0, len(ids), BULK_TRANSACTION):
+        with transaction.atomic():
+            written += _index_document_chunk(ids[start : start + BULK_TRANSACTION], workers)
+    return written
+
+
+def _index_document_chunk(ids: list[int], workers: int) -> int:
+    backend = get_backend()
+    written = 0
+    for start in range(0, len(ids), REBUILD_BATCH):
+        stale = SearchEntry.objects.filter(
+            source=SearchEntry.Source.DOCUMENT, object_id__in=ids[start : start + REBUILD_BATCH]
+        )
+        stale_ids = list(stale.values_list("id", flat=True))
+        if stale_ids:
+            backend.delete(stale_ids)
+            SearchEntry.objects.filter(id__in=stale_ids).delete()
+    if workers > 1 and len(ids) >= BULK_POOL_THRESHOLD:
+        for _size, rows in _cut_in_pool(ids, workers):
             _insert(SearchEntry.Source.DOCUMENT, rows)
             written += len(rows)
+        return written
+    related: dict[str, dict[int, Any]] = {}
+    for start in range(0, len(ids), REBUILD_BATCH):
+        rows = _cut(_document_batch(ids[start : start + REBUILD_BATCH], related))
+        _insert(SearchEntry.Source.DOCUMENT, rows)
+        written += len(rows)
     return written
 
 
@@ -486,6 +495,9 @@ POOL_THRESHOLD = 20_000
 # So does the indexing of a bulk import of at least this many (starting the workers takes
 # about half a second; cutting a document's text about 0.6 ms).
 BULK_POOL_THRESHOLD = 2_000
+# ... and commits its entries this many documents at a time (about ten seconds of work at the
+# rate measured here: the longest a bulk import keeps SQLite's other writers waiting).
+BULK_TRANSACTION = 10_000
 
 
 def default_workers() -> int:

@@ -367,7 +367,7 @@ def test_incremental_updates_and_a_full_rebuild_give_identical_rows(
 def test_bulk_indexing_in_worker_processes_gives_the_rows_of_one_by_one_indexing(
     published_document, indexed, monkeypatch
 ):
-    """A bulk import's indexing (issue 10: one transaction, text cut in spawned workers,
+    """A bulk import's indexing (issue 10: a transaction a chunk, text cut in spawned workers,
     related objects read once, entries inserted without the ORM, few engine commits) writes
     the same rows, and the engine answers the same, as indexing each document on its own."""
     from gongkai.search.models import SearchPending
@@ -397,6 +397,7 @@ def test_bulk_indexing_in_worker_processes_gives_the_rows_of_one_by_one_indexing
     assert len(one_by_one) == 3 and all(one_by_one_answers)
     monkeypatch.setattr(indexing, "BULK_POOL_THRESHOLD", 1)
     monkeypatch.setattr(indexing, "REBUILD_BATCH", 1)
+    monkeypatch.setattr(indexing, "BULK_TRANSACTION", 2)  # two transactions: 2 documents, 1
     with indexed():
         written = indexing.index_documents([d.pk for d in documents], workers=2)
     assert written == 3
