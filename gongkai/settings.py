@@ -399,7 +399,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "gongkai.core.staticfiles.StaticFilesStorage"
         )
     },
 }
