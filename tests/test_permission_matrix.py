@@ -45,7 +45,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from gongkai.agencies.permissions import agencies_visible_to, is_administrator, is_office, roles_of
 from gongkai.workbench.session import SESSION_KEY
@@ -70,6 +70,7 @@ from tests.permission_world import (
     World,
     build_world,
 )
+from tests.url_patterns import url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -95,24 +96,12 @@ class Route:
         return self.pattern.lstrip("^").split("/", 1)[0]
 
 
-def _walk(
-    patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
-) -> Iterator[Route]:
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            inner = namespace
-            if entry.namespace:
-                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
-        else:
-            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
-            route = prefix + str(entry.pattern)
-            yield Route(key=name or route, pattern=route, name=name)
-
-
 def staff_routes() -> list[Route]:
     """Every URL pattern under /workbench/, /admin/ and /api/, walking the URL resolver."""
-    return [route for route in _walk(get_resolver().url_patterns) if route.family in FAMILIES]
+    routes = (
+        Route(key=name or route, pattern=route, name=name) for name, route, _ in url_patterns()
+    )
+    return [route for route in routes if route.family in FAMILIES]
 
 
 ROUTES = staff_routes()

@@ -31,7 +31,7 @@ import inspect
 import re
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -42,9 +42,10 @@ from django.db import connections
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.urls import Resolver404, resolve
 
 from gongkai.core.models import User
+from tests.url_patterns import url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -129,23 +130,11 @@ def _key(name: str | None, route: str) -> str:
     return name or route.replace("^", "")
 
 
-def _walk(
-    patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
-) -> Iterator[Route]:
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            inner = namespace
-            if entry.namespace:
-                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
-        else:
-            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
-            route = prefix + str(entry.pattern)
-            yield Route(key=_key(name, route), route=route, takes_get=_takes_get(entry.callback))
-
-
 def every_route() -> dict[str, Route]:
-    return {route.key: route for route in _walk(get_resolver().url_patterns)}
+    return {
+        _key(name, route): Route(key=_key(name, route), route=route, takes_get=_takes_get(view))
+        for name, route, view in url_patterns()
+    }
 
 
 # Never requested: they sign the visitor out (and take only POST besides).
