@@ -242,7 +242,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "gongkai.core.cache.RedisCache",  # one client per pool (core/cache.py)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("GONGKAI_CACHE_PREFIX", "gongkai"),
         }
@@ -262,6 +262,9 @@ GONGKAI_PAGE_CACHE = env_bool("GONGKAI_PAGE_CACHE", default=bool(REDIS_URL))
 GONGKAI_PAGE_CACHE_SECONDS = int(env("GONGKAI_PAGE_CACHE_SECONDS", "300"))
 # Larger pages (bytes) are not kept.
 GONGKAI_PAGE_CACHE_MAX_BYTES = int(env("GONGKAI_PAGE_CACHE_MAX_BYTES", str(1024 * 1024)))
+# Each process also keeps the pages it answered most recently in its own memory, up to this many
+# bytes (0: none): a hit then reads only the generation from Redis, not the whole page.
+GONGKAI_PAGE_CACHE_LOCAL_BYTES = int(env("GONGKAI_PAGE_CACHE_LOCAL_BYTES", str(32 * 1024 * 1024)))
 
 # Page views (gongkai.catalogue.visits) are counted in memory and written in batches: when the
 # oldest is this many seconds old (0: each view at once) or this many are waiting.

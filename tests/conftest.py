@@ -145,7 +145,11 @@ def _fresh_rate_limits():
     (kept in the cache, gongkai.core.ratelimit) at zero, whatever ran before it."""
     from django.core.cache import cache
 
+    from gongkai.core import page_cache
+
     cache.clear()
+    page_cache.LOCAL_PAGES.clear()  # each process's own copy of the pages (decision 0033)
+    page_cache.PUBLIC_PATHS.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -109,7 +109,7 @@ def test_redis_url_switches_cache_and_sessions():
         check=True,
     ).stdout.split()
     assert out == [
-        "django.core.cache.backends.redis.RedisCache",
+        "gongkai.core.cache.RedisCache",
         "django.contrib.sessions.backends.cache",
     ]
 

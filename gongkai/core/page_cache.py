@@ -17,10 +17,13 @@ forms every public page carries in its toolbar (language, elder mode) take their
 from ``{% page_csrf_token %}``: a placeholder in the stored page, filled with the visitor's own
 token on every answer.
 
-The middleware is the innermost (last in ``MIDDLEWARE``): a hit is answered from
-``process_view`` after every other middleware's request and view hooks (rate limits, sign-in
-checks) ran, and every outer middleware adds its headers (CSP, X-Frame-Options, security
-headers, Content-Language) to a hit exactly as to the page it was rendered from.
+The middleware is the innermost (last in ``MIDDLEWARE``): a hit is answered after every
+other middleware's request hooks ran (the rate limits among them), before the URL is resolved
+(only public pages are ever stored, so a stored entry is a public page), and every outer
+middleware adds its headers (CSP, X-Frame-Options, security headers, Content-Language) to a
+hit exactly as to the page it was rendered from. Each process keeps the pages it answered last
+in its own memory (``LocalPages``), so that a hit reads only the generation from the cache
+server: one small round trip.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ import hashlib
 import logging
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,6 +118,7 @@ def register_public_pages(
     POLICY.cookies.extend(name for name in cookies if name not in POLICY.cookies)
     POLICY.private_models.update(private_models)
     _private_tables.cache_clear()
+    PUBLIC_PATHS.clear()
 
 
 def register_hit_hook(name: str, hook: Callable[[HttpRequest], None]) -> None:
@@ -305,6 +311,93 @@ class Entry:
 
 
 @dataclass
+class _Lookup:
+    """What the cache said about a request: its key, the generation, and the page if stored."""
+
+    key: str
+    generation: int
+    bumped: float | None = None  # when the generation was moved on, if the cache knows
+    entry: Entry | None = None
+
+
+class LocalPages:
+    """The pages this process answered most recently, kept in its memory (bounded in bytes):
+    a hit then costs one small read of the generation from the cache server instead of the
+    whole page. An entry is used only while its generation is the current one and its
+    lifetime (``GONGKAI_PAGE_CACHE_SECONDS``) has not run out, exactly as the shared copy."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
+        self.size = 0
+
+    def get(self, key: str) -> Entry | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if time.time() - entry.rendered >= settings.GONGKAI_PAGE_CACHE_SECONDS:
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        limit = settings.GONGKAI_PAGE_CACHE_LOCAL_BYTES
+        if len(entry.content) > limit:
+            return
+        with self.lock:
+            if key in self.entries:
+                self._drop(key)
+            self.entries[key] = entry
+            self.size += len(entry.content)
+            while self.size > limit:
+                self._drop(next(iter(self.entries)))
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+    def _drop(self, key: str) -> None:
+        self.size -= len(self.entries.pop(key).content)
+
+
+LOCAL_PAGES = LocalPages()
+
+
+class PublicPaths:
+    """The paths this process has found not to be public pages (bounded): a request for one
+    of them is not looked up in the cache, whose entries are public pages only, so that the
+    workbench, the forms and the pages not found pay nothing for the cache."""
+
+    SIZE = 4096
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.private: OrderedDict[str, None] = OrderedDict()
+
+    def known_private(self, path: str) -> bool:
+        return path in self.private
+
+    def learn(self, path: str, public: bool) -> None:
+        if public:
+            return
+        with self.lock:
+            self.private[path] = None
+            self.private.move_to_end(path)
+            if len(self.private) > self.SIZE:
+                self.private.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.private.clear()
+
+
+PUBLIC_PATHS = PublicPaths()
+
+
+@dataclass
 class _State:
     key: str
     generation: int
@@ -435,52 +528,85 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        found = self._lookup(request)
+        if found is not None and found.entry is not None:
+            return self._hit(request, found)
         response = self.get_response(request)
+        if found is not None:
+            PUBLIC_PATHS.learn(request.path, _is_public(request))
         state: _State | None = getattr(request, STATE_ATTR, None)
         if state is None:
             signed_in = getattr(request, "_gongkai_page_cache_private", False)
             if signed_in and not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True)
             return response
-        if state.hit:
-            return response
         return self._rendered(request, response, state)
 
-    # -- lookup (after every middleware's request and view hooks) -------------------------
+    # -- lookup (after every middleware's request hooks, before the URL is resolved) ------
 
-    def process_view(
-        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
-    ) -> HttpResponseBase | None:
-        if not enabled() or request.method not in ("GET", "HEAD") or not _is_public(request):
+    def _lookup(self, request: HttpRequest) -> _Lookup | None:
+        """The stored page for this request, if any (``entry``), and what storing the page
+        once rendered needs. None when the request may not be answered from the cache.
+
+        Only public pages are ever stored, so a stored entry for the request's key is a public
+        page: the hit is answered before the URL is resolved, which is a good part of the cost
+        of a hit. Nothing that runs later is skipped for an anonymous visitor: the rate limits
+        run in their middleware's ``__call__``, and the sign-in checks concern signed-in
+        users, who never get here."""
+        if not enabled() or request.method not in ("GET", "HEAD"):
             return None
         if _signed_in(request):
             request._gongkai_page_cache_private = True  # type: ignore[attr-defined]
             return None
-        if _messages_waiting(request):
+        if PUBLIC_PATHS.known_private(request.path) or _messages_waiting(request):
             return None
         key = cache_key(request)
         try:
-            found = cache.get_many([GENERATION_KEY, BUMPED_KEY, key])
-            generation = found.get(GENERATION_KEY)
+            local = LOCAL_PAGES.get(key)
+            # The usual hit: the generation is the one round trip to the cache server.
+            if local is not None and cache.get(GENERATION_KEY) == local.generation:
+                found = _Lookup(key=key, generation=local.generation, entry=local)
+                request._gongkai_page_cache_lookup = found  # type: ignore[attr-defined]
+                return found
+            values = cache.get_many([GENERATION_KEY, BUMPED_KEY, key])
+            generation = values.get(GENERATION_KEY)
             if generation is None:
                 generation = _start_generation()
         except Exception:
             logger.warning("public page cache: the cache cannot be read", exc_info=True)
             return None
-        entry = found.get(key)
-        if isinstance(entry, Entry) and entry.generation == generation:
-            setattr(request, STATE_ATTR, _State(key=key, generation=generation, hit=True))
-            for name in entry.hooks:
-                hook = POLICY.hit_hooks.get(name)
-                if hook is not None:
-                    hook(request)
-            return self._answer(request, entry, hit=True)
-        bumped = found.get(BUMPED_KEY)
-        state = _State(
+        entry = values.get(key)
+        bumped = values.get(BUMPED_KEY)
+        found = _Lookup(
             key=key,
             generation=int(generation),
             bumped=bumped if isinstance(bumped, int | float) else None,
         )
+        if isinstance(entry, Entry) and entry.generation == found.generation:
+            found.entry = entry
+            LOCAL_PAGES.put(key, entry)
+        request._gongkai_page_cache_lookup = found  # type: ignore[attr-defined]
+        return found
+
+    def _hit(self, request: HttpRequest, found: _Lookup) -> HttpResponseBase:
+        entry = found.entry
+        assert entry is not None  # noqa: S101 - the caller checked
+        setattr(request, STATE_ATTR, _State(key=found.key, generation=found.generation, hit=True))
+        for name in entry.hooks:
+            hook = POLICY.hit_hooks.get(name)
+            if hook is not None:
+                hook(request)
+        return self._answer(request, entry, hit=True)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponseBase | None:
+        """A page that was not in the cache: if it is public, watch what its rendering
+        reads, so that it is stored only when nothing in it is personal."""
+        found: _Lookup | None = getattr(request, "_gongkai_page_cache_lookup", None)
+        if found is None or not _is_public(request):
+            return None
+        state = _State(key=found.key, generation=found.generation, bumped=found.bumped)
         session = getattr(request, "session", None)
         if session is not None:
             state.session_accessed = session.accessed
@@ -529,6 +655,8 @@ class PageCacheMiddleware:
             cache.set(state.key, entry, timeout=settings.GONGKAI_PAGE_CACHE_SECONDS)
         except Exception:
             logger.warning("public page cache: the page could not be stored", exc_info=True)
+        else:
+            LOCAL_PAGES.put(state.key, entry)
         return self._answer(request, entry, hit=False, response=response)
 
     # -- the answer, the same for a hit and for the page that filled the entry -----------

@@ -20,7 +20,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -69,6 +68,10 @@ def hit(name: str, address: str, *, now: float | None = None) -> Verdict:
     moment = time.time() if now is None else now
     window = int(moment // current.window)
     key = f"ratelimit:{current.name}:{address}:{window}"
+    counter = getattr(cache, "count", None)
+    if counter is not None:  # Redis (core/cache.py): one round trip
+        count = counter(key, current.window + 5)
+        return _verdict(count, current, window, moment)
     # The counter usually exists: increment first (one round trip fewer on every request but
     # the window's first); create it when it does not.
     try:
@@ -82,6 +85,10 @@ def hit(name: str, address: str, *, now: float | None = None) -> Verdict:
             except ValueError:  # and it expired at once
                 cache.set(key, 1, timeout=current.window + 5)
                 count = 1
+    return _verdict(count, current, window, moment)
+
+
+def _verdict(count: int, current: Rule, window: int, moment: float) -> Verdict:
     if count <= current.limit:
         return Verdict(True)
     retry = int((window + 1) * current.window - moment) + 1
@@ -121,11 +128,14 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Before the URL is resolved (the rules go by path and method): the public page cache
+        # answers its hits there too (decision 0033), and a limited request is refused first.
+        refused = self.refuse(request)
+        if refused is not None:
+            return refused
         return self.get_response(request)
 
-    def process_view(
-        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
-    ) -> HttpResponse | None:
+    def refuse(self, request: HttpRequest) -> HttpResponse | None:
         name = rule_for(request)
         if name is None:
             return None

@@ -442,3 +442,82 @@ def test_the_check_warns_of_an_in_process_cache_and_refuses_no_lifetime(settings
     assert page_cache.check_page_cache_settings() == []
     settings.GONGKAI_PAGE_CACHE_SECONDS = 0
     assert [m.id for m in page_cache.check_page_cache_settings()] == ["gongkai.page_cache.E001"]
+
+
+# --- each process's own copy, and the lookup before the URL is resolved -----------------
+
+
+def test_a_hit_from_the_process_copy_reads_only_the_generation(client, member, monkeypatch):
+    client.get(HOME)  # rendered, stored in the cache and in this process's copy
+    reads: list[object] = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+    response = client.get(HOME)
+    assert response["X-Cache"] == "HIT"
+    assert reads == []  # the page itself was not read from the cache server
+
+
+def test_a_change_made_by_another_process_makes_the_process_copy_stale(client, member):
+    client.get(HOME)
+    assert client.get(HOME)["X-Cache"] == "HIT"
+    # Another process's committed write moves the shared generation on; this process's copy
+    # of the page carries the old one and is not served.
+    Agency.objects.filter(pk=member.pk).update(name="改名后的机关")
+    page_cache.invalidate_public_pages()
+    response = client.get(HOME)
+    assert response["X-Cache"] == "MISS"
+    assert "改名后的机关".encode() in response.content
+
+
+def test_the_process_copy_expires_with_the_page(client, member, monkeypatch):
+    client.get(HOME)
+    assert client.get(HOME)["X-Cache"] == "HIT"
+    later = page_cache.time.time() + settings.GONGKAI_PAGE_CACHE_SECONDS + 1
+    monkeypatch.setattr(page_cache.time, "time", lambda: later)  # the shared copy's clock too
+    assert client.get(HOME)["X-Cache"] == "MISS"
+
+
+def test_the_process_copy_keeps_to_its_size(settings):
+    settings.GONGKAI_PAGE_CACHE_LOCAL_BYTES = 250
+    pages = page_cache.LocalPages()
+
+    def entry(size: int) -> page_cache.Entry:
+        return page_cache.Entry(
+            generation=1,
+            content=b"x" * size,
+            headers=[],
+            etag="e",
+            rendered=int(page_cache.time.time()),
+            csrf=False,
+            hooks=(),
+            attributes={},
+        )
+
+    pages.put("a", entry(100))
+    pages.put("b", entry(100))
+    assert pages.get("a") is not None  # now the most recently used
+    pages.put("c", entry(100))  # over 250 bytes: the least recently used goes
+    assert pages.get("b") is None
+    assert pages.get("a") is not None and pages.get("c") is not None
+    assert pages.size == 200
+    pages.put("d", entry(300))  # larger than the whole copy: never kept
+    assert pages.get("d") is None
+
+
+def test_a_path_found_not_public_is_not_looked_up_again(client, monkeypatch):
+    reads: list[object] = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+    login = reverse("workbench:login")
+    client.get(login)
+    assert len(reads) == 1  # the first time, the cache is asked
+    client.get(login)
+    client.get(login)
+    assert len(reads) == 1  # then never: it is not a public page
+
+
+def test_a_page_from_the_cache_still_counts_against_the_rate_limit(client, member, settings):
+    settings.GONGKAI_RATE_LIMITS = {"public_write": "3/3600", "search": "3/3600"}
+    answers = [client.get("/search/", {"q": "公开"}) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert [a.get("X-Cache") for a in answers[:3]] == ["MISS", "HIT", "HIT"]
