@@ -97,7 +97,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "gongkai.core.sessions.SessionMiddleware",  # Django's, saved once a minute (inactivity)
     "gongkai.core.middleware.InterfaceLanguageMiddleware",
     "gongkai.core.nul.DropNulMiddleware",  # NUL dropped from parameters (PostgreSQL; issue 9)
     "django.middleware.common.CommonMiddleware",
@@ -272,7 +272,10 @@ GONGKAI_VISIT_FLUSH_SECONDS = float(env("GONGKAI_VISIT_FLUSH_SECONDS", "10"))
 GONGKAI_VISIT_BUFFER_MAX = int(env("GONGKAI_VISIT_BUFFER_MAX", "1000"))
 
 SESSION_COOKIE_AGE = int(env("GONGKAI_SESSION_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True  # inactivity expiry: every request extends the session
+# Inactivity expiry: a request extends the session, which is saved for it at most once every
+# GONGKAI_SESSION_TOUCH_SECONDS (gongkai.core.sessions), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+GONGKAI_SESSION_TOUCH_SECONDS = int(env("GONGKAI_SESSION_TOUCH_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Task queue (docs/decisions/0031) -------------------------------------------------------

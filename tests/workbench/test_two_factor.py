@@ -402,7 +402,7 @@ def test_a_session_ends_after_thirty_minutes_without_a_request(client, staff, se
     """Issue 9: expiry after inactivity (default 30 minutes); each request extends it."""
     settings.GONGKAI_STAFF_TWO_FACTOR = False  # the session rule alone
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.GONGKAI_SESSION_TOUCH_SECONDS == 60  # saved at most once a minute
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         client.force_login(staff)
@@ -415,6 +415,31 @@ def test_a_session_ends_after_thirty_minutes_without_a_request(client, staff, se
 
     assert response.status_code == 302
     assert response["Location"].startswith(SIGN_IN)
+
+
+def test_a_session_is_saved_at_most_once_a_minute(client, staff, settings, monkeypatch):
+    """The inactivity expiry without a write on every page (gongkai.core.sessions): a request
+    saves the session only when its last save is a minute old or more."""
+    from importlib import import_module
+
+    settings.GONGKAI_STAFF_TWO_FACTOR = False
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    saves: list[int] = []
+    real_save = store.save
+    monkeypatch.setattr(
+        store, "save", lambda self, *a, **k: saves.append(1) or real_save(self, *a, **k)
+    )
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(staff)
+    saves.clear()
+    for seconds, saved in ((0, 1), (30, 1), (59, 1), (60, 2), (61, 2)):
+        with time_machine.travel(start + datetime.timedelta(seconds=seconds), tick=False):
+            assert client.get(HOME).status_code == 200, seconds
+        assert len(saves) == saved, seconds
+    # Thirty minutes after the last save (at 60 s), less a second: still open.
+    with time_machine.travel(start + datetime.timedelta(seconds=60 + 30 * 60 - 1), tick=False):
+        assert client.get(HOME).status_code == 200
 
 
 def test_a_password_change_ends_the_users_other_sessions(client, staff, password):

@@ -477,15 +477,23 @@ def missing_hand_scores(
 ) -> list[tuple[Indicator, int]]:
     """The required hand-scored indicators still missing scores, with how many agencies lack
     one (members during the year up to ``end``)."""
+    required = list(
+        scheme.indicators.filter(kind=Kind.MANUAL, unscored=Indicator.Unscored.REQUIRED).order_by(
+            "sort_order", "pk"
+        )
+    )
+    if not required:  # the members are read only when there is something to score
+        return []
     start = year_bounds(scheme.year)[0]
     members = {period.agency.pk for period in member_periods(start, end)}
-    required = scheme.indicators.filter(
-        kind=Kind.MANUAL, unscored=Indicator.Unscored.REQUIRED
-    ).order_by("sort_order", "pk")
+    scored: dict[int, set[int]] = {indicator.pk: set() for indicator in required}
+    for indicator_id, agency_id in HandScore.objects.filter(indicator__in=required).values_list(
+        "indicator_id", "agency_id"
+    ):
+        scored[indicator_id].add(agency_id)
     result = []
     for indicator in required:
-        scored = set(indicator.hand_scores.values_list("agency_id", flat=True))
-        lacking = len(members - scored)
+        lacking = len(members - scored[indicator.pk])
         if lacking:
             result.append((indicator, lacking))
     return result

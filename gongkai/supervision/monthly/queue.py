@@ -46,6 +46,7 @@ def _item(check: HealthCheck, url: str) -> QueueItem:
 
 def monthly_items(user: User, agency: Agency | None) -> Iterator[QueueItem]:
     health_url = reverse("monthly_staff:health")
+    every: list[HealthCheck] | None = None  # the office's rows of the latest check
     if is_office(user):
         for publication in MonthlyPublication.objects.exclude(
             state=MonthlyPublication.State.PUBLISHED
@@ -59,38 +60,36 @@ def monthly_items(user: User, agency: Agency | None) -> Iterator[QueueItem]:
                 state=publication.get_state_display(),
                 kind=gettext_lazy("monthly performance"),
             )  # fmt: skip
-        # The latest check's rows that need attention, read once: those shown one by one
-        # (warnings, and the site's own columns past their limit) and the agencies' ones
-        # past their limit, counted.
-        rows = (
+        # The latest check's rows that need attention, read once: the office's are shown one
+        # by one (warnings, and the site's own columns past their limit); the agency's own
+        # rows below come from the same list.
+        every = list(
             HealthCheck.objects.filter(
                 checked_on=Subquery(selectors.latest_check_day_query()),
-                state__in=(State.WARNING, State.OVERDUE, State.EMPTY),
+                state__in=selectors.ATTENTION,
             )
             .select_related("agency", "column")
             .order_by("deadline", "scope_key")
         )
-        shown: list[HealthCheck] = []
-        count = 0
-        for check in rows:
-            if check.state == State.WARNING or check.agency_id is None:
-                shown.append(check)
-            else:
-                count += 1
+        shown = [c for c in every if c.state == State.WARNING or c.agency_id is None]
         for check in shown[:LIMIT]:
             yield _item(check, health_url)
     if agency is None or not has_role(user, agency):
         return
-    rows = (
-        HealthCheck.objects.filter(
-            checked_on=Subquery(selectors.latest_check_day_query()),
-            agency=agency,
-            state__in=selectors.ATTENTION,
+    if every is not None:
+        # The office's rows hold the agency's (the same states, the same order): no query.
+        own = [check for check in every if check.agency_id == agency.pk][:LIMIT]
+    else:
+        own = list(
+            HealthCheck.objects.filter(
+                checked_on=Subquery(selectors.latest_check_day_query()),
+                agency=agency,
+                state__in=selectors.ATTENTION,
+            )
+            .select_related("agency", "column")
+            .order_by("deadline", "scope_key")[:LIMIT]
         )
-        .select_related("agency", "column")
-        .order_by("deadline", "scope_key")
-    )
-    for check in rows[:LIMIT]:
+    for check in own:
         yield _item(check, f"{health_url}?agency={agency.pk}")
 
 

@@ -39,7 +39,8 @@ def _title(task: KeyTask) -> str:
 def key_tasks_waiting(user: User, agency: Agency | None) -> Iterator[QueueItem]:
     today = timezone.localdate()
     if is_office(user):
-        for task in selectors.waiting_for_office()[:LIMIT]:
+        # The queue shows no co-agencies: not read (one query fewer on the workbench home).
+        for task in selectors.waiting_for_office().prefetch_related(None)[:LIMIT]:
             state = task.get_state_display()
             if task.extension_requested_until is not None:
                 state = _("extension requested until %(date)s") % {

@@ -364,6 +364,22 @@ def test_the_queue_warns_before_a_limit(office, dept_staff, other_staff, checked
     ]  # not theirs: queue_for is given their own agency by the workbench
 
 
+def test_the_office_working_for_an_agency_sees_its_rows_as_its_staff_do(
+    office, dept_staff, checked, dept, django_assert_max_num_queries
+):
+    """The office's list of the latest check holds the agency's rows: they are taken from it,
+    not read again, and are the very items the agency's own staff see."""
+    from gongkai.supervision.monthly.queue import monthly_items
+
+    own = [(i.title, i.url, i.due) for i in monthly_items(dept_staff, dept)]
+    # The publications and the check's rows, and the roles (twice outside a request; the
+    # workbench reads them once a request): the agency's rows are not read again.
+    with django_assert_max_num_queries(4):
+        items = list(monthly_items(office, dept))
+    agency_url = f"{reverse('monthly_staff:health')}?agency={dept.pk}"
+    assert own and [(i.title, i.url, i.due) for i in items if i.url == agency_url] == own
+
+
 def test_the_queue_lists_tables_to_check(office, april_draft):
     from gongkai.workbench.queue import queue_for
 
