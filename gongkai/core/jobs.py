@@ -18,9 +18,11 @@ it follows is committed.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
+from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django_tasks import TaskResultStatus, task_backends
@@ -59,11 +61,58 @@ def enqueue_with_change(task: Task, *args: Any, **kwargs: Any) -> None:
     The database backend writes the job's row now, in the caller's transaction: it commits or
     rolls back with the change. The immediate backend runs the job after the commit (at once
     outside a transaction). Arguments must be JSON values (ids, not objects).
+
+    The same job asked for again in the same transaction is queued once: it runs after the
+    commit and sees every change the transaction made (publishing a document saves it, its
+    version and its links, each of which asks to index it).
     """
+    done = _first_in_transaction(task, args, kwargs)
+    if done is False:
+        return
     if stores_jobs_in_database():
         task.enqueue(*args, **kwargs)
+        if done is not None:
+            transaction.on_commit(done)
     else:
-        transaction.on_commit(partial(task.enqueue, *args, **kwargs))
+        transaction.on_commit(partial(_enqueue_then, task, args, kwargs, done))
+
+
+def _enqueue_then(
+    task: Task, args: tuple[Any, ...], kwargs: dict[str, Any], done: Callable[[], None] | None
+) -> None:
+    if done is not None:
+        done()  # first: a job that asks for itself again is queued again
+    task.enqueue(*args, **kwargs)
+
+
+def _first_in_transaction(
+    task: Task, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Callable[[], None] | Literal[False] | None:
+    """False when the same job is already asked for in the current transaction (at the same
+    savepoint); otherwise what forgets it once the transaction commits (None outside one).
+
+    The jobs asked for are kept per transaction and savepoint: a job asked for inside a
+    savepoint that rolls back is never counted against one asked for outside it."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    key = (
+        task.module_path,
+        task.queue_name,
+        task.priority,
+        task.run_after,
+        json.dumps([args, kwargs], sort_keys=True, default=str),
+    )
+    savepoints = tuple(connection.savepoint_ids)
+    state = getattr(connection, "_gongkai_jobs_asked", None)
+    if state is None or state[0] is not connection.run_on_commit or state[1] != savepoints:
+        state = (connection.run_on_commit, savepoints, set())
+        connection._gongkai_jobs_asked = state  # type: ignore[attr-defined]
+    asked: set[tuple[Any, ...]] = state[2]
+    if key in asked:
+        return False
+    asked.add(key)
+    return partial(asked.discard, key)
 
 
 def enqueue_at(task: Task, when: datetime.datetime, *args: Any, **kwargs: Any) -> bool:

@@ -62,6 +62,41 @@ def test_immediate_backend_raises_a_failing_job(db, django_capture_on_commit_cal
         enqueue_with_change(explode)
 
 
+def test_the_same_job_asked_for_again_in_a_transaction_runs_once(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for value in (7, 7, 8, 7):
+            enqueue_with_change(remember, value)
+    assert RAN == [7, 8]  # once each, in the order first asked
+
+
+def test_the_same_job_in_the_next_transaction_runs_again(db, django_capture_on_commit_callbacks):
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            enqueue_with_change(remember, 9)
+    assert RAN == [9, 9]
+
+
+def test_a_job_asked_for_in_a_rolled_back_savepoint_does_not_hide_the_same_job_after_it(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            enqueue_with_change(remember, 10)
+            raise RuntimeError("the inner change fails")
+        enqueue_with_change(remember, 10)
+    assert RAN == [10]
+
+
+def test_database_backend_writes_the_same_job_once_a_transaction(db, settings):
+    settings.TASKS = DATABASE
+    with transaction.atomic():
+        for _ in range(3):
+            enqueue_with_change(remember, 11)
+    assert DBTaskResult.objects.count() == 1
+
+
 def test_database_backend_writes_the_job_with_the_change(db, settings):
     settings.TASKS = DATABASE
     with transaction.atomic():
