@@ -16,6 +16,7 @@ class CoreConfig(AppConfig):
         from gongkai.core import (
             page_cache,
             retention,
+            sessions,  # noqa: F401 - connects its sign-in receiver
             signin_audit,  # noqa: F401 - connects the sign-in receivers
             two_factor,  # noqa: F401 - registers its system check
         )

@@ -13,9 +13,12 @@ the last request — 29 to 30 minutes by default — and a page costs no write i
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 TOUCHED = "_gongkai_touched"  # when the session was last saved (time.time(), whole seconds)
@@ -32,3 +35,12 @@ class SessionMiddleware(DjangoSessionMiddleware):
                 session[TOUCHED] = now  # modified: saved below, with a new expiry
             session.accessed = accessed
         return super().process_response(request, response)
+
+
+@receiver(user_logged_in, dispatch_uid="gongkai.core.sessions.touched_at_sign_in")
+def touched_at_sign_in(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    """Signing in saves the session anyway: it counts as its first save, so that the pages
+    opened in the next minute write nothing."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[TOUCHED] = int(time.time())
