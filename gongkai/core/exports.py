@@ -93,6 +93,10 @@ def register_exporter(
     _exporters[kind] = Exporter(kind=kind, parameters=parameters, check=check, build=build)
 
 
+def unregister_exporter(kind: str) -> None:
+    _exporters.pop(kind, None)
+
+
 def exporter_for(kind: str) -> Exporter:
     try:
         return _exporters[kind]
