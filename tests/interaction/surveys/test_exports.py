@@ -176,3 +176,27 @@ def test_a_citizens_survey_exports_the_same_layout_and_no_account(make_survey, c
     assert rows[0][0] == 1 and rows[0][5] == "意见"
     for clear in (stored.account_hash, citizen.email, citizen.display_name):
         assert clear not in text
+
+
+def test_with_the_database_backend_the_button_leaves_the_file_to_a_worker(
+    client, answered, editor, settings, private_media
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(editor)
+    response = client.post(
+        reverse("surveys_staff:export_xlsx", args=[answered.pk]),
+        follow=True,
+        headers={"accept-language": "zh-hans"},
+    )
+    assert response.redirect_chain == [(reverse("workbench:exports"), 302)]
+    page = response.content.decode()
+    assert "您的导出正在准备中" in page and 'data-testid="exports-pending"' in page
+    export = Export.objects.get()
+    assert (export.state, export.requested_by, export.parameters) == (
+        Export.State.QUEUED,
+        editor,
+        {"survey": str(answered.pk), "format": "xlsx"},
+    )
+    assert DBTaskResult.objects.get().task_path == "gongkai.core.tasks.build_export"
