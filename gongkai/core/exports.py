@@ -186,7 +186,7 @@ def run_export(export_id: int) -> Export | None:
     permission is checked again: it may have been withdrawn since the export was asked for."""
     with transaction.atomic():
         export = (
-            Export.objects.select_for_update()
+            Export.objects.select_for_update(of=("self",))
             .select_related("requested_by")
             .filter(pk=export_id, state=State.QUEUED)
             .first()
