@@ -295,6 +295,9 @@ if GONGKAI_TASK_BACKEND not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[GONGKAI_TASK_BACKEND]}}
 # Days a finished job's row is kept (the database backend; pruned by a daily job).
 GONGKAI_TASK_RESULT_DAYS = int(env("GONGKAI_TASK_RESULT_DAYS", "7"))
+# Days a finished export (its file included) is kept for the member of staff who asked for it
+# (docs/decisions/0041; deleted by the daily prune_task_results job).
+GONGKAI_EXPORT_DAYS = int(env("GONGKAI_EXPORT_DAYS", "7"))
 # The periodic jobs `manage.py run_scheduler` enqueues: name (for `manage.py enqueue_job`), the
 # task, and "HH:MM" (daily, local time) or "every N" (minutes). docs/operators-guide.md.
 GONGKAI_PERIODIC_JOBS = [

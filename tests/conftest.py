@@ -264,3 +264,33 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Files stored by the test (exports, uploads) go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def exported(private_media, django_capture_on_commit_callbacks):
+    """Press an export button (a POST to ``url``) as the signed-in ``client``, let the queued
+    job run (the immediate backend, after the commit: the suite never commits, so the commit
+    callbacks are run here), and download the file from "My exports" (decision 0041). Returns
+    the download's response, or the button's own answer when it did not redirect there."""
+    from django.urls import reverse
+
+    from gongkai.core.models import Export
+
+    def export(client, url, data=None):
+        before = set(Export.objects.values_list("pk", flat=True))
+        with django_capture_on_commit_callbacks(execute=True):
+            asked = client.post(url, data or {})
+        if asked.status_code != 302:
+            return asked
+        assert asked["Location"] == reverse("workbench:exports")
+        made = Export.objects.exclude(pk__in=before).get()
+        return client.get(reverse("workbench:export_download", args=[made.pk]))
+
+    return export

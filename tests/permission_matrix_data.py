@@ -210,7 +210,10 @@ LETTERS = {
     "letters_staff:register": form(_set(OFFICE)),
     # Asked for agency A's figures: B's staff are refused (their own they may read).
     "letters_staff:statistics": page(_LETTERS, args=lambda w: {"?": w.letter_figures_of_a}),
-    "letters_staff:statistics_export": page(_LETTERS, args=lambda w: {"?": w.letter_figures_of_a}),
+    # Asks for the export (decision 0041); agency A's figures in the form, as the button sends.
+    "letters_staff:statistics_export": Row(
+        get=None, post=_LETTERS, data=lambda w: w.letter_figures_of_a
+    ),
     "letters_staff:detail": page(_LETTERS, **_letter),
     "letters_staff:download_attachment": page(
         _LETTERS, args=_with("letter", attachment_pk="letter_attachment")
@@ -278,8 +281,8 @@ SURVEYS = {
     "surveys_staff:publish": action(_set(REVIEWER), **_survey_draft),
     "surveys_staff:close": action(_set(REVIEWER), **_survey),
     "surveys_staff:results": page(A_AND_CROSS, **_survey),
-    "surveys_staff:export_csv": page(A_AND_CROSS, **_survey),
-    "surveys_staff:export_xlsx": page(A_AND_CROSS, **_survey),
+    "surveys_staff:export_csv": action(A_AND_CROSS, **_survey),
+    "surveys_staff:export_xlsx": action(A_AND_CROSS, **_survey),
     "surveys_staff:question_add": form(_set(EDITOR), **_survey_draft),
     "surveys_staff:question_edit": form(_set(EDITOR), **_question),
     "surveys_staff:question_move": action(_set(EDITOR), **_question),
@@ -501,6 +504,10 @@ SHELL = {
         get=None, post=A_AND_CROSS, data=lambda w: {"agency": w.agency.pk}
     ),
     "workbench:audit": form(CROSS_AGENCY),
+    # My exports: everyone's own list; a file only to whoever asked for it (here the editor,
+    # the survey's answers), a 404 to everyone else — the administrators included.
+    "workbench:exports": page(STAFF),
+    "workbench:export_download": page(_set(EDITOR), args=_pk("export")),
 }
 
 # --- the API ------------------------------------------------------------------------------------

@@ -400,6 +400,16 @@ def _surveys(w: World) -> None:
     w.records["survey_question"] = draft.questions.order_by("position")[1]
     published = made("甲局调查")
     w.records["survey"] = services.publish_survey(published, actor=reviewer)
+    # The editor's export of its answers, built (decision 0041): downloaded by the editor alone.
+    from gongkai.core import exports
+
+    export = exports.request_export(
+        editor,
+        kind="surveys.responses",
+        parameters={"survey": published.pk, "format": "csv"},
+        language="en",
+    )
+    w.records["export"] = exports.run_export(export.pk)
 
 
 # --- channels ---------------------------------------------------------------------------------

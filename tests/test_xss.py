@@ -213,7 +213,7 @@ def _query_code(client: Client, location: str) -> tuple[str, str]:
 
 
 def test_citizen_text_from_every_public_form_is_escaped_wherever_it_is_shown(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, exported
 ):
     world = build_world()
     forms = {form.name: form for form in public_forms(world)}
@@ -338,8 +338,9 @@ def test_citizen_text_from_every_public_form_is_escaped_wherever_it_is_shown(
         editor = Client()
         editor.force_login(world.editor)
         check_page(editor.get(reverse("surveys_staff:results", args=[world.survey.pk])))
-        exported = editor.get(reverse("surveys_staff:export_csv", args=[world.survey.pk]))
-        workbook = editor.get(reverse("surveys_staff:export_xlsx", args=[world.survey.pk]))
+        csv_file = exported(editor, reverse("surveys_staff:export_csv", args=[world.survey.pk]))
+        workbook = exported(editor, reverse("surveys_staff:export_xlsx", args=[world.survey.pk]))
+        check_page(editor.get(reverse("workbench:exports")))
 
     qa_list = check_page(public.get(reverse("letters:qa_list")))
     qa_id = re.search(r'href="/letters/qa/(\d+)/"', qa_list)
@@ -349,11 +350,11 @@ def test_citizen_text_from_every_public_form_is_escaped_wherever_it_is_shown(
     _check_search_api(public, MARK)
 
     # The exports: a text that starts like a formula is written as text.
-    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(csv_file.getvalue().decode("utf-8-sig"))))
     cells = [cell for row in rows for cell in row]
     assert any(MARK in cell for cell in cells)
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
-    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    sheet = load_workbook(io.BytesIO(workbook.getvalue())).active
     values = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
     assert any(MARK in str(cell.value) for cell in values)
     assert not any(cell.data_type == "f" for cell in values)

@@ -84,6 +84,7 @@ CORE_PRIVATE_MODELS = (
     "core.PasswordHistory",
     "core.SerialCounter",
     "core.ScheduledRun",  # the scheduler's record of each periodic run
+    "core.Export",  # staff members' exports (private files, served to the asker only)
     "django_tasks_database.DBTaskResult",  # the queue's rows: claimed, run, finished
 )
 PRIVATE_TABLES = ("django_migrations",)

@@ -27,3 +27,10 @@ def connect() -> None:
     letters_retention.register()
     consultations_retention.register()
     surveys_retention.register()
+
+    # The exports built by the task queue (decision 0041).
+    from gongkai.interaction.letters import exporters as letters_exporters
+    from gongkai.interaction.surveys import exporters as surveys_exporters
+
+    letters_exporters.register()
+    surveys_exporters.register()

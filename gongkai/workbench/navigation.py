@@ -76,6 +76,7 @@ def navigation_for(user: object) -> list[NavLink]:
 
 
 register_nav_entry("home", _("My queue"), "workbench:home", order=0)
+register_nav_entry("exports", _("My exports"), "workbench:exports", order=890)
 register_nav_entry(
     "audit", _("Audit trail"), "workbench:audit", order=900, visible=can_view_audit_trail
 )

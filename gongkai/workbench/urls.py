@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.workbench import views
+from gongkai.workbench import export_views, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
     path("account/password/", views.PasswordChangeView.as_view(), name="password"),
     path("agency/", views.switch_agency, name="switch_agency"),
     path("audit/", views.audit_trail, name="audit"),
+    path("exports/", export_views.my_exports, name="exports"),
+    path("exports/<int:pk>/download/", export_views.download_export, name="export_download"),
 ]

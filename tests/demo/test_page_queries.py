@@ -157,6 +157,7 @@ NOT_REACHED = {
     "plans_staff:report_file": NO_FILE,
     "plans_staff:answer_file": NO_FILE,
     "assessment_staff:evidence_file": NO_FILE,
+    "workbench:export_download": "the demonstration asks for no export (decision 0041)",
     # The demonstration has no permission groups (roles are the platform's own StaffRole).
     "admin:auth_group_change": "no group in the demonstration",
     "admin:auth_group_history": "no group in the demonstration",

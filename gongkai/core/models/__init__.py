@@ -2,6 +2,7 @@
 
 from gongkai.core.models.audit import AuditEntry
 from gongkai.core.models.calendar import CalendarDay, CalendarYear
+from gongkai.core.models.exports import Export
 from gongkai.core.models.mail import OutgoingMail
 from gongkai.core.models.numbering import SerialCounter
 from gongkai.core.models.passwords import PasswordHistory
@@ -12,6 +13,7 @@ __all__ = [
     "AuditEntry",
     "CalendarDay",
     "CalendarYear",
+    "Export",
     "OutgoingMail",
     "PasswordHistory",
     "ScheduledRun",

@@ -8,14 +8,16 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from gongkai.core.models import AuditEntry
+from gongkai.core.models import AuditEntry, Export
 from gongkai.interaction.surveys import exports
 from gongkai.interaction.surveys.models import Question, Survey
 from gongkai.interaction.surveys.services import AnswerValue, QuestionSpec
 from tests.interaction.surveys.conftest import SPECS, answer
+from tests.workbooks import parts
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +26,7 @@ Kind = Question.Kind
 FIRST = datetime.datetime(2026, 3, 2, 9, 5, 7, tzinfo=SHANGHAI)
 SECOND = datetime.datetime(2026, 3, 3, 21, 30, 0, tzinfo=SHANGHAI)
 THIRD = datetime.datetime(2026, 3, 4, 0, 0, 1, tzinfo=SHANGHAI)
+FROZEN = datetime.datetime(2026, 3, 5, 10, 0, 0, tzinfo=SHANGHAI)
 
 # The questions of SPECS plus one whose choice a spreadsheet would take for a formula.
 EXPORT_SPECS = [
@@ -116,20 +119,44 @@ def test_every_formula_start_is_defused(start):
     assert exports.safe_cell(5) == 5
 
 
-def test_staff_download_both_formats_and_the_read_is_audited(client, answered, editor):
+def test_staff_export_both_formats_through_my_exports_and_the_reads_are_audited(
+    client, answered, editor, exported
+):
     client.force_login(editor)
-    csv_response = client.get(reverse("surveys_staff:export_csv", args=[answered.pk]))
-    xlsx_response = client.get(reverse("surveys_staff:export_xlsx", args=[answered.pk]))
+    with time_machine.travel(FROZEN, tick=False):
+        csv_response = exported(client, reverse("surveys_staff:export_csv", args=[answered.pk]))
+        xlsx_response = exported(client, reverse("surveys_staff:export_xlsx", args=[answered.pk]))
+        # The file is byte for byte what the synchronous export answered with.
+        expected_csv = exports.export_csv(answered)
+        expected_xlsx = exports.export_xlsx(answered)
 
     assert csv_response.status_code == 200
     assert csv_response["Content-Type"] == "text/csv; charset=utf-8"
     assert csv_response["Content-Disposition"].startswith(
         f'attachment; filename="survey-{answered.pk}-'
     )
-    assert csv_response.content.startswith(b"\xef\xbb\xbf")
+    assert csv_response["Cache-Control"] == "private, no-store"
+    csv_content = csv_response.getvalue()
+    assert csv_content == expected_csv
+    assert csv_content.startswith(b"\xef\xbb\xbf")
     assert xlsx_response.status_code == 200
-    assert xlsx_response.content.startswith(b"PK")
-    assert AuditEntry.objects.filter(action="surveys.export", actor=editor).count() == 2
+    xlsx_content = xlsx_response.getvalue()
+    assert parts(xlsx_content) == parts(expected_xlsx)  # see tests.workbooks
+    assert xlsx_content.startswith(b"PK")
+    for action in ("exports.request", "exports.download"):
+        entries = AuditEntry.objects.filter(action=action, actor=editor)
+        assert entries.count() == 2
+        assert {entry.details["parameters"]["survey"] for entry in entries} == {str(answered.pk)}
+    assert (
+        AuditEntry.objects.get(action="exports.download", details__parameters__format="csv").kind
+        == AuditEntry.Kind.READ
+    )
+
+
+def test_a_survey_export_button_takes_posts_only(client, answered, editor, private_media):
+    client.force_login(editor)
+    assert client.get(reverse("surveys_staff:export_csv", args=[answered.pk])).status_code == 405
+    assert not Export.objects.exists()
 
 
 def test_an_empty_survey_exports_its_header_only(make_survey):
@@ -150,3 +177,27 @@ def test_a_citizens_survey_exports_the_same_layout_and_no_account(make_survey, c
     assert rows[0][0] == 1 and rows[0][5] == "意见"
     for clear in (stored.account_hash, citizen.email, citizen.display_name):
         assert clear not in text
+
+
+def test_with_the_database_backend_the_button_leaves_the_file_to_a_worker(
+    client, answered, editor, settings, private_media
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(editor)
+    response = client.post(
+        reverse("surveys_staff:export_xlsx", args=[answered.pk]),
+        follow=True,
+        headers={"accept-language": "zh-hans"},
+    )
+    assert response.redirect_chain == [(reverse("workbench:exports"), 302)]
+    page = response.content.decode()
+    assert "您的导出正在准备中" in page and 'data-testid="exports-pending"' in page
+    export = Export.objects.get()
+    assert (export.state, export.requested_by, export.parameters) == (
+        Export.State.QUEUED,
+        editor,
+        {"survey": str(answered.pk), "format": "xlsx"},
+    )
+    assert DBTaskResult.objects.get().task_path == "gongkai.core.tasks.build_export"

@@ -39,8 +39,8 @@ def staff_urls(survey: Survey) -> list[tuple[str, str]]:
         ("post", "publish"),
         ("post", "close"),
         ("get", "results"),
-        ("get", "export_csv"),
-        ("get", "export_xlsx"),
+        ("post", "export_csv"),
+        ("post", "export_xlsx"),
         ("get", "question_add"),
         ("post", "question_add"),
     ]

@@ -9,50 +9,32 @@ reviewers read their own agencies — asking for another agency's figures is ref
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any, cast
 
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from gongkai.agencies.models import Agency
 from gongkai.core.models import User
-from gongkai.interaction.letters import permissions, statistics
-from gongkai.interaction.letters.exports import export_xlsx
+from gongkai.interaction.letters import exporters, permissions, statistics
 from gongkai.interaction.letters.forms_staff import StatisticsFilterForm
-from gongkai.interaction.letters.models import LetterType
-from gongkai.interaction.letters.statistics import Report, Row
+from gongkai.interaction.letters.staff_statistics import (
+    FILTERS,
+    StaffStatistics,
+    offered_years,
+    read_staff_statistics,
+)
+from gongkai.workbench.export_views import ask_for_export
 from gongkai.workbench.views import refuse_action, staff_required
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR = 1990
 
 
-def _offered_years(today: datetime.date) -> list[int]:
-    """The years with letters, and this one, latest first."""
-    return sorted({*statistics.years_with_letters(), today.year}, reverse=True)
-
-
 # --------------------------------------------------------------------------- the workbench
-
-
-@dataclass(frozen=True)
-class StaffStatistics:
-    """What the staff page and the export show for the filters chosen."""
-
-    report: Report  # the period chosen: the year, or one of its months
-    months: list[Row]  # the months of the year
-    year: int
-    month: int | None
-    agency: Agency | None
-    letter_type: LetterType | None
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
@@ -68,56 +50,8 @@ def _staff_statistics(
 ) -> tuple[StatisticsFilterForm, StaffStatistics | None, HttpResponse | None]:
     """The filter form, the statistics it asks for (None when the form is invalid), or the
     refusal when it asks for an agency the user may not read."""
-    user = cast(User, request.user)
-    visible = permissions.statistics_agencies_for(user)
-    raw = request.GET.get("agency", "")
-    if visible is not None and raw and not (raw.isdigit() and int(raw) in visible):
-        return (
-            StatisticsFilterForm(years=[], agencies=Agency.objects.none()),
-            None,
-            _refuse(request),
-        )
-    agencies: QuerySet[Agency] = (
-        Agency.objects.all() if visible is None else Agency.objects.filter(pk__in=visible)
-    )
-    today = timezone.localdate()
-    years = _offered_years(today)
-    form = StatisticsFilterForm(request.GET or None, years=years, agencies=agencies)
-    if form.is_bound and not form.is_valid():
-        return form, None, None
-    data: dict[str, Any] = form.cleaned_data if form.is_bound else {}
-    year = data.get("year") or years[0]
-    month = data.get("month")
-    agency = data.get("agency")
-    letter_type = data.get("letter_type")
-    year_start, year_end = statistics.year_period(year)
-    facts = statistics.load_facts(year_start, year_end, as_of=today)
-
-    def read(start: datetime.date, end: datetime.date) -> Report:
-        return statistics.letter_statistics(
-            start,
-            end,
-            as_of=today,
-            agencies=visible,
-            agency_id=agency.pk if agency else None,
-            type_id=letter_type.pk if letter_type else None,
-            facts=facts,
-        )
-
-    whole_year = read(year_start, year_end)
-    report = read(*statistics.year_period(year, month)) if month is not None else whole_year
-    return (
-        form,
-        StaffStatistics(
-            report=report,
-            months=whole_year.by_month,
-            year=year,
-            month=month,
-            agency=agency,
-            letter_type=letter_type,
-        ),
-        None,
-    )
+    form, result, refused = read_staff_statistics(cast(User, request.user), request.GET)
+    return form, result, _refuse(request) if refused else None
 
 
 def statistics_staff_required(view: Any) -> Any:
@@ -148,9 +82,7 @@ def staff_page(request: HttpRequest) -> HttpResponse:
     form, result, refused = _staff_statistics(request)
     if refused is not None:
         return refused
-    export_url = reverse("letters_staff:statistics_export")
-    if request.GET:
-        export_url += "?" + request.GET.urlencode()
+    export_fields = [(name, request.GET[name]) for name in FILTERS if request.GET.get(name)]
     return render(
         request,
         "letters/staff/statistics.html",
@@ -158,33 +90,23 @@ def staff_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "office": permissions.statistics_agencies_for(request.user) is None,
-            "export_url": export_url,
+            "export_fields": export_fields,
         },
         status=200 if result is not None else 400,
     )
 
 
-@require_GET
+@require_POST
 @statistics_staff_required
 def staff_export(request: HttpRequest) -> HttpResponse:
-    """The same statistics as an XLSX file (see ``letters.exports``)."""
-    form, result, refused = _staff_statistics(request)
-    if refused is not None:
-        return refused
-    if result is None:
-        return render(
-            request,
-            "letters/staff/statistics.html",
-            {"form": form, "result": None, "export_url": ""},
-            status=400,
-        )
-    name = f"letters-{result.year}"
-    if result.month is not None:
-        name += f"-{result.month:02d}"
-    response = HttpResponse(export_xlsx(result.report, result.months), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """Ask for the same statistics as an XLSX file (see ``letters.exports``), built by a
+    queued job and downloaded from "My exports" (decision 0041)."""
+    return ask_for_export(
+        request,
+        kind=exporters.KIND,
+        parameters={name: request.POST.get(name, "") for name in FILTERS},
+        back=(reverse("letters_staff:statistics"), _("Letter statistics")),
+    )
 
 
 # --------------------------------------------------------------------------- the public page
@@ -194,7 +116,7 @@ def staff_export(request: HttpRequest) -> HttpResponse:
 def public_page(request: HttpRequest) -> HttpResponse:
     """``?year=`` (this year by default): the year's figures per month and per agency."""
     today = timezone.localdate()
-    years = [year for year in _offered_years(today) if year <= today.year]
+    years = [year for year in offered_years(today) if year <= today.year]
     value = request.GET.get("year", "")
     if value:
         if not (value.isascii() and value.isdigit() and len(value) == 4):

@@ -23,19 +23,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.core import audit
-from gongkai.core.models import AuditEntry
-from gongkai.interaction.surveys import exports, permissions, selectors, services
+from gongkai.interaction.surveys import exporters, permissions, selectors, services
 from gongkai.interaction.surveys.forms import QuestionForm, SurveyForm
 from gongkai.interaction.surveys.models import Question, Survey
 from gongkai.interaction.surveys.workflow import SurveyError, SurveyPermissionDenied
+from gongkai.workbench.export_views import ask_for_export
 from gongkai.workbench.session import current_agency
 from gongkai.workbench.views import refuse_action, staff_required, staff_user
 
 PAGE_SIZE = 25
 State = Survey.State
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -343,33 +340,23 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _export(request: HttpRequest, survey: Survey, extension: str) -> HttpResponse:
-    if extension == "csv":
-        content, content_type = exports.export_csv(survey), "text/csv; charset=utf-8"
-    else:
-        content, content_type = exports.export_xlsx(survey), XLSX_TYPE
-    audit.record(
-        "surveys.export",
-        actor=staff_user(request),
-        obj=survey,
-        agency_id=survey.agency_id,
-        details={"format": extension},
-        kind=AuditEntry.Kind.READ,
+    """Ask for the answers as a file: built by a queued job, downloaded from "My exports"
+    (decision 0041), where the download is recorded as a read of personal data."""
+    return ask_for_export(
+        request,
+        kind=exporters.KIND,
+        parameters={"survey": survey.pk, "format": extension},
+        back=(reverse("surveys_staff:results", args=[survey.pk]), _("Back to the results")),
     )
-    response = HttpResponse(content, content_type=content_type)
-    filename = exports.export_filename(survey, extension)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
-@require_GET
+@require_POST
 @staff_required
 def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return _export(request, _get_survey(request, pk), "csv")
 
 
-@require_GET
+@require_POST
 @staff_required
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return _export(request, _get_survey(request, pk), "xlsx")
