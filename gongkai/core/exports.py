@@ -30,6 +30,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -265,3 +267,13 @@ def delete_expired_exports(*, now: datetime.datetime | None = None) -> int:
             storage.delete(name)
         deleted += 1
     return deleted
+
+
+@receiver(post_delete, sender=Export, dispatch_uid="gongkai.core.exports.file_goes_with_its_export")
+def _file_goes_with_its_export(sender: Any, instance: Export, **kwargs: Any) -> None:
+    """However an export's row goes (expiry, or with the user who asked, by cascade), its
+    file goes too, after the commit: the file may hold personal data."""
+    name = instance.file.name
+    if name:
+        storage = instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name))

@@ -216,3 +216,16 @@ def test_the_prune_job_deletes_expired_exports_with_their_files(db, asker, setti
     assert list(Export.objects.all()) == [fresh]
     assert not storage.exists(old_name) and storage.exists(fresh.file.name)
     assert prune_task_results.call()["exports"] == 0  # repeat-safe
+
+
+def test_an_exports_file_goes_with_its_row_however_it_is_deleted(
+    db, asker, django_capture_on_commit_callbacks
+):
+    """The file may hold personal data: a row deleted by a queryset (as a cascade deletes it,
+    not only the prune job) takes its file with it, after the commit."""
+    export = exports.run_export(ask(asker).pk)
+    storage, name = export.file.storage, export.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        Export.objects.filter(pk=export.pk).delete()
+    assert not storage.exists(name)
