@@ -140,29 +140,37 @@ def _with_detail(queryset: QuerySet[Document]) -> QuerySet[Document]:
 
 
 def public_document(pk: int) -> Document | None:
-    """One public document with what its page shows (not its columns), or None.
+    """One public document with what its page shows (not its columns, not its co-issuers), or
+    None.
 
-    The same document and ``public_*`` values as ``published_documents()``, but those are
-    taken from the public version read beside it (which ``public_version`` then returns
-    without a query): compiling the four correlated subqueries cost more than the page's
-    other queries together.
+    The gate of ``published_documents()`` — published, proactively disclosed, with a published
+    version — asked as the page reads: the document row, then its latest version (none: not
+    public). The same ``public_*`` values, taken from that version (which ``public_version``
+    then returns without a query). On this page Django's compiling of the queries cost more
+    than running them: the gate's ``Exists`` and the four correlated subqueries of
+    ``published_documents()`` are left out, and so is the ordering of a one-row query.
     """
-    document = (
-        _public_filter()
-        .select_related("agency", "statutory_item", "topic", "topic__parent", "genre")
-        .prefetch_related("co_issuers")
-        .filter(pk=pk)
-        .first()
+    document = next(
+        iter(
+            Document.objects.filter(
+                pk=pk, state=Document.State.PUBLISHED, manner=Document.Manner.PROACTIVE
+            )
+            .select_related("agency", "topic", "topic__parent", "genre")
+            .order_by()
+        ),
+        None,
     )
     if document is None:
         return None
     version = document.versions.order_by("-number").first()
+    if version is None:
+        return None
     document._public_version = version  # type: ignore[attr-defined]
-    metadata = version.metadata if version is not None and version.metadata else {}
+    metadata = version.metadata if version.metadata else {}
     doc_number = metadata.get("doc_number") if isinstance(metadata, dict) else None
-    document.public_title = version.title if version else None  # type: ignore[attr-defined]
-    document.public_summary = version.summary if version else None  # type: ignore[attr-defined]
-    document.public_updated_at = version.published_at if version else None  # type: ignore[attr-defined]
+    document.public_title = version.title  # type: ignore[attr-defined]
+    document.public_summary = version.summary  # type: ignore[attr-defined]
+    document.public_updated_at = version.published_at  # type: ignore[attr-defined]
     document.public_doc_number = (  # type: ignore[attr-defined]
         document.doc_number if doc_number is None else str(doc_number)
     )
