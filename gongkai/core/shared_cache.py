@@ -1,21 +1,21 @@
-"""Parts of pages that every visitor shares, kept until anything public changes.
+"""What many pages show and every visitor shares, kept until anything public changes.
 
 A page's frame (the site's identity in the header and footer) and the reference rows many
-pages show are read by every request, staff or visitor, whether or not the page itself may be
-cached. They do not depend on who asks, so they are kept in the default cache under the public
-page cache's *generation* (``gongkai.core.page_cache.current_generation``, decision 0033):
-every committed write to a table that can show publicly moves it on, and the kept values of the
-older generation are never read again. ``GONGKAI_PAGE_CACHE_SECONDS`` bounds their life as it
-bounds a page's.
+pages show (agencies, taxonomies) are read by every request, whether or not the page itself
+may be cached. They do not depend on who asks, so each process keeps them in memory under the
+public page cache's *generation* (``gongkai.core.page_cache``, decision 0033), read from the
+shared cache on each use: every committed write to a table that can show publicly moves it
+on, and a value of an older generation is built again. ``GONGKAI_PAGE_CACHE_SECONDS`` bounds
+their life as it bounds a page's.
 
 Only what is the same for everyone goes here: nothing personal, nothing that depends on the
-request (its path, its language, its cookies). Reads inside a transaction are not served from
-it (the transaction may have written what the kept value predates: the generation moves on
-only at the commit), nor is a value built from a lagging read replica stored (decision 0034).
+request unless the name says it (a language). The values are shared by the requests of a
+process: callers must not change them. Reads inside a transaction are not served from here
+(the transaction may have written what the kept value predates: the generation moves on only
+at the commit), nor is a value built from a lagging read replica kept (decision 0034).
 
-On by default with Redis only (``GONGKAI_SHARED_CACHE``): with the in-process cache each
-process would keep its own values and its own generation, and would not hear of another
-process's changes until they expire.
+On by default with Redis only (``GONGKAI_SHARED_CACHE``): the generation must be shared by
+every process for each to hear of the others' changes.
 """
 
 from __future__ import annotations
@@ -30,13 +30,17 @@ from django.core.cache import cache
 from django.db import connections
 
 from gongkai.core import db_router
+from gongkai.core.context import SAFE_REQUEST, request_memo
 from gongkai.core.page_cache import BUMPED_KEY, GENERATION_KEY, current_generation
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-PREFIX = "shared:v1:"
+MAX_VALUES = 1000  # names (a fragment per language and mode, say); more: start again
+# name -> (generation, expiry on the monotonic clock, value)
+_kept: dict[str, tuple[Any, float, Any]] = {}
+_GENERATION_MEMO = "core.shared_cache.generation"
 
 
 def enabled() -> bool:
@@ -58,32 +62,47 @@ def _may_lag(bumped: Any) -> bool:
     return time.time() - bumped < settings.DATABASE_REPLICA_PIN_SECONDS
 
 
-def until_public_change(name: str, build: Callable[[], T]) -> T:
-    """``build()``, kept in the cache under ``name`` until the next change of public data.
+def _generation() -> tuple[Any, Any]:
+    """The generation and when it last moved on: read once a GET or HEAD request (which
+    changes no public data), at each call otherwise."""
+    memo = request_memo.get()
+    if memo is not None and memo.get(SAFE_REQUEST) and _GENERATION_MEMO in memo:
+        return memo[_GENERATION_MEMO]  # type: ignore[no-any-return]
+    found = cache.get_many([GENERATION_KEY, BUMPED_KEY])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = current_generation()
+    answer = (generation, found.get(BUMPED_KEY))
+    if memo is not None and memo.get(SAFE_REQUEST):
+        memo[_GENERATION_MEMO] = answer
+    return answer
 
-    ``name`` must say everything the value depends on (a language, say); the value must be
-    picklable and the same for every visitor.
+
+def until_public_change(name: str, build: Callable[[], T]) -> T:
+    """``build()``, kept in this process until the next change of public data.
+
+    ``name`` must say everything the value depends on (a language, say); the value must be the
+    same for every visitor, and is shared: it must not be changed by the caller.
     """
     if not enabled() or _in_transaction():
         return build()
-    key = PREFIX + name
     try:
-        # One round trip: the generation, when it last moved, and the kept value with the
-        # generation it was built in.
-        found = cache.get_many([GENERATION_KEY, BUMPED_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            generation = current_generation()
+        generation, bumped = _generation()
     except Exception:  # the cache server is down: read the database
-        logger.warning("shared cache: the cache cannot be read", exc_info=True)
+        logger.warning("shared cache: the generation cannot be read", exc_info=True)
         return build()
-    kept = found.get(key)
-    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == generation:
-        return kept[1]  # type: ignore[no-any-return]
+    now = time.monotonic()
+    kept = _kept.get(name)
+    if kept is not None and kept[0] == generation and kept[1] > now:
+        return kept[2]  # type: ignore[no-any-return]
     value = build()
-    if not _may_lag(found.get(BUMPED_KEY)):
-        try:
-            cache.set(key, (generation, value), timeout=settings.GONGKAI_PAGE_CACHE_SECONDS)
-        except Exception:
-            logger.warning("shared cache: a value could not be stored", exc_info=True)
+    if not _may_lag(bumped):
+        if len(_kept) >= MAX_VALUES:
+            _kept.clear()
+        _kept[name] = (generation, now + settings.GONGKAI_PAGE_CACHE_SECONDS, value)
     return value
+
+
+def forget() -> None:
+    """Drop every kept value of this process (tests)."""
+    _kept.clear()

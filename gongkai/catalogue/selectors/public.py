@@ -144,27 +144,31 @@ def public_document(pk: int) -> Document | None:
     None.
 
     The gate of ``published_documents()`` — published, proactively disclosed, with a published
-    version — asked as the page reads: the document row, then its latest version (none: not
-    public). The same ``public_*`` values, taken from that version (which ``public_version``
-    then returns without a query). On this page Django's compiling of the queries cost more
-    than running them: the gate's ``Exists`` and the four correlated subqueries of
-    ``published_documents()`` are left out, and so is the ordering of a one-row query.
+    version — asked in one query as the page reads: the latest version with its document (no
+    version: not public). The same ``public_*`` values, taken from that version (which
+    ``public_version`` then returns without a query). On this page Django's compiling of the
+    queries cost more than running them: the gate's ``Exists`` and the four correlated
+    subqueries of ``published_documents()`` are left out.
     """
-    document = next(
-        iter(
-            Document.objects.filter(
-                pk=pk, state=Document.State.PUBLISHED, manner=Document.Manner.PROACTIVE
-            )
-            .select_related("agency", "topic", "topic__parent", "genre")
-            .order_by()
-        ),
-        None,
+    version = (
+        DocumentVersion.objects.filter(
+            document_id=pk,
+            document__state=Document.State.PUBLISHED,
+            document__manner=Document.Manner.PROACTIVE,
+        )
+        .select_related(
+            "document",
+            "document__agency",
+            "document__topic",
+            "document__topic__parent",
+            "document__genre",
+        )
+        .order_by("-number")
+        .first()
     )
-    if document is None:
-        return None
-    version = document.versions.order_by("-number").first()
     if version is None:
         return None
+    document = version.document
     document._public_version = version  # type: ignore[attr-defined]
     metadata = version.metadata if version.metadata else {}
     doc_number = metadata.get("doc_number") if isinstance(metadata, dict) else None
