@@ -129,6 +129,17 @@ def public_agencies(*, on: datetime.date | None = None) -> QuerySet[Agency]:
     return members_on(on or timezone.localdate()).order_by("sort_order", "id")
 
 
+def public_agency_list() -> tuple[Agency, ...]:
+    """``public_agencies()`` today, read once a process until public data next changes
+    (``shared_cache``): the home page and the directory show every member. Shared by the
+    requests: not to be changed."""
+    today = timezone.localdate()
+    return until_public_change(
+        f"agencies.public_agencies:{today.isoformat()}",
+        lambda: tuple(public_agencies(on=today)),
+    )
+
+
 def agency_by_slug(slug: str) -> Agency | None:
     """The agency with this web address name, if it is or ever was a member.
 
