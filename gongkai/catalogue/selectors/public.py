@@ -639,9 +639,7 @@ class HomeSections:
 HOME_RECENT_FILINGS = 500
 
 
-def _latest_in_columns(
-    columns: set[int], per_column: int
-) -> list[tuple[datetime.datetime, int, int]]:
+def _latest_in_columns(columns: set[int], per_column: int) -> list[tuple[Any, int, int]]:
     """(publication time, document id, column id) of the latest ``per_column`` public documents
     filed in each of ``columns`` (in that column itself), newest first in each column.
 
@@ -662,7 +660,7 @@ def _latest_in_columns(
         .order_by("-document__published_at", "-document_id")
         .values_list("document__published_at", "document_id", "column_id")[:HOME_RECENT_FILINGS]
     )
-    found: dict[int, list[tuple[datetime.datetime, int, int]]] = {}
+    found: dict[int, list[tuple[Any, int, int]]] = {}
     for row in recent:
         found.setdefault(row[2], []).append(row)
     left: set[int] = set()
@@ -681,7 +679,7 @@ def _latest_in_columns(
                     .values("published_at")
                 )
             )
-            .values_list("published_at", "document_id", "column_id"),
+            .values_list("published_at", "document_id", "column_id"),  # type: ignore[misc]
             reverse=True,
         )
         for column in left:
@@ -730,7 +728,7 @@ def home_sections(*, per_column: int = 6) -> HomeSections:
         sections = [ColumnSection(column=column, documents=[]) for column in home]
         return HomeSections(columns=sections, key_areas=key_areas)
 
-    by_column: dict[int, list[tuple[datetime.datetime, int, int]]] = {}
+    by_column: dict[int, list[tuple[Any, int, int]]] = {}
     for row in _latest_in_columns(wanted, per_column):
         by_column.setdefault(row[2], []).append(row)
     # Each section's latest (newest first, ties by id) before any document is read: only those
