@@ -172,6 +172,9 @@ def _database_from_env() -> dict[str, Any]:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": SQLITE_PATH,
         "OPTIONS": _sqlite_options(),
+        # Persistent connections, as for a DATABASE_URL: opening one (the PRAGMAs, Django's SQL
+        # functions registered on it) cost a public page more than most of its queries.
+        "CONN_MAX_AGE": int(env("DATABASE_CONN_MAX_AGE", "60")),
         "TEST": {"NAME": env("GONGKAI_SQLITE_TEST_PATH") or None},
     }
 
@@ -265,6 +268,10 @@ GONGKAI_PAGE_CACHE_MAX_BYTES = int(env("GONGKAI_PAGE_CACHE_MAX_BYTES", str(1024 
 # Each process also keeps the pages it answered most recently in its own memory, up to this many
 # bytes (0: none): a hit then reads only the generation from Redis, not the whole page.
 GONGKAI_PAGE_CACHE_LOCAL_BYTES = int(env("GONGKAI_PAGE_CACHE_LOCAL_BYTES", str(32 * 1024 * 1024)))
+# What every page shares whoever asks — the frame's site identity, the navigation's reference
+# rows (gongkai.core.shared_cache) — kept under the page cache's generation, whether or not the
+# page itself is cached. On by default only with Redis, for the same reason as the page cache.
+GONGKAI_SHARED_CACHE = env_bool("GONGKAI_SHARED_CACHE", default=bool(REDIS_URL))
 
 # Page views (gongkai.catalogue.visits) are counted in memory and written in batches: when the
 # oldest is this many seconds old (0: each view at once) or this many are waiting.

@@ -158,6 +158,9 @@ def _no_page_cache_unless_asked(settings):
     the tests of the cache do: a test's writes are never committed, so the cache would not hear
     of them and a page asked for twice would come back as it first was."""
     settings.GONGKAI_PAGE_CACHE = False
+    # The same for what pages share (gongkai.core.shared_cache): kept under the generation,
+    # which uncommitted writes never move on.
+    settings.GONGKAI_SHARED_CACHE = False
 
 
 @pytest.fixture(autouse=True)

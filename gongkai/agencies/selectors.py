@@ -13,6 +13,7 @@ from django.utils import timezone
 from gongkai.agencies.models import Agency, MembershipChange, SiteIdentity
 from gongkai.agencies.permissions import agencies_visible_to
 from gongkai.core.context import request_memo
+from gongkai.core.shared_cache import until_public_change
 
 if TYPE_CHECKING:
     from gongkai.agencies.permissions import UserLike
@@ -24,15 +25,20 @@ def site_identity() -> SiteIdentity:
     """The site's identity; an unsaved default when the administrator has not set it yet.
 
     Every page's frame shows it (the context processor ``portal.context_processors.portal``),
-    and some pages read it again: one query a request, memoised for the request."""
+    and some pages read it again: memoised for the request, and kept until public data next
+    changes (``shared_cache``: it is the same for everyone) — no query on most pages."""
     memo = request_memo.get()
     if memo is not None and "agencies.site_identity" in memo:
         return memo["agencies.site_identity"]
-    identity = SiteIdentity.objects.select_related("government").filter(pk=1).first()
-    identity = identity or SiteIdentity(pk=1, site_name="Gongkai")
+    identity = until_public_change("agencies.site_identity", _site_identity_row)
     if memo is not None:
         memo["agencies.site_identity"] = identity
     return identity
+
+
+def _site_identity_row() -> SiteIdentity:
+    identity = SiteIdentity.objects.select_related("government").filter(pk=1).first()
+    return identity or SiteIdentity(pk=1, site_name="Gongkai")
 
 
 def forget_site_identity() -> None:
@@ -121,6 +127,17 @@ def agencies_of(user: UserLike) -> QuerySet[Agency]:
 def public_agencies(*, on: datetime.date | None = None) -> QuerySet[Agency]:
     """The disclosure bodies shown to the public: members today (or on ``on``), in order."""
     return members_on(on or timezone.localdate()).order_by("sort_order", "id")
+
+
+def public_agency_list() -> tuple[Agency, ...]:
+    """``public_agencies()`` today, read once a process until public data next changes
+    (``shared_cache``): the home page and the directory show every member. Shared by the
+    requests: not to be changed."""
+    today = timezone.localdate()
+    return until_public_change(
+        f"agencies.public_agencies:{today.isoformat()}",
+        lambda: tuple(public_agencies(on=today)),
+    )
 
 
 def agency_by_slug(slug: str) -> Agency | None:

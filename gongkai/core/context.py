@@ -13,6 +13,8 @@ request_address: ContextVar[str | None] = ContextVar("request_address", default=
 # that many checks of the same request would otherwise query again (a user's staff roles, say).
 # None outside requests, where nothing is memoised.
 request_memo: ContextVar[dict | None] = ContextVar("request_memo", default=None)
+# The memo's key saying the request is a GET or HEAD: one that, as a rule, changes nothing.
+SAFE_REQUEST = "core.safe_request"
 
 
 def once_a_request(key: Hashable, compute: Callable[[], T]) -> T:

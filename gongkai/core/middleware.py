@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-from gongkai.core.context import request_address, request_memo
+from gongkai.core.context import SAFE_REQUEST, request_address, request_memo
 from gongkai.core.db_router import replica_reads, replicas_in_use
 
 
@@ -42,7 +42,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = request_address.set(client_address(request))
-        memo_token = request_memo.set({})
+        memo_token = request_memo.set({SAFE_REQUEST: request.method in SAFE_METHODS})
         try:
             return self.get_response(request)
         finally:

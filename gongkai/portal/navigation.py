@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,9 @@ class ResolvedNavEntry:
 
 
 _entries: dict[str, NavEntry] = {}
+# The resolved entries by URLconf and script prefix: the addresses never change while the
+# process runs, and every page's header asks for them (reversing each cost a millisecond a page).
+_resolved: dict[tuple[str, str], tuple[ResolvedNavEntry, ...]] = {}
 
 
 def register_nav_entry(
@@ -55,14 +59,23 @@ def register_nav_entry(
     """Add (or replace) the main-navigation entry ``key``; lower ``order`` comes first;
     ``also`` names other pages of the column (marked current there too)."""
     _entries[key] = NavEntry(key=key, label=label, url_name=url_name, order=order, also=also)
+    _resolved.clear()
 
 
 def unregister_nav_entry(key: str) -> None:
     _entries.pop(key, None)
+    _resolved.clear()
 
 
 def main_navigation() -> list[ResolvedNavEntry]:
     """The entries whose pages exist, in order."""
+    key = (str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix())
+    if key not in _resolved:
+        _resolved[key] = tuple(_resolve())
+    return list(_resolved[key])
+
+
+def _resolve() -> list[ResolvedNavEntry]:
     resolved = []
     for entry in sorted(_entries.values(), key=lambda e: (e.order, e.key)):
         try:

@@ -562,6 +562,64 @@ def test_home_shows_the_latest_items_of_the_main_columns_and_the_key_areas(clien
     assert reverse("catalogue:key_areas") in html
 
 
+@pytest.mark.parametrize("recent_filings", [1, 3, 7, 1000])
+def test_home_sections_rank_each_column_s_latest_whatever_the_filings_read_first(
+    member, monkeypatch, recent_filings
+):
+    """The latest of each column come from the newest filings and, for the columns left, from
+    all their filings (selectors.public.HOME_RECENT_FILINGS): the same as ranking them all."""
+    layout = [
+        ("gzdt",),
+        ("gzdt", "tzgg"),
+        ("zwgg",),  # under 通知公告
+        ("zcwj",),
+        ("gzdt",),
+        ("zdly-czzj",),
+        ("zcwj", "zwgg"),
+        ("gzdt",),
+        ("tzgg",),
+        ("zcjd",),
+        ("gzdt",),
+    ]
+    base = at(2024, 3, 1)
+    for n, columns in enumerate(layout):
+        # Two pairs share a publication time: the later id comes first.
+        make_document(
+            member, columns=columns, published_at=base + datetime.timedelta(days=n // 2 * 2)
+        )
+    make_document(member, columns=("zcwj",), state=Document.State.WITHDRAWN, published_at=at(2025))
+    make_document(
+        member, columns=("tzgg",), manner=Document.Manner.ON_REQUEST, published_at=at(2025)
+    )
+    make_document(member, columns=("zcjd",), with_version=False, published_at=at(2025))
+
+    def expected(per_column: int) -> list[tuple[str, list[int]]]:
+        public = list(selectors.published_documents().prefetch_related("columns"))
+        children: dict[int | None, list[Column]] = {}
+        for column in Column.objects.all():
+            children.setdefault(column.parent_id, []).append(column)
+        answer = []
+        for column in Column.objects.filter(on_home_page=True).order_by("sort_order", "id"):
+            subtree, todo = set(), [column]
+            while todo:
+                current = todo.pop()
+                subtree.add(current.pk)
+                todo.extend(children.get(current.pk, []))
+            shown = [d for d in public if {c.pk for c in d.columns.all()} & subtree]
+            shown.sort(key=lambda d: (d.published_at, d.pk), reverse=True)
+            answer.append((column.slug, [d.pk for d in shown[:per_column]]))
+        return answer
+
+    monkeypatch.setattr(selectors, "HOME_RECENT_FILINGS", recent_filings)
+    for per_column in (1, 2, 6):
+        sections = selectors.home_sections(per_column=per_column)
+        got = [(s.column.slug, [d.pk for d in s.documents]) for s in sections.columns]
+        assert got == expected(per_column), (recent_filings, per_column)
+        for section in sections.columns:
+            for document in section.documents:
+                assert document.public_title  # annotated as published_documents() gives them
+
+
 def test_navigation_leads_to_the_catalogue_interpretations_and_key_areas(client, member):
     html = html_of(client.get(reverse("catalogue:index")))
     nav = re.search(r'<nav class="main-nav".*?</nav>', html, re.S).group(0)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.selectors import agency_by_slug, public_agencies
+from gongkai.agencies.selectors import agency_by_slug, public_agency_list
 from gongkai.catalogue.models import Column, Document
 from gongkai.catalogue.selectors import public as selectors
 from gongkai.catalogue.visits import record_visit
@@ -274,6 +274,6 @@ def kiosk(request: HttpRequest) -> HttpResponse:
         {
             "columns": [section.column for section in sections.columns],
             "key_areas": sections.key_areas,
-            "agencies": list(public_agencies()),
+            "agencies": list(public_agency_list()),
         },
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.selectors import agency_by_slug, public_agencies
+from gongkai.agencies.selectors import agency_by_slug, public_agency_list
 from gongkai.catalogue.selectors.public import home_sections
 from gongkai.portal.context_processors import ELDER_MODE_COOKIE
 
@@ -45,7 +45,7 @@ def group_by_kind(agencies: list[Agency]) -> list[AgencyGroup]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    agencies = list(public_agencies())
+    agencies = list(public_agency_list())
     return render(
         request,
         "portal/home.html",
@@ -58,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def agency_list(request: HttpRequest) -> HttpResponse:
-    agencies = list(public_agencies())
+    agencies = list(public_agency_list())
     return render(
         request,
         "portal/agency_list.html",
@@ -73,7 +73,7 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
         agency = None
     if agency is None:
         raise Http404(_("No disclosure body has this address."))
-    is_member = public_agencies().filter(pk=agency.pk).exists()
+    is_member = any(member.pk == agency.pk for member in public_agency_list())
     return render(request, "portal/agency_detail.html", {"agency": agency, "is_member": is_member})
 
 
