@@ -60,7 +60,6 @@ ABOVE_LIMIT = {
     "reports_staff:section": 46,
     "reports_staff:records": 30,
     "reports_staff:download": 27,
-    "workbench:home": 21,  # 20 once the frame's site identity is kept (branch h-rnd)
 }
 PER_PATTERN = 3  # URLs a persona opens of one pattern (route + query parameter names)
 # … and of one route whatever its parameters: the catalogue's facets combine into hundreds of

@@ -38,23 +38,29 @@ def _title(task: KeyTask) -> str:
 
 def key_tasks_waiting(user: User, agency: Agency | None) -> Iterator[QueueItem]:
     today = timezone.localdate()
-    if is_office(user):
-        # The queue shows no co-agencies: not read (one query fewer on the workbench home).
-        for task in selectors.waiting_for_office().prefetch_related(None)[:LIMIT]:
-            state = task.get_state_display()
-            if task.extension_requested_until is not None:
-                state = _("extension requested until %(date)s") % {
-                    "date": task.extension_requested_until.isoformat()
-                }
-            yield QueueItem(
-                title=_title(task),
-                url=reverse("plans_staff:task", args=[task.pk]),
-                due=task.deadline,
-                state=state,
-                kind=gettext_lazy("key task"),
-            )
-    agency_id = agency.pk if agency is not None and not is_office(user) else None
-    for row in selectors.agency_tasks_due(user, today=today, agency_id=agency_id)[:LIMIT]:
+    office = is_office(user)
+    if office:  # both lists in one query
+        waiting, due = selectors.office_queue(user, today=today)
+    else:
+        waiting = []
+        due = selectors.agency_tasks_due(
+            user, today=today, agency_id=agency.pk if agency is not None else None
+        )
+    for task in waiting[:LIMIT]:
+        state = task.get_state_display()
+        if task.extension_requested_until is not None:
+            state = _("extension requested until %(date)s") % {
+                "date": task.extension_requested_until.isoformat()
+            }
+        yield QueueItem(
+            title=_title(task),
+            url=reverse("plans_staff:task", args=[task.pk]),
+            due=task.deadline,
+            state=state,
+            kind=gettext_lazy("key task"),
+        )
+    agency_id = agency.pk if agency is not None and not office else None
+    for row in due[:LIMIT]:
         state = row.task.get_state_display()
         if row.warning.is_warning:
             state = f"{state} · {row.warning.label}: {row.warning.text}"

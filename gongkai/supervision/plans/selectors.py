@@ -8,11 +8,12 @@ carries (no report, comment, evidence or reason).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from gongkai.core.workdays import CalendarNotCovered, add_working_days
 from gongkai.supervision.plans import permissions
@@ -84,14 +85,14 @@ def my_tasks(user: Any, *, agency_id: int | None = None, show: str = "open") -> 
     return with_agencies(rows)
 
 
+def _waiting_for_office() -> Q:
+    return Q(state=State.COMPLETION_REPORTED) | Q(extension_requested_until__isnull=False)
+
+
 def waiting_for_office() -> QuerySet[KeyTask]:
     """Tasks waiting for the office's decision: a completion to accept or send back, or an
     extension request."""
-    return with_agencies(
-        KeyTask.objects.filter(
-            Q(state=State.COMPLETION_REPORTED) | Q(extension_requested_until__isnull=False)
-        )
-    ).order_by("deadline", "id")
+    return with_agencies(KeyTask.objects.filter(_waiting_for_office())).order_by("deadline", "id")
 
 
 def reports_of(task: KeyTask) -> QuerySet[TaskReport]:
@@ -204,27 +205,67 @@ def chart_data(overview: PlanOverview) -> dict[str, Any]:
 # --- the queue -------------------------------------------------------------------------------
 
 
+def _tasks_due(
+    user: Any, *, today: datetime.date, config: PlanSettings, agency_id: int | None
+) -> Q:
+    """The tasks that may be waiting for the agencies where ``user`` acts: to sign for, sent
+    back, or with a deadline near enough for a warning (``task_row`` says which are)."""
+    rows = Q(state__in=AGENCY_STATES, lead_agency_id__in=list(permissions.acting_agency_ids(user)))
+    if agency_id:
+        rows &= Q(lead_agency_id=agency_id)
+    horizon = warning_horizon(today, config)
+    if horizon is not None:
+        rows &= Q(state__in=[State.ASSIGNED, State.SENT_BACK]) | Q(deadline__lte=horizon)
+    return rows
+
+
+def _due_rows(
+    tasks: Iterable[KeyTask], *, today: datetime.date, config: PlanSettings
+) -> list[TaskRow]:
+    result = []
+    for task in tasks:
+        row = task_row(task, today=today, config=config)
+        if row.warning.is_warning or task.state in (State.ASSIGNED, State.SENT_BACK):
+            result.append(row)
+    return result
+
+
 def agency_tasks_due(
     user: Any, *, today: datetime.date, agency_id: int | None = None
 ) -> list[TaskRow]:
     """The tasks waiting for the agencies where ``user`` acts (head or editor of the lead
     agency): to sign for, sent back, or at a warning level."""
     config = plan_settings()
-    rows = permissions.tasks_visible_to(user).filter(state__in=AGENCY_STATES)
-    rows = rows.filter(lead_agency_id__in=list(permissions.acting_agency_ids(user)))
-    if agency_id:
-        rows = rows.filter(lead_agency_id=agency_id)
-    horizon = warning_horizon(today, config)
-    if horizon is not None:
-        rows = rows.filter(
-            Q(state__in=[State.ASSIGNED, State.SENT_BACK]) | Q(deadline__lte=horizon)
+    rows = permissions.tasks_visible_to(user).filter(
+        _tasks_due(user, today=today, config=config, agency_id=agency_id)
+    )
+    rows = rows.select_related("plan", "lead_agency").order_by("deadline", "id")
+    return _due_rows(rows, today=today, config=config)
+
+
+def office_queue(user: Any, *, today: datetime.date) -> tuple[list[KeyTask], list[TaskRow]]:
+    """For the office's queue, in one query: the tasks waiting for its decision
+    (``waiting_for_office``, without the co-agencies the queue does not show) and those due
+    from the agencies where the office's member acts (``agency_tasks_due``)."""
+    config = plan_settings()
+    due = _tasks_due(user, today=today, config=config, agency_id=None)
+    rows: list[KeyTask] = list(
+        permissions.tasks_visible_to(user)
+        .filter(_waiting_for_office() | due)
+        .annotate(
+            is_waiting=ExpressionWrapper(_waiting_for_office(), output_field=BooleanField()),
+            is_due=ExpressionWrapper(due, output_field=BooleanField()),
         )
-    result = []
-    for task in rows.select_related("plan", "lead_agency").order_by("deadline", "id"):
-        row = task_row(task, today=today, config=config)
-        if row.warning.is_warning or task.state in (State.ASSIGNED, State.SENT_BACK):
-            result.append(row)
-    return result
+        .select_related("plan", "category", "lead_agency")
+        .order_by("deadline", "id")
+    )
+    waiting = [task for task in rows if task.is_waiting]  # type: ignore[attr-defined]
+    due_rows = _due_rows(
+        (task for task in rows if task.is_due),  # type: ignore[attr-defined]
+        today=today,
+        config=config,
+    )
+    return waiting, due_rows
 
 
 def notices_waiting(user: Any, *, agency_id: int | None = None) -> QuerySet[NoticeRecipient]:

@@ -11,6 +11,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from gongkai.core.models import AuditEntry
 from gongkai.supervision.plans import services
@@ -344,6 +345,27 @@ def test_the_queue_holds_what_waits_for_each(tasks, office, editor, handler, lea
     office_items = [item for item in queue_for(office, None) if item.kind == "key task"]
     assert [item.title for item in office_items] == ["2025 key task 5: 待验收任务"]
     assert [item for item in queue_for(handler, lead_agency) if item.kind == "key task"] == []
+
+
+def test_the_office_queue_reads_in_one_query_what_the_two_lists_hold(
+    tasks, office, lead_agency, staff_role_factory, django_assert_max_num_queries
+):
+    """An office member who also edits for an agency: ``office_queue`` gives exactly the
+    tasks waiting for the office and those due from that agency, in one query of tasks."""
+    from gongkai.agencies.models import StaffRole
+    from gongkai.supervision.plans import selectors
+
+    staff_role_factory(user=office, agency=lead_agency, role=StaffRole.Role.EDITOR)
+    today = timezone.localdate()  # the module's frozen day (as the queue reads it)
+    waiting = list(selectors.waiting_for_office())
+    due = selectors.agency_tasks_due(office, today=today)
+    assert waiting and due
+    # The settings, the roles (twice outside a request; once a request in the workbench) and
+    # the tasks, once.
+    with django_assert_max_num_queries(4):
+        both_waiting, both_due = selectors.office_queue(office, today=today)
+    assert [t.pk for t in both_waiting] == [t.pk for t in waiting]
+    assert [(r.task.pk, r.warning) for r in both_due] == [(r.task.pk, r.warning) for r in due]
 
 
 def test_the_queue_holds_notices_waiting_for_an_answer(office, editor, lead_agency):
