@@ -47,7 +47,7 @@ class ImportDataset(Dataset):
     def __init__(self, args: argparse.Namespace) -> None:
         super().__init__(args)
         self.sqlite_path = VAR / f"import-{args.docs}-{args.seed}.sqlite3"
-        self.pg_name = f"gongkai_bench_import_{args.docs}_{args.seed}"
+        self.pg_name = args.pg_name or f"gongkai_bench_import_{args.docs}_{args.seed}"
         self.index_dir = VAR / f"import-index-{args.db}-{args.docs}-{args.seed}"
 
 
@@ -100,6 +100,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--engine", choices=("tantivy", "database"), default="tantivy")
     parser.add_argument("--postgres", default=POSTGRES, metavar="URL")
+    parser.add_argument(
+        "--pg-name", metavar="NAME", help="PostgreSQL database (default gongkai_bench_import_N_S)"
+    )
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the import")
     args = parser.parse_args(argv)
     args.scale = 1.0
