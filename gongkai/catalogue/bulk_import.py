@@ -146,6 +146,11 @@ class ImportReport:
         return not self.problems
 
 
+# What the import wrote of one document: the document (with its agency and taxonomy terms),
+# its first version and its attachments in display order, as ``documents_imported`` sends it.
+WrittenDocument = tuple[Document, DocumentVersion, list[Attachment]]
+
+
 @dataclass
 class _Row:
     """A valid row, ready to write."""
@@ -796,8 +801,9 @@ def _write(
     now: datetime.datetime,
     file_name: str,
     stored: list[str],
-) -> int:
-    """Create everything for valid rows; returns the number of attachments stored."""
+) -> tuple[int, dict[int, WrittenDocument]]:
+    """Create everything for valid rows; returns the number of attachments stored and what was
+    written of each document, by id (for the search index: ``documents_imported``)."""
     documents = [
         {
             "kind": row.kind,
@@ -858,7 +864,27 @@ def _write(
     insert_many(Document.columns.through, links, now=now)
     insert_many(DocumentVersion, versions, now=now)
     insert_many(DocumentEvent, events, now=now)
-    return _store_attachments(rows, pks, archive, actor=actor, stored=stored)
+    attachments = _store_attachments(rows, pks, archive, actor=actor, stored=stored)
+    written = {}
+    for row, document, version in zip(rows, documents, versions, strict=True):
+        pk = version["document_id"]
+        written[pk] = (
+            Document(
+                pk=pk,
+                agency=row.agency,
+                statutory_item=row.statutory_item,
+                topic=row.topic,
+                genre=row.genre,
+                **{
+                    name: document[name]
+                    for name in ("kind", "state", "manner", "index_number", "title", "doc_number")
+                },
+                **{name: document[name] for name in ("published_at", "validity", "keywords")},
+            ),
+            DocumentVersion(**version),
+            attachments.get(pk, []),
+        )
+    return sum(len(found) for found in attachments.values()), written
 
 
 def _store_attachments(
@@ -868,9 +894,10 @@ def _store_attachments(
     *,
     actor: User,
     stored: list[str],
-) -> int:
+) -> dict[int, list[Attachment]]:
     """Save the files under random names (appending each path to ``stored``) and create
-    their rows. The caller deletes the stored files again if the transaction rolls back."""
+    their rows, returned by document in display order. The caller deletes the stored files
+    again if the transaction rolls back."""
     attachments = []
     for row in rows:
         for order, (name, inspected) in enumerate(row.attachments):
@@ -899,9 +926,12 @@ def _store_attachments(
                     uploaded_by=actor,
                 )
             )
+    by_document: dict[int, list[Attachment]] = {}
     for batch in _batches(attachments):
         Attachment.objects.bulk_create(batch)
-    return len(attachments)
+    for attachment in attachments:
+        by_document.setdefault(attachment.document_id, []).append(attachment)
+    return by_document
 
 
 def _delete_files(paths: list[str]) -> None:
@@ -951,7 +981,7 @@ def import_catalogue(
             stored: list[str] = []
             try:
                 with transaction.atomic():
-                    report.attachments = _write(
+                    report.attachments, written = _write(
                         rows, archive, actor=actor, now=now, file_name=file_name, stored=stored
                     )
                     audit.record(
@@ -964,13 +994,13 @@ def import_catalogue(
                             "agencies": len({row.agency.pk for row in rows}),
                         },
                     )
-                    imported = list(
-                        Document.objects.filter(
-                            index_number__in=[row.index_number for row in rows]
-                        ).values_list("pk", flat=True)
-                    )
                     transaction.on_commit(
-                        partial(documents_imported.send, sender=Document, document_ids=imported)
+                        partial(
+                            documents_imported.send,
+                            sender=Document,
+                            document_ids=list(written),
+                            written=written,
+                        )
                     )
             except BaseException:
                 # Nothing of the import stays: no rows (rolled back) and no files.
