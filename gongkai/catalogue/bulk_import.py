@@ -146,8 +146,8 @@ class ImportReport:
         return not self.problems
 
 
-# What the import wrote of one document: the document (with its agency and taxonomy terms),
-# its first version and its attachments in display order, as ``documents_imported`` sends it.
+# What the import wrote of one document: the document, its first version and its attachments in
+# display order, as ``documents_imported`` sends them.
 WrittenDocument = tuple[Document, DocumentVersion, list[Attachment]]
 
 
@@ -865,23 +865,16 @@ def _write(
     insert_many(DocumentVersion, versions, now=now)
     insert_many(DocumentEvent, events, now=now)
     attachments = _store_attachments(rows, pks, archive, actor=actor, stored=stored)
+    # The rows just written as model instances, as reading them back would give them:
+    # ``from_db`` takes the values positionally, a third of the time ``Model(**values)`` takes.
+    alias = router.db_for_write(Document)
+    document_names = ["id", *documents[0]] if documents else []
     written = {}
-    for row, document, version in zip(rows, documents, versions, strict=True):
+    for document, version in zip(documents, versions, strict=True):
         pk = version["document_id"]
         written[pk] = (
-            Document(
-                pk=pk,
-                agency=row.agency,
-                statutory_item=row.statutory_item,
-                topic=row.topic,
-                genre=row.genre,
-                **{
-                    name: document[name]
-                    for name in ("kind", "state", "manner", "index_number", "title", "doc_number")
-                },
-                **{name: document[name] for name in ("published_at", "validity", "keywords")},
-            ),
-            DocumentVersion(**version),
+            Document.from_db(alias, document_names, [pk, *document.values()]),
+            DocumentVersion.from_db(alias, list(version), list(version.values())),
             attachments.get(pk, []),
         )
     return sum(len(found) for found in attachments.values()), written

@@ -313,6 +313,7 @@ def _written_batch(
     missing = [pk for pk in document_ids if pk in public and pk not in written]
     parts = {pk: (fields, texts) for pk, fields, texts in _document_batch(missing, related)}
     interprets = interpreted_policies(document_ids)
+    _attach_related([written[pk][0] for pk in document_ids if pk in written], related)
     for pk in document_ids:
         if pk in public and pk not in parts:
             document, version, attachments = written[pk]
