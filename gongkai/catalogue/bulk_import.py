@@ -739,6 +739,20 @@ def _batches(items: list[Any]) -> Iterable[list[Any]]:
 _NATIVE_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 
 
+def _memoised(function: Any) -> Any:
+    """``function`` of one hashable argument, called once for each distinct value."""
+    known: dict[Any, Any] = {}
+
+    def call(value: Any) -> Any:
+        try:
+            return known[value]
+        except KeyError:
+            known[value] = result = function(value)
+            return result
+
+    return call
+
+
 def insert_many(
     model: type[models.Model], rows: list[dict[str, Any]], *, now: datetime.datetime
 ) -> None:
@@ -777,8 +791,12 @@ def insert_many(
             and not isinstance(model_field, models.DateField)
         )
         prepare = None
-        if not native:
-            prepare = lambda value, f=model_field: f.get_db_prep_save(value, connection)  # noqa: E731
+        if isinstance(model_field, models.DateField):
+            # Dates and times repeat (a catalogue has a few thousand publication days, and
+            # every row is created ``now``): each distinct one is prepared once.
+            prepare = _memoised(partial(model_field.get_db_prep_save, connection=connection))
+        elif not native:
+            prepare = partial(model_field.get_db_prep_save, connection=connection)
         specs.append((model_field.attname, default, prepare))
 
     def values(row: dict[str, Any]) -> tuple[Any, ...]:
