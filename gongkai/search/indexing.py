@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import lru_cache, partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import Field, ForeignKey
@@ -42,6 +42,9 @@ from gongkai.search.cutting import SNIPPET_TEXT_LIMIT, Texts, cut_many, text_val
 from gongkai.search.cutting import join_lines as _join
 from gongkai.search.models import SearchEntry
 from gongkai.search.sources import IndexItem, IndexSource, get_source, registered_sources
+
+if TYPE_CHECKING:
+    from gongkai.catalogue.bulk_import import WrittenDocument
 
 
 def public_records() -> Any:
@@ -236,16 +239,11 @@ def index_document(document_id: int) -> None:
     _save(SearchEntry.Source.DOCUMENT, document_id, values)
 
 
-# What a bulk import already holds of one of its documents: the document (with its agency
-# and taxonomy terms), its version and its attachments, as written (no need to read them back).
-ImportedDocument = tuple[Document, DocumentVersion, Sequence[Attachment]]
-
-
 def index_documents(
     document_ids: Sequence[int],
     *,
     workers: int | None = None,
-    written: dict[int, ImportedDocument] | None = None,
+    written: dict[int, WrittenDocument] | None = None,
 ) -> int:
     """Index many documents at once — a bulk import's — as :func:`index_document` would one by
     one: their old entries removed, the rows built :data:`REBUILD_BATCH` documents at a time
@@ -304,7 +302,7 @@ def _remove_entries(document_ids: list[int]) -> None:
 
 def _written_batch(
     document_ids: list[int],
-    written: dict[int, ImportedDocument],
+    written: dict[int, WrittenDocument],
     related: dict[str, dict[int, Any]],
 ) -> list[tuple[int, dict[str, Any], Texts]]:
     """:func:`_document_batch` for documents the caller has just written: the same parts,
@@ -579,7 +577,7 @@ def _document_rows(
     batches: Iterable[Iterable[list[int]]],
     pool: ProcessPoolExecutor | None,
     workers: int,
-    written: dict[int, ImportedDocument],
+    written: dict[int, WrittenDocument],
 ) -> Iterator[list[tuple[int, dict[str, Any]]]]:
     """The rows of each batch of document ids (given in groups: the caller's transactions),
     their text cut here or, with a ``pool``, by its ``workers`` while this process reads the
