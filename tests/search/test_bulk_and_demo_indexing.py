@@ -132,6 +132,17 @@ def test_an_import_is_indexed_from_what_it_wrote_with_the_rows_reading_back_give
     assert len(from_import) == 3
     ids = sorted(Document.objects.values_list("pk", flat=True))
     assert sorted(sent[0]["written"]) == ids
+    for pk, (document, version, _attachments) in sent[0]["written"].items():
+        stored = Document.objects.get(pk=pk)
+        # Every field the import handed on holds what the database holds.
+        loaded = [f.attname for f in Document._meta.concrete_fields if f.attname in vars(document)]
+        assert {"id", "kind", "agency_id", "published_at", "title", "validity"} <= set(loaded)
+        assert [getattr(document, name) for name in loaded] == [
+            getattr(stored, name) for name in loaded
+        ]
+        assert [version.title, version.summary, version.body, version.metadata] == list(
+            stored.versions.values_list("title", "summary", "body", "metadata").get()
+        )
 
     with django_capture_on_commit_callbacks(execute=True):
         indexing.index_documents(ids, workers=1)  # read back, one process
