@@ -9,6 +9,7 @@ runs, styles or embeds. :func:`html_to_text` turns (any) HTML into plain text.
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -148,6 +149,42 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+# A tag as the sanitiser writes it: a lower-case name, attributes in double quotes holding no
+# angle bracket, no space before ``>``. Anything else in a text sends it to the parser.
+_SIMPLE_TAG_RE = re.compile(r'<(/?)([a-z][a-z0-9]*)((?: [a-z][a-z-]*="[^"<>]*")*)(/?)>')
+
+
+def _simple_parts(html: str) -> list[str] | None:
+    """What :class:`_TextExtractor` collects from ``html``, when every ``<`` in it starts a
+    simple tag (:data:`_SIMPLE_TAG_RE`) and nothing is skipped with its content: the sanitised
+    bodies of the catalogue. ``None`` otherwise (comments, scripts, stray ``<``, upper case…),
+    for the parser to read. Cutting a body this way takes a tenth of the parser's time, which
+    was two fifths of a bulk import's indexing (issue 10)."""
+    parts: list[str] = []
+    position = 0
+    for match in _SIMPLE_TAG_RE.finditer(html):
+        start = match.start()
+        if start > position:
+            data = html[position:start]
+            if "<" in data:
+                return None
+            parts.append(unescape(data) if "&" in data else data)
+        position = match.end()
+        closing, tag, attributes, self_closing = match.groups()
+        if tag in _SKIPPED_TAGS or (closing and (attributes or self_closing)):
+            return None
+        if tag in _BLOCK_TAGS:
+            parts.append("\n")
+        elif tag in _CELL_TAGS and not self_closing:
+            parts.append(" ")
+    data = html[position:]
+    if "<" in data:
+        return None
+    if data:
+        parts.append(unescape(data) if "&" in data else data)
+    return parts
+
+
 def html_to_text(html: str) -> str:
     """The text of ``html``: block elements on lines of their own, entities decoded.
 
@@ -156,8 +193,13 @@ def html_to_text(html: str) -> str:
     """
     if not html:
         return ""
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    lines = (_SPACES_RE.sub(" ", line).strip() for line in "".join(extractor.parts).split("\n"))
+    parts = _simple_parts(html)
+    if parts is None:
+        extractor = _TextExtractor()
+        extractor.feed(html)
+        extractor.close()
+        parts = extractor.parts
+    # The pattern never spans a line break: one substitution over the whole text is the same
+    # as one a line, at a fraction of the calls.
+    lines = (line.strip() for line in _SPACES_RE.sub(" ", "".join(parts)).split("\n"))
     return "\n".join(line for line in lines if line)

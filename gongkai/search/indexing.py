@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import lru_cache, partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import Field, ForeignKey
@@ -42,6 +42,9 @@ from gongkai.search.cutting import SNIPPET_TEXT_LIMIT, Texts, cut_many, text_val
 from gongkai.search.cutting import join_lines as _join
 from gongkai.search.models import SearchEntry
 from gongkai.search.sources import IndexItem, IndexSource, get_source, registered_sources
+
+if TYPE_CHECKING:
+    from gongkai.catalogue.bulk_import import WrittenDocument
 
 
 def public_records() -> Any:
@@ -236,7 +239,12 @@ def index_document(document_id: int) -> None:
     _save(SearchEntry.Source.DOCUMENT, document_id, values)
 
 
-def index_documents(document_ids: Sequence[int], *, workers: int | None = None) -> int:
+def index_documents(
+    document_ids: Sequence[int],
+    *,
+    workers: int | None = None,
+    written: dict[int, WrittenDocument] | None = None,
+) -> int:
     """Index many documents at once — a bulk import's — as :func:`index_document` would one by
     one: their old entries removed, the rows built :data:`REBUILD_BATCH` documents at a time
     (the text cut in ``workers`` processes from :data:`BULK_POOL_THRESHOLD` documents, as a
@@ -245,38 +253,75 @@ def index_documents(document_ids: Sequence[int], *, workers: int | None = None) 
     batch or, worse, one a document (issue 10: a commit a document made a 100,000-row import
     run for hours), while SQLite's write lock is held a few seconds at a time, not for the
     whole import (other writers wait at most the busy timeout). Documents that are not public
-    get no entry. Returns how many entries were written."""
+    get no entry.
+
+    ``written`` holds what the caller (a bulk import, right after its commit) wrote of the
+    documents, by id: those documents' rows are built from it instead of being read back — the
+    public gate is still asked, in one query a batch, and a document missing from ``written``
+    is read as usual. Returns how many entries were written."""
     ids = sorted(set(document_ids))
     workers = default_workers() if workers is None else max(1, workers)
-    written = 0
-    for start in range(0, len(ids), BULK_TRANSACTION):
-        with transaction.atomic():
-            written += _index_document_chunk(ids[start : start + BULK_TRANSACTION], workers)
-    return written
+    pooled = workers > 1 and len(ids) >= BULK_POOL_THRESHOLD
+    total = 0
+    # One pool for the whole import, its batches cut ahead while this process writes the
+    # entries and the engine applies each transaction's.
+    chunks = [
+        ids[start : start + BULK_TRANSACTION] for start in range(0, len(ids), BULK_TRANSACTION)
+    ]
+    with _pool(workers if pooled else 0) as pool:
+        rows_of = _document_rows(
+            [_batches(chunk) for chunk in chunks], pool, workers, written or {}
+        )
+        for chunk in chunks:
+            with transaction.atomic():
+                _remove_entries(chunk)
+                for _batch in _batches(chunk):
+                    rows = next(rows_of)
+                    _insert(SearchEntry.Source.DOCUMENT, rows)
+                    total += len(rows)
+    return total
 
 
-def _index_document_chunk(ids: list[int], workers: int) -> int:
+def _batches(ids: list[int]) -> list[list[int]]:
+    return [ids[start : start + REBUILD_BATCH] for start in range(0, len(ids), REBUILD_BATCH)]
+
+
+def _remove_entries(document_ids: list[int]) -> None:
+    """Remove the index entries of these documents (and tell the engine)."""
     backend = get_backend()
-    written = 0
-    for start in range(0, len(ids), REBUILD_BATCH):
+    for start in range(0, len(document_ids), REBUILD_BATCH):
         stale = SearchEntry.objects.filter(
-            source=SearchEntry.Source.DOCUMENT, object_id__in=ids[start : start + REBUILD_BATCH]
+            source=SearchEntry.Source.DOCUMENT,
+            object_id__in=document_ids[start : start + REBUILD_BATCH],
         )
         stale_ids = list(stale.values_list("id", flat=True))
         if stale_ids:
             backend.delete(stale_ids)
             SearchEntry.objects.filter(id__in=stale_ids).delete()
-    if workers > 1 and len(ids) >= BULK_POOL_THRESHOLD:
-        for _size, rows in _cut_in_pool(ids, workers):
-            _insert(SearchEntry.Source.DOCUMENT, rows)
-            written += len(rows)
-        return written
-    related: dict[str, dict[int, Any]] = {}
-    for start in range(0, len(ids), REBUILD_BATCH):
-        rows = _cut(_document_batch(ids[start : start + REBUILD_BATCH], related))
-        _insert(SearchEntry.Source.DOCUMENT, rows)
-        written += len(rows)
-    return written
+
+
+def _written_batch(
+    document_ids: list[int],
+    written: dict[int, WrittenDocument],
+    related: dict[str, dict[int, Any]],
+) -> list[tuple[int, dict[str, Any], Texts]]:
+    """:func:`_document_batch` for documents the caller has just written: the same parts,
+    built from its objects; only the public gate and the interpretation links are read."""
+    public = set(public_document_rows().filter(pk__in=document_ids).values_list("pk", flat=True))
+    missing = [pk for pk in document_ids if pk in public and pk not in written]
+    parts = {pk: (fields, texts) for pk, fields, texts in _document_batch(missing, related)}
+    interprets = interpreted_policies(document_ids)
+    _attach_related([written[pk][0] for pk in document_ids if pk in written], related)
+    for pk in document_ids:
+        if pk in public and pk not in parts:
+            document, version, attachments = written[pk]
+            parts[pk] = document_parts(
+                document,
+                version,
+                [a for a in attachments if a.pending_change != Attachment.PendingChange.ADDED],
+                interprets.get(pk, ()),
+            )
+    return [(pk, *parts[pk]) for pk in document_ids if pk in parts]
 
 
 def index_document_and_interpretations(document_id: int) -> None:
@@ -506,45 +551,72 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _cut_in_pool(
-    document_ids: list[int], workers: int
-) -> Iterator[tuple[int, list[tuple[int, dict[str, Any]]]]]:
-    """The documents' rows, batch by batch, their text cut by ``workers`` processes while this
-    one reads the next batch and the caller writes the previous one.
+@contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """``workers`` processes to cut text in (``None`` for 0).
 
-    The workers are started by *spawn*: fresh interpreters that import only
+    They are started by *spawn*: fresh interpreters that import only
     ``gongkai.search.cutting`` and receive plain strings, so they hold no database connection
     and inherit no thread of this process (a forked copy of a process with threads is not safe).
-    Yields (number of ids in the batch, rows).
     """
-    context = multiprocessing.get_context("spawn")
-    in_flight: deque[tuple[int, list[tuple[int, dict[str, Any], Texts]], list[Future[Any]]]]
-    in_flight = deque()
+    if workers < 1:
+        yield None
+        return
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
+        yield pool
+
+
+# Batches whose text is being cut ahead of the one being written, a worker: enough to keep the
+# workers busy while this process writes a transaction's entries and the engine commits them.
+LOOKAHEAD = 4
+
+
+def _document_rows(
+    batches: Iterable[Iterable[list[int]]],
+    pool: ProcessPoolExecutor | None,
+    workers: int,
+    written: dict[int, WrittenDocument],
+) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    """The rows of each batch of document ids (given in groups: the caller's transactions),
+    their text cut here or, with a ``pool``, by its ``workers`` while this process reads the
+    next batches and the caller writes the previous ones."""
     related: dict[str, dict[int, Any]] = {}  # agencies and terms, read once for all batches
 
-    def rows_of(
-        item: tuple[int, list[tuple[int, dict[str, Any], Texts]], list[Future[Any]]],
-    ) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
-        size, parts, futures = item
-        values = [value for future in futures for value in future.result()]
-        return size, [
-            (pk, {**fields, **cut}) for (pk, fields, _texts), cut in zip(parts, values, strict=True)
-        ]
+    def parts_of(batch: list[int]) -> list[tuple[int, dict[str, Any], Texts]]:
+        if written:
+            return _written_batch(batch, written, related)
+        return _document_batch(batch, related)
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for start in range(0, len(document_ids), REBUILD_BATCH):
-            batch = document_ids[start : start + REBUILD_BATCH]
-            parts = _document_batch(batch, related)
-            step = -(-len(parts) // workers) or 1
-            futures = [
-                pool.submit(cut_many, [texts for _pk, _fields, texts in parts[i : i + step]])
-                for i in range(0, len(parts), step)
-            ]
-            in_flight.append((len(batch), parts, futures))
-            if len(in_flight) > workers:
-                yield rows_of(in_flight.popleft())
-        while in_flight:
-            yield rows_of(in_flight.popleft())
+    flat = (batch for group in batches for batch in group)
+    if pool is None:
+        for batch in flat:
+            yield _cut(parts_of(batch))
+        return
+    in_flight: deque[tuple[list[tuple[int, dict[str, Any], Texts]], list[Future[Any]]]]
+    in_flight = deque()
+    for batch in flat:
+        parts = parts_of(batch)
+        step = -(-len(parts) // workers) or 1
+        futures = [
+            pool.submit(cut_many, [texts for _pk, _fields, texts in parts[i : i + step]])
+            for i in range(0, len(parts), step)
+        ]
+        in_flight.append((parts, futures))
+        if len(in_flight) > workers * LOOKAHEAD:
+            yield _rows_of(*in_flight.popleft())
+    while in_flight:
+        yield _rows_of(*in_flight.popleft())
+
+
+def _rows_of(
+    parts: list[tuple[int, dict[str, Any], Texts]], futures: list[Future[Any]]
+) -> list[tuple[int, dict[str, Any]]]:
+    values = [value for future in futures for value in future.result()]
+    return [
+        (pk, {**fields, **cut}) for (pk, fields, _texts), cut in zip(parts, values, strict=True)
+    ]
 
 
 def rebuild_index(
@@ -587,10 +659,13 @@ def rebuild_index(
             progress(done, total)
 
     if pooled:
-        for size, rows in _cut_in_pool(document_ids, workers):
-            with transaction.atomic():
-                _insert(SearchEntry.Source.DOCUMENT, rows, write=False)
-            step(size)
+        with _pool(workers) as pool:
+            batches = _batches(document_ids)
+            rows_of = _document_rows([batches], pool, workers, {})
+            for batch, rows in zip(batches, rows_of, strict=True):
+                with transaction.atomic():
+                    _insert(SearchEntry.Source.DOCUMENT, rows, write=False)
+                step(len(batch))
         document_ids = []
     work: list[tuple[Callable[..., None], list[int]]] = [
         (_index_documents, document_ids[i : i + REBUILD_BATCH])

@@ -69,12 +69,15 @@ def _record_changed(sender: Any, instance: ListRecord, **kwargs: Any) -> None:
     enqueue_with_change(index_record, instance.pk)
 
 
-def _documents_imported(sender: Any, document_ids: list[int], **kwargs: Any) -> None:
+def _documents_imported(
+    sender: Any, document_ids: list[int], written: Any = None, **kwargs: Any
+) -> None:
     """A bulk import wrote its documents without model saves; index them now (it has
-    committed already), in batches: one engine commit a batch, not one a document."""
+    committed already), in batches: one engine commit a batch, not one a document, from what
+    the import wrote (``written``) rather than from the documents read back."""
     from gongkai.search.indexing import index_documents
 
-    index_documents(document_ids)
+    index_documents(document_ids, written=written)
 
 
 def _watcher(source: str, watched: Watched) -> Any:

@@ -215,3 +215,53 @@ def test_html_to_text_feeds_screening():
     text = html_to_text("<p>联系电话：<strong>138</strong>-1234-5678</p>")
 
     assert [f.kind for f in find_personal_data(text)] == ["mobile"]
+
+
+def _parsed_text(html: str) -> str:
+    """``html_to_text`` as the parser alone gives it (the fast path switched off)."""
+    from gongkai.core import html as module
+
+    original = module._simple_parts
+    module._simple_parts = lambda html: None
+    try:
+        return html_to_text(html)
+    finally:
+        module._simple_parts = original
+
+
+_PIECES = [
+    "<p>", "</p>", "<h3>", "</h3>", "<br>", "<br/>", "<br />", "<hr>", "<td>", "</td>", "<th/>",
+    "<tr>", "</tr>", "<strong>", "</strong>", "<span>", "</span>", "<li>", "</li>", "<td/>",
+    '<a href="https://example.gov.cn/a?b=1&amp;c=2" rel="noopener noreferrer">', "</a>",
+    '<img src="/x.png" alt="图 1">', '<td colspan="2">', "<P>", "</P >", "<p >", "<!-- 注释 -->",
+    "<script>", "</script>", "<style>", "<svg>", "</svg>", "<textarea>", "<", ">", "</", "</br>",
+    "&", "&amp;", "&lt;", "&gt;", "&quot;", "&nbsp;", "&#x4E2D;", "&#25991;", "&am", "p;",
+    "&copy", "&unknown;", "\n", "\t", " ", "\u3000", "\xa0", "政府信息公开", "，", "a1", "2014年",
+    "<p/>", "</p/>", '<a title="x>y">', '<a title=\'q\'>', "<a title=x>", "<div>", "</div>",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_html_to_text_fast_path_gives_the_parsers_text(seed):
+    """Issue 10: sanitised bodies skip the parser; any HTML must give the same text either
+    way (the search index must not change)."""
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(200):
+        html = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 40)))
+        assert html_to_text(html) == _parsed_text(html), html
+        cleaned = sanitize_html(html)
+        assert html_to_text(cleaned) == _parsed_text(cleaned), cleaned
+
+
+def test_html_to_text_reads_sanitised_bodies_without_the_parser(monkeypatch):
+    from gongkai.core import html as module
+
+    body = sanitize_html(
+        '<h3>一、总体要求</h3><p>各单位&amp;部门<a href="https://www.gov.cn/">链接</a></p>'
+        "<table><tr><td>甲</td><td>乙</td></tr></table><p>第一行<br>第二行</p>"
+    )
+    monkeypatch.setattr(module, "_TextExtractor", None)  # the parser is not used
+
+    assert html_to_text(body) == "一、总体要求\n各单位&部门链接\n甲 乙\n第一行\n第二行"

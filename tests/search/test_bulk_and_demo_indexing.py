@@ -72,3 +72,92 @@ def test_an_import_is_handed_to_the_engine_in_one_batch_not_one_document_at_a_ti
     assert writes == [5]
     hits = search(SearchQuery(q="招生入学")).hits
     assert sorted(hit.title for hit in hits) == sorted(titles)
+
+
+def test_an_import_is_indexed_from_what_it_wrote_with_the_rows_reading_back_gives(
+    agency, staff_role_factory, django_capture_on_commit_callbacks, settings, tmp_path, monkeypatch
+):
+    """Issue 10: the index rows of an import are built from the documents, versions and
+    attachments the import wrote, not read back from the database; they must be the rows
+    reading back gives — one process or worker processes — and the public gate still holds."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from gongkai.agencies.services import record_membership_change
+    from gongkai.catalogue.models import Document
+    from gongkai.catalogue.signals import documents_imported
+    from gongkai.search import indexing
+    from gongkai.search.models import SearchEntry
+    from tests.catalogue.test_bulk_import import archive, pdf_bytes
+    from tests.search.test_search import _index_rows
+
+    record_membership_change(agency, actor=None, system=True, change="joined", date=_day())
+    office = staff_role_factory(agency=agency, role=StaffRole.Role.OFFICE).user
+    source = xlsx(
+        row(
+            agency,
+            index_number="ZD-JY/2012-0001",
+            doc_number="张教发[2012]5号",
+            body="<h3>一、要求</h3><p>各单位&amp;部门&nbsp;PM2.5</p><table><tr><td>甲</td>"
+            "<td>乙</td></tr></table><!-- 注释 --><p>第二段<br>第三行</p>",
+            attachments="材料/招生计划.pdf",
+        ),
+        row(
+            agency,
+            index_number="ZD-JY/2012-0002",
+            title="区教育局召开招生工作会议",
+            formation_date="",
+            columns="工作动态",
+            statutory_item="",
+            topic="",
+            genre="",
+            keywords="",
+            summary="",
+        ),
+        row(agency, index_number="ZD-JY/2012-0003", validity="废止", body="无标签的正文"),
+    )
+    files = archive({"材料/招生计划.pdf": pdf_bytes()})
+    sent: list[dict] = []
+
+    def keep(sender, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append(kwargs)
+
+    documents_imported.connect(keep, dispatch_uid="test.keep")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            report = import_catalogue(source, actor=office, attachments=files)
+    finally:
+        documents_imported.disconnect(dispatch_uid="test.keep")
+
+    assert report.ok and report.documents == 3
+    from_import = _index_rows()
+    assert len(from_import) == 3
+    ids = sorted(Document.objects.values_list("pk", flat=True))
+    assert sorted(sent[0]["written"]) == ids
+    for pk, (document, version, _attachments) in sent[0]["written"].items():
+        stored = Document.objects.get(pk=pk)
+        # Every field the import handed on holds what the database holds.
+        loaded = [f.attname for f in Document._meta.concrete_fields if f.attname in vars(document)]
+        assert {"id", "kind", "agency_id", "published_at", "title", "validity"} <= set(loaded)
+        assert [getattr(document, name) for name in loaded] == [
+            getattr(stored, name) for name in loaded
+        ]
+        assert [version.title, version.summary, version.body, version.metadata] == list(
+            stored.versions.values_list("title", "summary", "body", "metadata").get()
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        indexing.index_documents(ids, workers=1)  # read back, one process
+    assert _index_rows() == from_import
+
+    monkeypatch.setattr(indexing, "BULK_POOL_THRESHOLD", 1)
+    monkeypatch.setattr(indexing, "REBUILD_BATCH", 1)
+    monkeypatch.setattr(indexing, "BULK_TRANSACTION", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        indexing.index_documents(ids, workers=2, written=sent[0]["written"])
+    assert _index_rows() == from_import
+
+    # A document withdrawn since gets no entry, whatever the import had written of it.
+    Document.objects.filter(pk=ids[0]).update(state=Document.State.WITHDRAWN)
+    with django_capture_on_commit_callbacks(execute=True):
+        written = indexing.index_documents(ids, workers=1, written=sent[0]["written"])
+    assert written == 2
+    assert not SearchEntry.objects.filter(object_id=ids[0]).exists()
