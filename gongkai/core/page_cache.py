@@ -51,6 +51,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from gongkai.core import db_router
+from gongkai.core.context import SAFE_REQUEST, request_memo
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,9 @@ GENERATION_KEY = "page-cache:generation"
 # When the generation was last moved on (time.time()): a page read from a lagging read replica
 # soon after may still show what the change replaced, and is not stored.
 BUMPED_KEY = "page-cache:bumped"
+# The request memo's key (gongkai.core.context) for the generation and the time of its last
+# move, read once a GET request: by the page cache's lookup, or by the shared cache.
+GENERATION_MEMO = "core.page_cache.generation"
 ENTRY_PREFIX = "page-cache:v1:"  # the version of ``Entry``: change it when Entry changes
 STATE_ATTR = "_gongkai_page_cache"
 # Written where the stored page holds a CSRF token; replaced by the visitor's token on every
@@ -578,6 +582,9 @@ class PageCacheMiddleware:
             return None
         entry = values.get(key)
         bumped = values.get(BUMPED_KEY)
+        memo = request_memo.get()
+        if memo is not None and memo.get(SAFE_REQUEST):  # the page, if rendered, reads it again
+            memo[GENERATION_MEMO] = (generation, bumped)
         found = _Lookup(
             key=key,
             generation=int(generation),

@@ -31,7 +31,12 @@ from django.db import connections
 
 from gongkai.core import db_router
 from gongkai.core.context import SAFE_REQUEST, request_memo
-from gongkai.core.page_cache import BUMPED_KEY, GENERATION_KEY, current_generation
+from gongkai.core.page_cache import (
+    BUMPED_KEY,
+    GENERATION_KEY,
+    GENERATION_MEMO,
+    current_generation,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +45,6 @@ T = TypeVar("T")
 MAX_VALUES = 1000  # names (a fragment per language and mode, say); more: start again
 # name -> (generation, expiry on the monotonic clock, value)
 _kept: dict[str, tuple[Any, float, Any]] = {}
-_GENERATION_MEMO = "core.shared_cache.generation"
 
 
 def enabled() -> bool:
@@ -66,15 +70,15 @@ def _generation() -> tuple[Any, Any]:
     """The generation and when it last moved on: read once a GET or HEAD request (which
     changes no public data), at each call otherwise."""
     memo = request_memo.get()
-    if memo is not None and memo.get(SAFE_REQUEST) and _GENERATION_MEMO in memo:
-        return memo[_GENERATION_MEMO]  # type: ignore[no-any-return]
+    if memo is not None and memo.get(SAFE_REQUEST) and GENERATION_MEMO in memo:
+        return memo[GENERATION_MEMO]  # type: ignore[no-any-return]
     found = cache.get_many([GENERATION_KEY, BUMPED_KEY])
     generation = found.get(GENERATION_KEY)
     if generation is None:
         generation = current_generation()
     answer = (generation, found.get(BUMPED_KEY))
     if memo is not None and memo.get(SAFE_REQUEST):
-        memo[_GENERATION_MEMO] = answer
+        memo[GENERATION_MEMO] = answer
     return answer
 
 
