@@ -159,8 +159,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     report = _report(request, pk)
     edited = services.section_texts(report)
-    content = services.content_of(report, texts=edited)
-    check = services.check_report(report, content)
+    content, check = services.content_and_check(report, texts=edited)
     state = services.state_of(report)
     body = render_html(content, staff_links=_cell_links(report, content))
     return render(

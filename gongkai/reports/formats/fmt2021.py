@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -149,29 +149,20 @@ def request_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
         len(organisations),
         refs=_request_refs(organisations),
     )
-    new = request_selectors.requests_received_through(scope.end, agency_ids=scope.agency_ids)
-    new = new.filter(received_on__gte=scope.start)
+    # The applications received in the year by channel, and those answered in the year after
+    # their due date, from the applications table 三 read (in the order they were received;
+    # the late ones by tracking number).
     by_channel: dict[str, list[str]] = {}
-    for number, channel in new.order_by("id").values_list("number", "channel"):
-        by_channel.setdefault(channel, []).append(number)
+    late: list[str] = []
+    for application in three.applications:
+        if application.received_on >= scope.start:
+            by_channel.setdefault(application.channel, []).append(application.number)
+        if application.late and application.answered_on is not None:
+            late.append(application.number)
+    late.sort()
     for key, label, channels in CHANNEL_FIGURES:
         received = [n for c in channels for n in by_channel.get(c, [])]
         _add(found, key, label, len(received), refs=_request_refs(received))
-    # Answered in the year after the due date (extensions and pauses included in ``due_on``).
-    # The late ones of all time, kept if answered this year: a list of this year's answers in
-    # the query (``number__in``) is a variable per answer — tens of thousands for a province,
-    # past SQLite's default limit of 32,766 (Debian's build allows 250,000).
-    answered = set(three.numbers[t.TOTAL]["total"])
-    through_end = request_selectors.requests_received_through(
-        scope.end, agency_ids=scope.agency_ids
-    )
-    late = [
-        number
-        for number in through_end.filter(replied_on__gt=F("due_on"))
-        .order_by("number")
-        .values_list("number", flat=True)
-        if number in answered
-    ]
     _add(found, "requests_late", "超过法定期限答复的申请", len(late), refs=_request_refs(late))
     remedies = {
         "reconsiderations": (("reconsideration",), "total", "政府信息公开行政复议"),
@@ -198,23 +189,30 @@ def document_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
         value = two.documents["normative"][column].value
         _add(found, f"normative_{column}", label, value,
              refs=_lazy_refs("document", ids[column], value))  # fmt: skip
-    # Counted by the database; the ids (every document of the year) only when read.
+    # Counted by the database in one pass over the year's documents; the ids (every document
+    # of the year) only when read.
     published = _published_in(scope)
-    documents = published.order_by("id").values_list("id", flat=True)
-    count = published.count()
-    _add(found, "documents_published", "本年主动公开政府信息", count, "条",
-         _lazy_refs("document", documents, count))  # fmt: skip
     kind = "interpretation"  # Document.Kind.INTERPRETATION
-    interpretations = published.filter(kind=kind)
-    count = interpretations.count()
-    _add(found, "interpretations_published", "本年发布政策解读", count, "篇",
-         _lazy_refs("document", interpretations.order_by("id").values_list("id", flat=True),
-                    count))  # fmt: skip
     explained = catalogue_selectors.public_document_rows().filter(
         kind=kind, interprets=OuterRef("pk")
     )
+    is_lacking = Q(needs_interpretation=True) & ~Exists(explained)
+    counts = published.aggregate(
+        published=Count("pk"),
+        interpretations=Count("pk", filter=Q(kind=kind)),
+        lacking=Count("pk", filter=is_lacking),
+    )
+    documents = published.order_by("id").values_list("id", flat=True)
+    count = counts["published"]
+    _add(found, "documents_published", "本年主动公开政府信息", count, "条",
+         _lazy_refs("document", documents, count))  # fmt: skip
+    interpretations = published.filter(kind=kind)
+    count = counts["interpretations"]
+    _add(found, "interpretations_published", "本年发布政策解读", count, "篇",
+         _lazy_refs("document", interpretations.order_by("id").values_list("id", flat=True),
+                    count))  # fmt: skip
     lacking = published.filter(needs_interpretation=True).exclude(Exists(explained))
-    count = lacking.count()
+    count = counts["lacking"]
     _add(found, "interpretations_missing", "需要解读而未发布解读的政策文件", count,
          refs=_lazy_refs("document", lacking.order_by("id").values_list("id", flat=True),
                          count))  # fmt: skip

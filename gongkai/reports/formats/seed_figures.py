@@ -127,11 +127,12 @@ def application_figures(subject: Subject) -> Figures:
         .order_by("received_on", "number")
         .values_list("pk", "number", "channel", "agency_id")
     )  # never the applicant's fields
-    kinds = dict(
-        agency_selectors.agencies_in({agency_id for *_, agency_id in rows}).values_list(
-            "id", "kind"
+    kinds = {
+        agency.pk: agency.kind
+        for agency in agency_selectors.membership().agencies_in(
+            {agency_id for *_, agency_id in rows}
         )
-    )
+    }
     received = request_selectors.requests_received_between(
         scope.start, scope.end, agency_ids=scope.agency_ids
     )
@@ -318,11 +319,12 @@ def catalogue_figures(subject: Subject) -> Figures:
     _figure(
         figures, "power_other", "保留非行政许可事项", len(other), "项", _refs("list_record", other)
     )
-    departments = list(
-        agency_selectors.agencies_in({agency_id for _, agency_id, _ in power}).values_list(
-            "slug", flat=True
+    departments = [
+        agency.slug
+        for agency in agency_selectors.membership().agencies_in(
+            {agency_id for _, agency_id, _ in power}
         )
-    )
+    ]
     _figure(
         figures,
         "power_departments",
@@ -480,9 +482,10 @@ def interaction_figures(
     _figure(figures, "letters_late", "超过办理时限回复的来信", counted.late, "件")
     _figure(figures, "letters_overdue", "年底仍超期未复的来信", counted.overdue, "件")
 
-    agency = (
-        None if scope.agency_id is None else agency_selectors.agencies_in([scope.agency_id]).first()
+    agencies = agency_selectors.membership().agencies_in(
+        [scope.agency_id] if scope.agency_id else []
     )
+    agency = agencies[0] if agencies else None
     records = channel_selectors.load_year(scope.year)
     summary = channel_selectors.summarise(records, agency=agency)
     # The sessions behind the hotline figures, from the rows just read, in the order aired.
@@ -614,11 +617,11 @@ def membership_figures(subject: Subject) -> Figures:
     its own public institutions that are members on 31 December."""
     scope = subject.scope
     figures: Figures = {}
-    end_members = list(
-        agency_selectors.members_on(scope.end).values_list(
-            "slug", "kind", "parent_id", "leader_name", "contact_name"
-        )
-    )
+    membership = agency_selectors.membership()  # the members on both days, the changes
+    end_members = [
+        (a.slug, a.kind, a.parent_id, a.leader_name, a.contact_name)
+        for a in membership.members_on(scope.end)
+    ]
     if not subject.is_government:
         own = [
             slug
@@ -636,14 +639,14 @@ def membership_figures(subject: Subject) -> Figures:
         return figures
     # 年初 is the end of the previous year, so that start + joined − left = end.
     before = scope.start - datetime.timedelta(days=1)
-    start_members = list(agency_selectors.members_on(before).values_list("slug", "kind"))
+    start_members = [(a.slug, a.kind) for a in membership.members_on(before)]
     # The shares from the members just read (membership_share would read them again).
     start = agency_selectors.membership_share_of(before, Counter(k for _, k in start_members))
     end = agency_selectors.membership_share_of(
         scope.end, Counter(kind for _, kind, *_ in end_members)
     )
     institution = Agency.Kind.PUBLIC_INSTITUTION
-    changes = list(agency_selectors.membership_changes_between(scope.start, scope.end))
+    changes = membership.changes_between(scope.start, scope.end)
     joined = [c for c in changes if c.change == JOINED]
     left = [c for c in changes if c.change == LEFT]
     joined_institutions = [c for c in joined if c.agency.kind == Agency.Kind.PUBLIC_INSTITUTION]
@@ -734,7 +737,7 @@ def joined_names(subject: Subject) -> list[str]:
     scope = subject.scope
     return [
         change.agency.display_name
-        for change in agency_selectors.membership_changes_between(scope.start, scope.end)
+        for change in agency_selectors.membership().changes_between(scope.start, scope.end)
         if change.change == JOINED and change.agency.kind == Agency.Kind.PUBLIC_INSTITUTION
     ]
 
@@ -764,13 +767,14 @@ class Gathered:
 def compiler(subject: Subject) -> Agency | None:
     """The body that compiles the report: the government's general office (区政府办公室)
     among the members, or the agency itself."""
-    agencies = agency_selectors.agencies_in(subject.scope.agency_ids)
+    agencies = agency_selectors.membership().agencies_in(subject.scope.agency_ids)
     if subject.is_government:
-        return (
-            agencies.filter(kind=Agency.Kind.GENERAL_OFFICE).first()
-            or agencies.filter(kind=Agency.Kind.GOVERNMENT).first()
-        )
-    return agencies.first()
+        for kind in (Agency.Kind.GENERAL_OFFICE, Agency.Kind.GOVERNMENT):
+            found = next((agency for agency in agencies if agency.kind == kind), None)
+            if found is not None:
+                return found
+        return None
+    return agencies[0] if agencies else None
 
 
 def gather(subject: Subject) -> Gathered:
