@@ -120,7 +120,7 @@ class Membership:
     who joined or left between two days, without a query each (a year's annual report asks
     for the members on four days and the changes of two years)."""
 
-    agencies: tuple[Agency, ...]  # in display order (sort_order, id)
+    agencies: tuple[Agency, ...]  # every agency that ever was a member, in display order
     changes: tuple[MembershipChange, ...]  # oldest first (date, id), each with its agency
 
     def members_on(self, date: datetime.date) -> list[Agency]:
@@ -138,22 +138,28 @@ class Membership:
         return [change for change in self.changes if start <= change.date <= end]
 
     def agencies_in(self, agency_ids: Iterable[int]) -> list[Agency]:
-        """The agencies of :func:`agencies_in` ``(agency_ids)``, in display order."""
+        """The agencies of :func:`agencies_in` ``(agency_ids)``, in display order (an agency
+        that never was a member is read from the database)."""
         wanted = set(agency_ids)
-        return [agency for agency in self.agencies if agency.pk in wanted]
+        found = [agency for agency in self.agencies if agency.pk in wanted]
+        if len(found) < len(wanted):
+            known = {agency.pk for agency in found}
+            found += agencies_in(wanted - known)
+            found.sort(key=lambda agency: (agency.sort_order, agency.pk))
+        return found
 
 
 def membership() -> Membership:
-    """Every agency and membership change (two queries), once a request."""
+    """Every membership change with its agency (one query), once a request."""
     return once_a_request("agencies.membership", _membership)
 
 
 def _membership() -> Membership:
-    agencies = tuple(Agency.objects.order_by("sort_order", "id"))
-    by_pk = {agency.pk: agency for agency in agencies}
-    changes = tuple(MembershipChange.objects.order_by("date", "id"))
-    for change in changes:
-        change.agency = by_pk[change.agency_id]
+    changes = tuple(MembershipChange.objects.select_related("agency").order_by("date", "id"))
+    by_pk: dict[int, Agency] = {}
+    for change in changes:  # one object per agency, shared by its changes
+        change.agency = by_pk.setdefault(change.agency_id, change.agency)
+    agencies = tuple(sorted(by_pk.values(), key=lambda agency: (agency.sort_order, agency.pk)))
     return Membership(agencies=agencies, changes=changes)
 
 

@@ -33,7 +33,7 @@ from gongkai.core import audit
 from gongkai.core.models import User
 from gongkai.reports.annual import permissions
 from gongkai.reports.annual.models import AnnualReport, SectionRevision
-from gongkai.reports.content import ProseProblem, ReportContent
+from gongkai.reports.content import ProseProblem, ReportContent, Table
 from gongkai.reports.formats import get_format
 from gongkai.reports.formats.base import Subject, check_prose, default_format_key
 from gongkai.reports.render import content_for, format_years
@@ -115,8 +115,14 @@ def section_texts(report: AnnualReport) -> dict[str, str]:
 
 def prose_sections(report: AnnualReport) -> list[tuple[str, str]]:
     """(key, title) of the sections of the report's format that carry prose."""
-    content = get_format(report.format).build(subject_of(report), {})
-    return [(s.key, s.title) for s in content.sections if s.has_prose]
+    return list(get_format(report.format).prose_sections())
+
+
+def tables_of(report: AnnualReport) -> tuple[Table, ...]:
+    """The report's tables as :func:`content_of` has them, without the figures and drafts
+    of its prose (the records behind a cell)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return get_format(report.format).tables(subject_of(report))
 
 
 def content_of(report: AnnualReport, *, texts: dict[str, str] | None = None) -> ReportContent:

@@ -635,15 +635,22 @@ class Fmt2021:
             "6": draft_other(subject, figures),
         }
 
-    def tables(self, tables: t.AnnualTables) -> dict[str, Table]:
+    def prose_sections(self) -> tuple[tuple[str, str], ...]:
+        return tuple((key, title) for key, title in SECTIONS if key in PROSE_SECTIONS)
+
+    def tables_of(self, tables: t.AnnualTables) -> dict[str, Table]:
         """The tables of sections 二, 三 and 四, by section key."""
         return {"2": table_two(tables), "3": table_three(tables), "4": table_four(tables)}
+
+    def tables(self, subject: Subject) -> tuple[Table, ...]:
+        laid_out = self.tables_of(t.annual_tables(subject.scope))
+        return tuple(laid_out[key] for key, _title in SECTIONS if key not in PROSE_SECTIONS)
 
     def build(self, subject: Subject, prose: Mapping[str, str]) -> ReportContent:
         annual = t.annual_tables(subject.scope)
         figures = collect_figures(subject, annual)
         drafts = self.drafts(subject, figures)
-        tables = self.tables(annual)
+        tables = self.tables_of(annual)
         sections = []
         for key, title in self.sections():
             if key in PROSE_SECTIONS:
