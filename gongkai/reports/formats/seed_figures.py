@@ -50,6 +50,7 @@ from gongkai.interaction.channels import selectors as channel_selectors
 from gongkai.interaction.channels.models import LEVEL_METRICS, ServicePoint
 from gongkai.interaction.letters import selectors as letter_selectors
 from gongkai.interaction.letters import statistics as letter_statistics
+from gongkai.reports import tables
 from gongkai.reports.content import Figure, Ref
 from gongkai.reports.formats.base import Subject
 from gongkai.reports.formats.common import percent
@@ -120,27 +121,28 @@ def application_figures(subject: Subject) -> Figures:
     """Section 六–八: applications received, by channel and by addressee, answered; fees and
     waivers; reconsiderations and lawsuits filed."""
     scope = subject.scope
-    rows = list(
-        request_selectors.requests_received_between(
-            scope.start, scope.end, agency_ids=scope.agency_ids
-        )
-        .order_by("received_on", "number")
-        .values_list("pk", "number", "channel", "agency_id")
-    )  # never the applicant's fields
+    # The applications received in the year, answered or not by 31 December: those table 三
+    # read (its row 一), by the day received and tracking number. Never the applicant's fields.
+    rows = sorted(
+        (
+            (
+                application.received_on,
+                application.number,
+                application.channel,
+                application.agency_id,
+                application.answered_on is not None,
+            )
+            for application in tables.table_three(scope).applications
+            if application.received_on >= scope.start
+        ),
+        key=lambda row: (row[0], row[1]),
+    )
     kinds = {
         agency.pk: agency.kind
         for agency in agency_selectors.membership().agencies_in(
-            {agency_id for *_, agency_id in rows}
+            {agency_id for *_, agency_id, _answered in rows}
         )
     }
-    received = request_selectors.requests_received_between(
-        scope.start, scope.end, agency_ids=scope.agency_ids
-    )
-    answered_ids = set(
-        request_selectors.answering_events(received, through=scope.end).values_list(
-            "request_id", flat=True
-        )
-    )
 
     groups: dict[str, list[str]] = {
         name: []
@@ -155,7 +157,7 @@ def application_figures(subject: Subject) -> Figures:
             "answered",
         )
     }
-    for pk, number, channel, agency_id in rows:
+    for _received_on, number, channel, agency_id, answered in rows:
         kind = kinds.get(agency_id)
         groups["received"].append(number)
         if channel == InfoRequest.Channel.ONLINE:
@@ -170,7 +172,7 @@ def application_figures(subject: Subject) -> Figures:
             groups["town"].append(number)
         else:
             groups["other_body"].append(number)
-        if pk in answered_ids:
+        if answered:
             groups["answered"].append(number)
     labels = {
         "received": "收到政府信息公开申请",
@@ -279,11 +281,8 @@ def catalogue_figures(subject: Subject) -> Figures:
         "篇",
         _refs("document", interpretations),
     )
-    normative = list(
-        catalogue_selectors.normative_registrations_of(scope.agency_ids)
-        .filter(year=scope.year)
-        .values_list("document_id", flat=True)
-    )
+    # Registered in the year: table 二's "made" column, read once a request for both.
+    normative = list(tables.normative_document_ids(scope)["made"])
     _figure(
         figures,
         "normative",
@@ -301,11 +300,19 @@ def catalogue_figures(subject: Subject) -> Figures:
             "次",
         )
 
-    power = list(
-        list_selectors.records_public_between(
-            "power-list", None, scope.end, agency_ids=scope.agency_ids
-        ).values_list("pk", "agency_id", "data")
-    )
+    # The power list on 31 December, the year's procurement notices and their results by the
+    # report's day, in one query.
+    periods = {
+        "power-list": (None, scope.end),
+        "procurement-notice": (scope.start, scope.end),
+        "procurement-result": (scope.start, report_day(scope.year)),
+    }
+    by_type: dict[str, list[tuple[int, int, dict]]] = {code: [] for code in periods}
+    for code, pk, agency_id, data in list_selectors.records_public_between_of_types(
+        periods, agency_ids=scope.agency_ids
+    ).values_list("record_type__code", "pk", "agency_id", "data"):
+        by_type[code].append((pk, agency_id, data))
+    power = by_type["power-list"]
     licensing = [pk for pk, _, data in power if data.get("power_type") == LICENSING]
     other = [pk for pk, _, data in power if data.get("power_type") != LICENSING]
     _figure(
@@ -334,18 +341,15 @@ def catalogue_figures(subject: Subject) -> Figures:
         _refs("agency", departments),
     )
 
-    notices = list(
-        list_selectors.records_public_between(
-            "procurement-notice", scope.start, scope.end, agency_ids=scope.agency_ids
-        ).values_list("pk", "agency_id", "data__project_name")
-    )
+    notices = [
+        (pk, agency_id, data.get("project_name"))
+        for pk, agency_id, data in by_type["procurement-notice"]
+    ]
     projects = {(agency_id, name) for _, agency_id, name in notices}
     results = [
         pk
-        for pk, agency_id, name in list_selectors.records_public_between(
-            "procurement-result", scope.start, report_day(scope.year), agency_ids=scope.agency_ids
-        ).values_list("pk", "agency_id", "data__project_name")
-        if (agency_id, name) in projects
+        for pk, agency_id, data in by_type["procurement-result"]
+        if (agency_id, data.get("project_name")) in projects
     ]
     _figure(
         figures,
@@ -560,7 +564,7 @@ def task_figures(subject: Subject) -> tuple[Figures, str]:
     scope = subject.scope
     figures: Figures = {}
     plan = plan_selectors.plan_of_year(scope.year)
-    tasks = list(plan_selectors.tasks_of_plan(plan)) if plan is not None else []
+    tasks = list(plan_selectors.tasks_of_plan(plan, agencies=False)) if plan is not None else []
     if not subject.is_government:
         tasks = [task for task in tasks if task.lead_agency_id == scope.agency_id]
     categories = sorted({task.category_id for task in tasks})
