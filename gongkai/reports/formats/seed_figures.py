@@ -199,18 +199,8 @@ def application_figures(subject: Subject) -> Figures:
                 refs,
             )
     handling = None if subject.is_government else list(scope.agency_ids)
-    _figure(
-        figures,
-        "fees_collected",
-        "收取政府信息公开处理费",
-        request_selectors.fees_collected(scope.year, agency_ids=handling),
-        "元",
-    )
-    waivers = list(
-        request_selectors.fee_waivers(scope.year, agency_ids=handling).values_list(
-            "request__number", flat=True
-        )
-    )
+    collected, waivers = request_selectors.fees_and_waivers(scope.year, agency_ids=handling)
+    _figure(figures, "fees_collected", "收取政府信息公开处理费", collected, "元")
     _figure(
         figures, "fee_waivers", "减免收费的申请", len(waivers), "件", _refs("info_request", waivers)
     )
