@@ -91,10 +91,11 @@ def _request_refs(numbers: Sequence[str]) -> Sequence[Ref]:
     return LazyRefs("info_request", lambda: keys, nonempty=bool(keys))
 
 
-def normative_document_ids(scope: t.Scope) -> dict[str, Any]:
-    """The ids of the registered normative documents behind table 二's 行政规范性文件 cells,
-    by column (made, repealed, in force): ``tables.normative_document_ids``."""
-    return t.normative_document_ids(scope)
+def normative_refs(scope: t.Scope, column: str, count: int | Decimal) -> LazyRefs:
+    """The registered normative documents behind table 二's 行政规范性文件 cell ``column``
+    (made, repealed, in force; ``tables.normative_document_ids``), read only when read:
+    the table counts them in the database."""
+    return LazyRefs("document", lambda: t.normative_document_ids(scope)[column], nonempty=count > 0)
 
 
 def _lazy_refs(kind: str, rows: Any, count: int | Decimal | None = None) -> LazyRefs:
@@ -179,7 +180,6 @@ def document_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
     """Normative documents (table 二), documents and interpretations published in the year,
     and the policies published in the year that still lack their interpretation."""
     scope, two = tables.scope, tables.two
-    ids = normative_document_ids(scope)
     labels = {
         "made": "本年制发行政规范性文件",
         "repealed": "本年废止行政规范性文件",
@@ -188,7 +188,7 @@ def document_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
     for column, label in labels.items():
         value = two.documents["normative"][column].value
         _add(found, f"normative_{column}", label, value,
-             refs=_lazy_refs("document", ids[column], value))  # fmt: skip
+             refs=normative_refs(scope, column, value))  # fmt: skip
     # Counted by the database in one pass over the year's documents; the ids (every document
     # of the year) only when read.
     published = _published_in(scope)
@@ -476,7 +476,6 @@ def heading_rows(block: str, columns: Sequence[str], span: int) -> list[tuple[Ce
 def table_two(tables: t.AnnualTables) -> Table:
     """二、主动公开政府信息情况 in its four blocks (REG 20 items 1, 5, 6, 8)."""
     two = tables.two
-    ids = normative_document_ids(tables.scope)
     span = len(t.DOCUMENT_COLUMNS)
     head = heading_rows("第二十条第（一）项", [c.label for c in t.DOCUMENT_COLUMNS], span)
     rows: list[tuple[Cell, ...]] = []
@@ -486,7 +485,7 @@ def table_two(tables: t.AnnualTables) -> Table:
             figure = two.documents[row.key][column.key]
             refs: Sequence[Ref] = ()
             if row.key == "normative":
-                refs = _lazy_refs("document", ids[column.key], figure.value)
+                refs = normative_refs(tables.scope, column.key, figure.value)
             cells.append(_figure_cell(figure, refs))
         rows.append(tuple(cells))
     for block in ("第二十条第（五）项", "第二十条第（六）项"):

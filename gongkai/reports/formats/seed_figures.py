@@ -51,7 +51,7 @@ from gongkai.interaction.channels.models import LEVEL_METRICS, ServicePoint
 from gongkai.interaction.letters import selectors as letter_selectors
 from gongkai.interaction.letters import statistics as letter_statistics
 from gongkai.reports import tables
-from gongkai.reports.content import Figure, Ref
+from gongkai.reports.content import Figure, LazyRefs, Ref
 from gongkai.reports.formats.base import Subject
 from gongkai.reports.formats.common import percent
 from gongkai.supervision.plans import selectors as plan_selectors
@@ -271,15 +271,17 @@ def catalogue_figures(subject: Subject) -> Figures:
         "篇",
         _refs("document", interpretations),
     )
-    # Registered in the year: table 二's "made" column, read once a request for both.
-    normative = list(tables.normative_document_ids(scope)["made"])
-    _figure(
-        figures,
-        "normative",
-        "登记发布规范性文件",
-        len(normative),
-        "件",
-        _refs("document", normative),
+    # Registered in the year: table 二's "made" column, counted by the database once a
+    # request for both; the documents read only when someone reads them.
+    made = tables.normative_counts(scope)["made"]
+    figures["normative"] = Figure(
+        key="normative",
+        label="登记发布规范性文件",
+        value=made,
+        unit="件",
+        refs=LazyRefs(
+            "document", lambda: tables.normative_document_ids(scope)["made"], nonempty=made > 0
+        ),
     )
     if subject.is_government:
         _figure(
