@@ -196,7 +196,7 @@ def document_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
     explained = catalogue_selectors.public_document_rows().filter(
         kind=kind, interprets=OuterRef("pk")
     )
-    is_lacking = Q(needs_interpretation=True) & ~Exists(explained)
+    is_lacking = Q(~Exists(explained), needs_interpretation=True)
     counts = published.aggregate(
         published=Count("pk"),
         interpretations=Count("pk", filter=Q(kind=kind)),
