@@ -34,6 +34,11 @@ def add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--postgres", default=POSTGRES, metavar="URL", help=f"server (default {POSTGRES})"
     )
+    parser.add_argument(
+        "--pg-name",
+        metavar="NAME",
+        help="PostgreSQL database name (default gongkai_bench_province_<scale>_<seed>)",
+    )
 
 
 def scale_label(scale: float) -> str:
@@ -47,7 +52,9 @@ class Dataset(BenchDatabase):
         self.db, self.scale, self.seed = args.db, args.scale, args.seed
         label = scale_label(args.scale)
         self.sqlite_path = VAR / f"province-{label}-{args.seed}.sqlite3"
-        self.pg_name = f"gongkai_bench_province_{label}_{args.seed}"
+        self.pg_name = (
+            getattr(args, "pg_name", None) or f"gongkai_bench_province_{label}_{args.seed}"
+        )
         self.pg_server = args.postgres.rstrip("/") + "/"
         self.index_dir = VAR / f"province-index-{args.db}-{label}-{args.seed}"
 

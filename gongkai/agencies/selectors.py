@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, TypedDict
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from gongkai.agencies.models import Agency, MembershipChange, SiteIdentity
 from gongkai.agencies.permissions import agencies_visible_to
-from gongkai.core.context import request_memo
+from gongkai.core.context import once_a_request, request_memo
 from gongkai.core.shared_cache import until_public_change
 
 if TYPE_CHECKING:
@@ -117,6 +118,55 @@ def membership_changes_between(
         .select_related("agency")
         .order_by("date", "id")
     )
+
+
+@dataclass(frozen=True)
+class Membership:
+    """Every agency and every membership change, read once: who was a member on any day, and
+    who joined or left between two days, without a query each (a year's annual report asks
+    for the members on four days and the changes of two years)."""
+
+    agencies: tuple[Agency, ...]  # every agency that ever was a member, in display order
+    changes: tuple[MembershipChange, ...]  # oldest first (date, id), each with its agency
+
+    def members_on(self, date: datetime.date) -> list[Agency]:
+        """The agencies of :func:`members_on` ``(date)``, in display order."""
+        last: dict[int, str] = {}
+        for change in self.changes:  # oldest first: the later row of a day wins
+            if change.date > date:
+                break
+            last[change.agency_id] = change.change
+        joined = MembershipChange.Change.JOINED
+        return [agency for agency in self.agencies if last.get(agency.pk) == joined]
+
+    def changes_between(self, start: datetime.date, end: datetime.date) -> list[MembershipChange]:
+        """The changes of :func:`membership_changes_between` ``(start, end)``, oldest first."""
+        return [change for change in self.changes if start <= change.date <= end]
+
+    def agencies_in(self, agency_ids: Iterable[int]) -> list[Agency]:
+        """The agencies of :func:`agencies_in` ``(agency_ids)``, in display order (an agency
+        that never was a member is read from the database)."""
+        wanted = set(agency_ids)
+        found = [agency for agency in self.agencies if agency.pk in wanted]
+        if len(found) < len(wanted):
+            known = {agency.pk for agency in found}
+            found += agencies_in(wanted - known)
+            found.sort(key=lambda agency: (agency.sort_order, agency.pk))
+        return found
+
+
+def membership() -> Membership:
+    """Every membership change with its agency (one query), once a request."""
+    return once_a_request("agencies.membership", _membership)
+
+
+def _membership() -> Membership:
+    changes = tuple(MembershipChange.objects.select_related("agency").order_by("date", "id"))
+    by_pk: dict[int, Agency] = {}
+    for change in changes:  # one object per agency, shared by its changes
+        change.agency = by_pk.setdefault(change.agency_id, change.agency)
+    agencies = tuple(sorted(by_pk.values(), key=lambda agency: (agency.sort_order, agency.pk)))
+    return Membership(agencies=agencies, changes=changes)
 
 
 def agencies_of(user: UserLike) -> QuerySet[Agency]:

@@ -53,13 +53,12 @@ LIMIT = 20  # issue 10: no page above 20 database queries
 # Pages still above the limit, each with the most it may run: issue 10 stays open for them. A
 # ceiling is the count measured when the page was listed, plus the two queries of a process's
 # first read of the working-day calendar; it may only go down, and a page back under LIMIT must
-# leave this table (the test says so). The annual report's staff pages gather 30–45 figures
-# from seven apps, each one query or a few; the office's home page asks twelve queues.
+# leave this table (the test says so). The annual report's staff pages in the seed's 2014
+# format gather some 60 figures from seven apps (the channels' year alone is eight queries; the
+# 2021 format's pages are at 20 or below).
 ABOVE_LIMIT = {
-    "reports_staff:detail": 53,
-    "reports_staff:section": 46,
-    "reports_staff:records": 30,
-    "reports_staff:download": 27,
+    "reports_staff:detail": 33,
+    "reports_staff:section": 32,
 }
 PER_PATTERN = 3  # URLs a persona opens of one pattern (route + query parameter names)
 # … and of one route whatever its parameters: the catalogue's facets combine into hundreds of

@@ -166,6 +166,16 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["state", "-published_at"], name="document_public_order"),
             models.Index(fields=["agency", "state", "-published_at"], name="document_agency_order"),
+            # The annual report counts a year's public documents of its agencies by kind and
+            # need of interpretation: covering, so that the count never reads the documents'
+            # rows (their text) — a province's 200,000 a year (issue 10, docs/performance.md).
+            models.Index(
+                fields=[
+                    *("agency", "state", "published_at"),
+                    *("manner", "kind", "needs_interpretation"),
+                ],
+                name="document_agency_published",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

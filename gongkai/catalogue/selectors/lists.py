@@ -418,6 +418,20 @@ def published_or_withdrawn_records(code: str, *, agency_ids: Iterable[int]) -> Q
 # --- Annual report -------------------------------------------------------------------------
 
 
+def records_public_between_of_types(
+    periods: Mapping[str, tuple[datetime.date | None, datetime.date]],
+    *,
+    agency_ids: Iterable[int],
+) -> QuerySet[ListRecord]:
+    """:func:`records_public_between` of several list types at once (code → (start, end)),
+    in one query: the records of each type as that function selects them, in its order."""
+    ids = list(agency_ids)
+    chosen = Q(pk__in=[])
+    for code, (start, end) in periods.items():
+        chosen |= Q(pk__in=records_public_between(code, start, end, agency_ids=ids).values("pk"))
+    return ListRecord.objects.filter(chosen).order_by("published_at", "id")
+
+
 def records_public_between(
     code: str,
     start: datetime.date | None,

@@ -352,7 +352,7 @@ def hotline_year(year: int) -> HotlineTotals:
 
 
 def load_year(year: int) -> YearRecords:
-    """Read ``year``'s records as rows: nine queries, whatever their number."""
+    """Read ``year``'s records as rows: eight queries, whatever their number."""
     records = YearRecords(year)
     records.sessions = _session_rows(year)
     programme_ids = {row.programme_id for row in records.sessions}
@@ -365,13 +365,9 @@ def load_year(year: int) -> YearRecords:
     ]
     point_ids = {row.point_id for row in records.logs}
     records.points = list(ServicePoint.objects.filter(pk__in=point_ids).select_related("agency"))
-    channel_ids = set(
-        ChannelFigure.objects.filter(year=year)
-        .order_by()
-        .values_list("channel_id", flat=True)
-        .distinct()
-    )
-    records.channels = list(Channel.objects.filter(pk__in=channel_ids).select_related("agency"))
+    reported = ChannelFigure.objects.filter(year=year).order_by().values("channel_id")
+    records.channels = list(Channel.objects.filter(pk__in=reported).select_related("agency"))
+    channel_ids = {channel.pk for channel in records.channels}
     figures: dict[int, list[FigureRow]] = defaultdict(list)
     for values in ChannelFigure.objects.filter(
         channel_id__in=channel_ids, year__lte=year

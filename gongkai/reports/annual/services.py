@@ -33,11 +33,11 @@ from gongkai.core import audit
 from gongkai.core.models import User
 from gongkai.reports.annual import permissions
 from gongkai.reports.annual.models import AnnualReport, SectionRevision
-from gongkai.reports.content import ProseProblem, ReportContent
+from gongkai.reports.content import ProseProblem, ReportContent, Table
 from gongkai.reports.formats import get_format
 from gongkai.reports.formats.base import Subject, check_prose, default_format_key
 from gongkai.reports.render import content_for, format_years
-from gongkai.reports.tables import Scope, agency_scope, government_scope, table_three
+from gongkai.reports.tables import Scope, agency_scope, government_scope, tables_three
 from gongkai.reports.validation import Failure, validate
 
 FIRST_YEAR = 2008  # the 2007 Regulation took effect on 1 May 2008; its first reports were 2008's
@@ -115,8 +115,14 @@ def section_texts(report: AnnualReport) -> dict[str, str]:
 
 def prose_sections(report: AnnualReport) -> list[tuple[str, str]]:
     """(key, title) of the sections of the report's format that carry prose."""
-    content = get_format(report.format).build(subject_of(report), {})
-    return [(s.key, s.title) for s in content.sections if s.has_prose]
+    return list(get_format(report.format).prose_sections())
+
+
+def tables_of(report: AnnualReport) -> tuple[Table, ...]:
+    """The report's tables as :func:`content_of` has them, without the figures and drafts
+    of its prose (the records behind a cell)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return get_format(report.format).tables(subject_of(report))
 
 
 def content_of(report: AnnualReport, *, texts: dict[str, str] | None = None) -> ReportContent:
@@ -159,11 +165,23 @@ def check_report(report: AnnualReport, content: ReportContent | None = None) -> 
     from gongkai.reports.tables import annual_tables
 
     scope = scope_of(report)
-    previous = table_three(scope.previous()) if report.year > FIRST_YEAR else None
+    previous = tables_three([scope.previous()])[0] if report.year > FIRST_YEAR else None
     failures = validate(annual_tables(scope), previous=previous)
     content = content or content_of(report)
     prose = check_prose(content, get_format(report.format).facts())
     return ReportCheck(failures=failures, prose=prose)
+
+
+def content_and_check(
+    report: AnnualReport, *, texts: dict[str, str] | None = None
+) -> tuple[ReportContent, ReportCheck]:
+    """:func:`content_of` and :func:`check_report` together (the report's page): within a
+    request, this year's and last year's table 三 come from one read of the applications."""
+    scope = scope_of(report)
+    if report.year > FIRST_YEAR:
+        tables_three([scope, scope.previous()])  # kept for the request
+    content = content_of(report, texts=texts)
+    return content, check_report(report, content)
 
 
 # --------------------------------------------------------------------------- changing

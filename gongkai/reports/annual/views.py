@@ -159,8 +159,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     report = _report(request, pk)
     edited = services.section_texts(report)
-    content = services.content_of(report, texts=edited)
-    check = services.check_report(report, content)
+    content, check = services.content_and_check(report, texts=edited)
     state = services.state_of(report)
     body = render_html(content, staff_links=_cell_links(report, content))
     return render(
@@ -202,8 +201,9 @@ def edit_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     if section not in titles:
         raise Http404
     drafts = services.drafts_of(report)
-    current = services.section_texts(report).get(section, drafts.get(section, ""))
-    revisions = report.revisions.filter(section=section).select_related("author")
+    # Newest first (the model's order): the first is the section's text as it stands.
+    revisions = list(report.revisions.filter(section=section).select_related("author"))
+    current = revisions[0].text if revisions else drafts.get(section, "")
     if request.method == "POST":
         form = SectionForm(request.POST)
         if form.is_valid():
@@ -228,7 +228,7 @@ def edit_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
         restore = request.GET.get("restore", "")
         initial = current
         if restore.isdigit():
-            chosen = revisions.filter(pk=int(restore)).first()
+            chosen = next((r for r in revisions if r.pk == int(restore)), None)
             if chosen is not None:
                 initial = chosen.text
         elif restore == "draft":
@@ -256,9 +256,8 @@ def edit_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
 def cell_records(request: HttpRequest, pk: int) -> HttpResponse:
     """The records behind one number of the report's tables."""
     report = _report(request, pk)
-    content = services.content_of(report)
     table_key = request.GET.get("table", "")
-    table = next((t for t in content.tables() if t.key == table_key), None)
+    table = next((t for t in services.tables_of(report) if t.key == table_key), None)
     try:
         row = int(request.GET.get("row", ""))
         index = int(request.GET.get("cell", ""))

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from django.utils.functional import Promise
 
-from gongkai.reports.content import Figure, ProseProblem, ReportContent
+from gongkai.reports.content import Figure, ProseProblem, ReportContent, Table
 from gongkai.reports.tables import Scope
 
 FIRST_FMT2021_YEAR = 2021  # 国办公开办函〔2021〕30号: the reports from 2021
@@ -65,6 +65,15 @@ class ReportFormat(Protocol):
 
     def sections(self) -> tuple[tuple[str, str], ...]:
         """(key, printed title) of each section, in order."""
+        ...
+
+    def prose_sections(self) -> tuple[tuple[str, str], ...]:
+        """(key, printed title) of the sections that carry prose, in order."""
+        ...
+
+    def tables(self, subject: Subject) -> tuple[Table, ...]:
+        """The report's tables as :meth:`build` lays them out, in order, without computing
+        the figures and drafts that only the prose needs (the records page of a cell)."""
         ...
 
     def figures(self, subject: Subject) -> dict[str, Figure]:

@@ -103,7 +103,7 @@ class Fmt2019(Fmt2021):
     # A lazy translation, which base.ReportFormat types as str (see the report to integrate).
     name: str | Promise = _("Trial national format (国办公开办函〔2019〕60号)")
 
-    def tables(self, tables: t.AnnualTables) -> dict[str, Table]:
+    def tables_of(self, tables: t.AnnualTables) -> dict[str, Table]:
         return {
             "2": trial_table_two(tables),
             "3": trial_table_three(tables),

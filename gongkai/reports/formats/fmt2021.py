@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -91,10 +91,11 @@ def _request_refs(numbers: Sequence[str]) -> Sequence[Ref]:
     return LazyRefs("info_request", lambda: keys, nonempty=bool(keys))
 
 
-def normative_document_ids(scope: t.Scope) -> dict[str, Any]:
-    """The ids of the registered normative documents behind table 二's 行政规范性文件 cells,
-    by column (made, repealed, in force): ``tables.normative_document_ids``."""
-    return t.normative_document_ids(scope)
+def normative_refs(scope: t.Scope, column: str, count: int | Decimal) -> LazyRefs:
+    """The registered normative documents behind table 二's 行政规范性文件 cell ``column``
+    (made, repealed, in force; ``tables.normative_document_ids``), read only when read:
+    the table counts them in the database."""
+    return LazyRefs("document", lambda: t.normative_document_ids(scope)[column], nonempty=count > 0)
 
 
 def _lazy_refs(kind: str, rows: Any, count: int | Decimal | None = None) -> LazyRefs:
@@ -149,29 +150,20 @@ def request_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
         len(organisations),
         refs=_request_refs(organisations),
     )
-    new = request_selectors.requests_received_through(scope.end, agency_ids=scope.agency_ids)
-    new = new.filter(received_on__gte=scope.start)
+    # The applications received in the year by channel, and those answered in the year after
+    # their due date, from the applications table 三 read (in the order they were received;
+    # the late ones by tracking number).
     by_channel: dict[str, list[str]] = {}
-    for number, channel in new.order_by("id").values_list("number", "channel"):
-        by_channel.setdefault(channel, []).append(number)
+    late: list[str] = []
+    for application in three.applications:
+        if application.received_on >= scope.start:
+            by_channel.setdefault(application.channel, []).append(application.number)
+        if application.late and application.answered_on is not None:
+            late.append(application.number)
+    late.sort()
     for key, label, channels in CHANNEL_FIGURES:
         received = [n for c in channels for n in by_channel.get(c, [])]
         _add(found, key, label, len(received), refs=_request_refs(received))
-    # Answered in the year after the due date (extensions and pauses included in ``due_on``).
-    # The late ones of all time, kept if answered this year: a list of this year's answers in
-    # the query (``number__in``) is a variable per answer — tens of thousands for a province,
-    # past SQLite's default limit of 32,766 (Debian's build allows 250,000).
-    answered = set(three.numbers[t.TOTAL]["total"])
-    through_end = request_selectors.requests_received_through(
-        scope.end, agency_ids=scope.agency_ids
-    )
-    late = [
-        number
-        for number in through_end.filter(replied_on__gt=F("due_on"))
-        .order_by("number")
-        .values_list("number", flat=True)
-        if number in answered
-    ]
     _add(found, "requests_late", "超过法定期限答复的申请", len(late), refs=_request_refs(late))
     remedies = {
         "reconsiderations": (("reconsideration",), "total", "政府信息公开行政复议"),
@@ -188,7 +180,6 @@ def document_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
     """Normative documents (table 二), documents and interpretations published in the year,
     and the policies published in the year that still lack their interpretation."""
     scope, two = tables.scope, tables.two
-    ids = normative_document_ids(scope)
     labels = {
         "made": "本年制发行政规范性文件",
         "repealed": "本年废止行政规范性文件",
@@ -197,24 +188,31 @@ def document_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
     for column, label in labels.items():
         value = two.documents["normative"][column].value
         _add(found, f"normative_{column}", label, value,
-             refs=_lazy_refs("document", ids[column], value))  # fmt: skip
-    # Counted by the database; the ids (every document of the year) only when read.
+             refs=normative_refs(scope, column, value))  # fmt: skip
+    # Counted by the database in one pass over the year's documents; the ids (every document
+    # of the year) only when read.
     published = _published_in(scope)
-    documents = published.order_by("id").values_list("id", flat=True)
-    count = published.count()
-    _add(found, "documents_published", "本年主动公开政府信息", count, "条",
-         _lazy_refs("document", documents, count))  # fmt: skip
     kind = "interpretation"  # Document.Kind.INTERPRETATION
-    interpretations = published.filter(kind=kind)
-    count = interpretations.count()
-    _add(found, "interpretations_published", "本年发布政策解读", count, "篇",
-         _lazy_refs("document", interpretations.order_by("id").values_list("id", flat=True),
-                    count))  # fmt: skip
     explained = catalogue_selectors.public_document_rows().filter(
         kind=kind, interprets=OuterRef("pk")
     )
+    is_lacking = Q(~Exists(explained), needs_interpretation=True)
+    counts = published.aggregate(
+        published=Count("pk"),
+        interpretations=Count("pk", filter=Q(kind=kind)),
+        lacking=Count("pk", filter=is_lacking),
+    )
+    documents = published.order_by("id").values_list("id", flat=True)
+    count = counts["published"]
+    _add(found, "documents_published", "本年主动公开政府信息", count, "条",
+         _lazy_refs("document", documents, count))  # fmt: skip
+    interpretations = published.filter(kind=kind)
+    count = counts["interpretations"]
+    _add(found, "interpretations_published", "本年发布政策解读", count, "篇",
+         _lazy_refs("document", interpretations.order_by("id").values_list("id", flat=True),
+                    count))  # fmt: skip
     lacking = published.filter(needs_interpretation=True).exclude(Exists(explained))
-    count = lacking.count()
+    count = counts["lacking"]
     _add(found, "interpretations_missing", "需要解读而未发布解读的政策文件", count,
          refs=_lazy_refs("document", lacking.order_by("id").values_list("id", flat=True),
                          count))  # fmt: skip
@@ -478,7 +476,6 @@ def heading_rows(block: str, columns: Sequence[str], span: int) -> list[tuple[Ce
 def table_two(tables: t.AnnualTables) -> Table:
     """二、主动公开政府信息情况 in its four blocks (REG 20 items 1, 5, 6, 8)."""
     two = tables.two
-    ids = normative_document_ids(tables.scope)
     span = len(t.DOCUMENT_COLUMNS)
     head = heading_rows("第二十条第（一）项", [c.label for c in t.DOCUMENT_COLUMNS], span)
     rows: list[tuple[Cell, ...]] = []
@@ -488,7 +485,7 @@ def table_two(tables: t.AnnualTables) -> Table:
             figure = two.documents[row.key][column.key]
             refs: Sequence[Ref] = ()
             if row.key == "normative":
-                refs = _lazy_refs("document", ids[column.key], figure.value)
+                refs = normative_refs(tables.scope, column.key, figure.value)
             cells.append(_figure_cell(figure, refs))
         rows.append(tuple(cells))
     for block in ("第二十条第（五）项", "第二十条第（六）项"):
@@ -637,15 +634,22 @@ class Fmt2021:
             "6": draft_other(subject, figures),
         }
 
-    def tables(self, tables: t.AnnualTables) -> dict[str, Table]:
+    def prose_sections(self) -> tuple[tuple[str, str], ...]:
+        return tuple((key, title) for key, title in SECTIONS if key in PROSE_SECTIONS)
+
+    def tables_of(self, tables: t.AnnualTables) -> dict[str, Table]:
         """The tables of sections 二, 三 and 四, by section key."""
         return {"2": table_two(tables), "3": table_three(tables), "4": table_four(tables)}
+
+    def tables(self, subject: Subject) -> tuple[Table, ...]:
+        laid_out = self.tables_of(t.annual_tables(subject.scope))
+        return tuple(laid_out[key] for key, _title in SECTIONS if key not in PROSE_SECTIONS)
 
     def build(self, subject: Subject, prose: Mapping[str, str]) -> ReportContent:
         annual = t.annual_tables(subject.scope)
         figures = collect_figures(subject, annual)
         drafts = self.drafts(subject, figures)
-        tables = self.tables(annual)
+        tables = self.tables_of(annual)
         sections = []
         for key, title in self.sections():
             if key in PROSE_SECTIONS:

@@ -31,6 +31,7 @@ from gongkai.reports.formats.seed_figures import (
     CHANNEL_METRICS,
     ChannelLine,
     Names,
+    application_figures,
     channel_clause,
     gather,
 )
@@ -244,6 +245,12 @@ class SeedFormat:
 
     def sections(self) -> tuple[tuple[str, str], ...]:
         return SECTIONS
+
+    def prose_sections(self) -> tuple[tuple[str, str], ...]:
+        return SECTIONS  # every section has prose (六 its table besides)
+
+    def tables(self, subject: Subject) -> tuple[Table, ...]:
+        return (_applications_table(subject, application_figures(subject)),)
 
     def figures(self, subject: Subject) -> dict[str, Figure]:
         return dict(gather(subject).figures)

@@ -50,7 +50,8 @@ from gongkai.interaction.channels import selectors as channel_selectors
 from gongkai.interaction.channels.models import LEVEL_METRICS, ServicePoint
 from gongkai.interaction.letters import selectors as letter_selectors
 from gongkai.interaction.letters import statistics as letter_statistics
-from gongkai.reports.content import Figure, Ref
+from gongkai.reports import tables
+from gongkai.reports.content import Figure, LazyRefs, Ref
 from gongkai.reports.formats.base import Subject
 from gongkai.reports.formats.common import percent
 from gongkai.supervision.plans import selectors as plan_selectors
@@ -120,26 +121,28 @@ def application_figures(subject: Subject) -> Figures:
     """Section 六–八: applications received, by channel and by addressee, answered; fees and
     waivers; reconsiderations and lawsuits filed."""
     scope = subject.scope
-    rows = list(
-        request_selectors.requests_received_between(
-            scope.start, scope.end, agency_ids=scope.agency_ids
-        )
-        .order_by("received_on", "number")
-        .values_list("pk", "number", "channel", "agency_id")
-    )  # never the applicant's fields
-    kinds = dict(
-        agency_selectors.agencies_in({agency_id for *_, agency_id in rows}).values_list(
-            "id", "kind"
-        )
+    # The applications received in the year, answered or not by 31 December: those table 三
+    # read (its row 一), by the day received and tracking number. Never the applicant's fields.
+    rows = sorted(
+        (
+            (
+                application.received_on,
+                application.number,
+                application.channel,
+                application.agency_id,
+                application.answered_on is not None,
+            )
+            for application in tables.table_three(scope).applications
+            if application.received_on >= scope.start
+        ),
+        key=lambda row: (row[0], row[1]),
     )
-    received = request_selectors.requests_received_between(
-        scope.start, scope.end, agency_ids=scope.agency_ids
-    )
-    answered_ids = set(
-        request_selectors.answering_events(received, through=scope.end).values_list(
-            "request_id", flat=True
+    kinds = {
+        agency.pk: agency.kind
+        for agency in agency_selectors.membership().agencies_in(
+            {agency_id for *_, agency_id, _answered in rows}
         )
-    )
+    }
 
     groups: dict[str, list[str]] = {
         name: []
@@ -154,7 +157,7 @@ def application_figures(subject: Subject) -> Figures:
             "answered",
         )
     }
-    for pk, number, channel, agency_id in rows:
+    for _received_on, number, channel, agency_id, answered in rows:
         kind = kinds.get(agency_id)
         groups["received"].append(number)
         if channel == InfoRequest.Channel.ONLINE:
@@ -169,7 +172,7 @@ def application_figures(subject: Subject) -> Figures:
             groups["town"].append(number)
         else:
             groups["other_body"].append(number)
-        if pk in answered_ids:
+        if answered:
             groups["answered"].append(number)
     labels = {
         "received": "收到政府信息公开申请",
@@ -196,18 +199,8 @@ def application_figures(subject: Subject) -> Figures:
                 refs,
             )
     handling = None if subject.is_government else list(scope.agency_ids)
-    _figure(
-        figures,
-        "fees_collected",
-        "收取政府信息公开处理费",
-        request_selectors.fees_collected(scope.year, agency_ids=handling),
-        "元",
-    )
-    waivers = list(
-        request_selectors.fee_waivers(scope.year, agency_ids=handling).values_list(
-            "request__number", flat=True
-        )
-    )
+    collected, waivers = request_selectors.fees_and_waivers(scope.year, agency_ids=handling)
+    _figure(figures, "fees_collected", "收取政府信息公开处理费", collected, "元")
     _figure(
         figures, "fee_waivers", "减免收费的申请", len(waivers), "件", _refs("info_request", waivers)
     )
@@ -278,18 +271,17 @@ def catalogue_figures(subject: Subject) -> Figures:
         "篇",
         _refs("document", interpretations),
     )
-    normative = list(
-        catalogue_selectors.normative_registrations_of(scope.agency_ids)
-        .filter(year=scope.year)
-        .values_list("document_id", flat=True)
-    )
-    _figure(
-        figures,
-        "normative",
-        "登记发布规范性文件",
-        len(normative),
-        "件",
-        _refs("document", normative),
+    # Registered in the year: table 二's "made" column, counted by the database once a
+    # request for both; the documents read only when someone reads them.
+    made = tables.normative_counts(scope)["made"]
+    figures["normative"] = Figure(
+        key="normative",
+        label="登记发布规范性文件",
+        value=made,
+        unit="件",
+        refs=LazyRefs(
+            "document", lambda: tables.normative_document_ids(scope)["made"], nonempty=made > 0
+        ),
     )
     if subject.is_government:
         _figure(
@@ -300,11 +292,19 @@ def catalogue_figures(subject: Subject) -> Figures:
             "次",
         )
 
-    power = list(
-        list_selectors.records_public_between(
-            "power-list", None, scope.end, agency_ids=scope.agency_ids
-        ).values_list("pk", "agency_id", "data")
-    )
+    # The power list on 31 December, the year's procurement notices and their results by the
+    # report's day, in one query.
+    periods = {
+        "power-list": (None, scope.end),
+        "procurement-notice": (scope.start, scope.end),
+        "procurement-result": (scope.start, report_day(scope.year)),
+    }
+    by_type: dict[str, list[tuple[int, int, dict]]] = {code: [] for code in periods}
+    for code, pk, agency_id, data in list_selectors.records_public_between_of_types(
+        periods, agency_ids=scope.agency_ids
+    ).values_list("record_type__code", "pk", "agency_id", "data"):
+        by_type[code].append((pk, agency_id, data))
+    power = by_type["power-list"]
     licensing = [pk for pk, _, data in power if data.get("power_type") == LICENSING]
     other = [pk for pk, _, data in power if data.get("power_type") != LICENSING]
     _figure(
@@ -318,11 +318,12 @@ def catalogue_figures(subject: Subject) -> Figures:
     _figure(
         figures, "power_other", "保留非行政许可事项", len(other), "项", _refs("list_record", other)
     )
-    departments = list(
-        agency_selectors.agencies_in({agency_id for _, agency_id, _ in power}).values_list(
-            "slug", flat=True
+    departments = [
+        agency.slug
+        for agency in agency_selectors.membership().agencies_in(
+            {agency_id for _, agency_id, _ in power}
         )
-    )
+    ]
     _figure(
         figures,
         "power_departments",
@@ -332,18 +333,15 @@ def catalogue_figures(subject: Subject) -> Figures:
         _refs("agency", departments),
     )
 
-    notices = list(
-        list_selectors.records_public_between(
-            "procurement-notice", scope.start, scope.end, agency_ids=scope.agency_ids
-        ).values_list("pk", "agency_id", "data__project_name")
-    )
+    notices = [
+        (pk, agency_id, data.get("project_name"))
+        for pk, agency_id, data in by_type["procurement-notice"]
+    ]
     projects = {(agency_id, name) for _, agency_id, name in notices}
     results = [
         pk
-        for pk, agency_id, name in list_selectors.records_public_between(
-            "procurement-result", scope.start, report_day(scope.year), agency_ids=scope.agency_ids
-        ).values_list("pk", "agency_id", "data__project_name")
-        if (agency_id, name) in projects
+        for pk, agency_id, data in by_type["procurement-result"]
+        if (agency_id, data.get("project_name")) in projects
     ]
     _figure(
         figures,
@@ -480,9 +478,10 @@ def interaction_figures(
     _figure(figures, "letters_late", "超过办理时限回复的来信", counted.late, "件")
     _figure(figures, "letters_overdue", "年底仍超期未复的来信", counted.overdue, "件")
 
-    agency = (
-        None if scope.agency_id is None else agency_selectors.agencies_in([scope.agency_id]).first()
+    agencies = agency_selectors.membership().agencies_in(
+        [scope.agency_id] if scope.agency_id else []
     )
+    agency = agencies[0] if agencies else None
     records = channel_selectors.load_year(scope.year)
     summary = channel_selectors.summarise(records, agency=agency)
     # The sessions behind the hotline figures, from the rows just read, in the order aired.
@@ -557,7 +556,7 @@ def task_figures(subject: Subject) -> tuple[Figures, str]:
     scope = subject.scope
     figures: Figures = {}
     plan = plan_selectors.plan_of_year(scope.year)
-    tasks = list(plan_selectors.tasks_of_plan(plan)) if plan is not None else []
+    tasks = list(plan_selectors.tasks_of_plan(plan, agencies=False)) if plan is not None else []
     if not subject.is_government:
         tasks = [task for task in tasks if task.lead_agency_id == scope.agency_id]
     categories = sorted({task.category_id for task in tasks})
@@ -614,11 +613,11 @@ def membership_figures(subject: Subject) -> Figures:
     its own public institutions that are members on 31 December."""
     scope = subject.scope
     figures: Figures = {}
-    end_members = list(
-        agency_selectors.members_on(scope.end).values_list(
-            "slug", "kind", "parent_id", "leader_name", "contact_name"
-        )
-    )
+    membership = agency_selectors.membership()  # the members on both days, the changes
+    end_members = [
+        (a.slug, a.kind, a.parent_id, a.leader_name, a.contact_name)
+        for a in membership.members_on(scope.end)
+    ]
     if not subject.is_government:
         own = [
             slug
@@ -636,14 +635,14 @@ def membership_figures(subject: Subject) -> Figures:
         return figures
     # 年初 is the end of the previous year, so that start + joined − left = end.
     before = scope.start - datetime.timedelta(days=1)
-    start_members = list(agency_selectors.members_on(before).values_list("slug", "kind"))
+    start_members = [(a.slug, a.kind) for a in membership.members_on(before)]
     # The shares from the members just read (membership_share would read them again).
     start = agency_selectors.membership_share_of(before, Counter(k for _, k in start_members))
     end = agency_selectors.membership_share_of(
         scope.end, Counter(kind for _, kind, *_ in end_members)
     )
     institution = Agency.Kind.PUBLIC_INSTITUTION
-    changes = list(agency_selectors.membership_changes_between(scope.start, scope.end))
+    changes = membership.changes_between(scope.start, scope.end)
     joined = [c for c in changes if c.change == JOINED]
     left = [c for c in changes if c.change == LEFT]
     joined_institutions = [c for c in joined if c.agency.kind == Agency.Kind.PUBLIC_INSTITUTION]
@@ -734,7 +733,7 @@ def joined_names(subject: Subject) -> list[str]:
     scope = subject.scope
     return [
         change.agency.display_name
-        for change in agency_selectors.membership_changes_between(scope.start, scope.end)
+        for change in agency_selectors.membership().changes_between(scope.start, scope.end)
         if change.change == JOINED and change.agency.kind == Agency.Kind.PUBLIC_INSTITUTION
     ]
 
@@ -764,13 +763,14 @@ class Gathered:
 def compiler(subject: Subject) -> Agency | None:
     """The body that compiles the report: the government's general office (区政府办公室)
     among the members, or the agency itself."""
-    agencies = agency_selectors.agencies_in(subject.scope.agency_ids)
+    agencies = agency_selectors.membership().agencies_in(subject.scope.agency_ids)
     if subject.is_government:
-        return (
-            agencies.filter(kind=Agency.Kind.GENERAL_OFFICE).first()
-            or agencies.filter(kind=Agency.Kind.GOVERNMENT).first()
-        )
-    return agencies.first()
+        for kind in (Agency.Kind.GENERAL_OFFICE, Agency.Kind.GOVERNMENT):
+            found = next((agency for agency in agencies if agency.kind == kind), None)
+            if found is not None:
+                return found
+        return None
+    return agencies[0] if agencies else None
 
 
 def gather(subject: Subject) -> Gathered:

@@ -505,26 +505,25 @@ def missing_hand_scores(
 def accountability_summary(year: int) -> dict[str, Any]:
     """The year's accountability records counted by measure, for the annual report: no person
     is named. ``by_measure`` lists every measure, in the order of the choices."""
+    # One query: the (measure, agency) pairs with their counts — a year holds a few records.
     rows = (
         AccountabilityRecord.objects.filter(decided_on__year=year)
         .order_by()
-        .values("measure")
+        .values_list("measure", "agency_id")
         .annotate(count=Count("pk"))
     )
-    counts = {row["measure"]: row["count"] for row in rows}
+    counts: dict[str, int] = {}
+    agencies: set[int | None] = set()
+    for measure, agency_id, count in rows:
+        counts[measure] = counts.get(measure, 0) + count
+        agencies.add(agency_id)
     by_measure = [
         {"measure": value, "label": label, "count": counts.get(value, 0)}
         for value, label in AccountabilityRecord.Measure.choices
     ]
-    agencies = (
-        AccountabilityRecord.objects.filter(decided_on__year=year)
-        .values("agency_id")
-        .distinct()
-        .count()
-    )
     return {
         "year": year,
         "total": sum(counts.values()),
-        "agencies": agencies,
+        "agencies": len(agencies),
         "by_measure": by_measure,
     }

@@ -46,8 +46,11 @@ def with_agencies(rows: QuerySet[KeyTask]) -> QuerySet[KeyTask]:
     return rows.select_related("plan", "category", "lead_agency").prefetch_related("co_agencies")
 
 
-def tasks_of_plan(plan: WorkPlan) -> QuerySet[KeyTask]:
-    return with_agencies(plan.tasks.all()).order_by("category__order", "number")
+def tasks_of_plan(plan: WorkPlan, *, agencies: bool = True) -> QuerySet[KeyTask]:
+    """The plan's tasks in order; with their plan, category and agencies unless ``agencies``
+    is False (for counting: the annual report's figures)."""
+    tasks = with_agencies(plan.tasks.all()) if agencies else plan.tasks.all()
+    return tasks.order_by("category__order", "number")
 
 
 def open_tasks() -> QuerySet[KeyTask]:

@@ -360,7 +360,7 @@ def test_the_governments_counts_in_the_database_are_the_replayed_figures(
 ):
     replayed = figures(load_facts(*period, as_of=as_of), start=period[0], end=period[1],
                        as_of=as_of, agency=ALL)  # fmt: skip
-    with django_assert_num_queries(0 if period[0] > as_of else 2):
+    with django_assert_num_queries(0 if period[0] > as_of else 1):
         counted = statistics.government_counts(*period, as_of=as_of)
     assert (
         counted.received,
