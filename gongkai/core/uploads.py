@@ -89,6 +89,8 @@ FILE_TYPES: dict[str, FileType] = {
     file_type.content_type: file_type for file_type in (PDF, DOCX, XLSX, PNG, JPEG, GIF, TXT)
 }
 IMAGES = frozenset({PNG, JPEG, GIF})
+# Never uploaded, but built by the platform's exports (core.exports) and downloaded as such.
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 OFFICE = frozenset({DOCX, XLSX})
 
 # Names that say "program", "script" or "web page": refused whatever the bytes are, since a
@@ -927,7 +929,7 @@ def file_response(
     non-public file no caching anywhere but the browser that asked."""
     if content_type == TXT.content_type:
         content_type = "text/plain; charset=utf-8"
-    elif content_type not in FILE_TYPES:
+    elif content_type not in FILE_TYPES and content_type != CSV_CONTENT_TYPE:
         content_type = "application/octet-stream"
     response = FileResponse(handle, content_type=content_type)
     response["Content-Disposition"] = content_disposition(clean_file_name(filename))

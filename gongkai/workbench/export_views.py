@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from gongkai.core import exports
-from gongkai.core.uploads import FILE_CSP, content_disposition
+from gongkai.core.uploads import file_response
 from gongkai.workbench.views import refuse_action, staff_required, staff_user
 
 PAGE_SIZE = 25
@@ -88,10 +88,4 @@ def download_export(request: HttpRequest, pk: int) -> HttpResponseBase:
         )
     except exports.ExportError:
         raise Http404 from None
-    response = FileResponse(handle, content_type=export.content_type)
-    response["Content-Disposition"] = content_disposition(export.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = FILE_CSP
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(handle, filename=export.filename, content_type=export.content_type)
