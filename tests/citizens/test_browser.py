@@ -31,9 +31,15 @@ def test_sign_up_confirm_sign_in_and_open_an_application(live_server, page, memb
 
     # From the header of any page to the sign-up form.
     page.goto(live_server.url + "/")
+    # A click only starts the navigation: scanning before the next page has arrived would
+    # run axe over a document being replaced.
     page.get_by_role("link", name="Sign in / my applications").click()
+    page.wait_for_url("**/account/sign-in/**")
+    page.wait_for_load_state()
     check("sign in")
     page.get_by_role("link", name="Create an account").first.click()
+    page.locator("#id_password_again").wait_for()
+    page.wait_for_load_state()
     check("sign up")
     page.locator("#id_email").fill("li.hua@example.cn")
     page.locator("#id_display_name").fill("李华")

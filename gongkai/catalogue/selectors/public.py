@@ -484,22 +484,9 @@ def catalogue_facets(filters: CatalogueFilters) -> list[Facet]:
 def _facet_rows(name: str, documents: QuerySet[Document]) -> FacetRows:
     """One facet's values, counted by one aggregate query over ``documents``."""
     if name == "agency":
-        agency_rows = (
-            documents.values("agency__slug", "agency__name", "agency__sort_order")
-            .annotate(count=Count("id"))
-            .order_by("agency__sort_order", "agency__name")
-        )
-        return [(r["agency__slug"], r["agency__name"], r["count"]) for r in agency_rows]
+        return _related_rows(documents, "agency", "slug", then_by="name", nullable=False)
     if name == "statutory_item":
-        item_rows = (
-            documents.filter(statutory_item__isnull=False)
-            .values("statutory_item__code", "statutory_item__name", "statutory_item__sort_order")
-            .annotate(count=Count("id"))
-            .order_by("statutory_item__sort_order", "statutory_item__code")
-        )
-        return [
-            (r["statutory_item__code"], r["statutory_item__name"], r["count"]) for r in item_rows
-        ]
+        return _related_rows(documents, "statutory_item", "code", then_by="code")
     if name == "topic":
         topic_rows = (
             documents.filter(topic__isnull=False)
@@ -514,13 +501,7 @@ def _facet_rows(name: str, documents: QuerySet[Document]) -> FacetRows:
         )
         return [(r["top_code"], r["top_name"], r["count"]) for r in topic_rows]
     if name == "genre":
-        genre_rows = (
-            documents.filter(genre__isnull=False)
-            .values("genre__code", "genre__name", "genre__sort_order")
-            .annotate(count=Count("id"))
-            .order_by("genre__sort_order", "genre__code")
-        )
-        return [(r["genre__code"], r["genre__name"], r["count"]) for r in genre_rows]
+        return _related_rows(documents, "genre", "code", then_by="code")
     if name == "validity":
         counts = {
             r["validity"]: r["count"]
@@ -532,6 +513,22 @@ def _facet_rows(name: str, documents: QuerySet[Document]) -> FacetRows:
             if counts.get(value)
         ]
     raise ValueError(name)
+
+
+def _related_rows(
+    documents: QuerySet[Document], relation: str, key: str, *, then_by: str, nullable: bool = True
+) -> FacetRows:
+    """``documents`` counted by the related row ``relation``: its ``key``, name and count, in
+    the row's sort order and then by ``then_by``."""
+    if nullable:
+        documents = documents.filter(**{f"{relation}__isnull": False})
+    value, name = f"{relation}__{key}", f"{relation}__name"
+    rows = (
+        documents.values(value, name, f"{relation}__sort_order")
+        .annotate(count=Count("id"))
+        .order_by(f"{relation}__sort_order", f"{relation}__{then_by}")
+    )
+    return [(r[value], r[name], r["count"]) for r in rows]
 
 
 def _grouped_facet_rows(documents: QuerySet[Document], names: list[str]) -> dict[str, FacetRows]:
