@@ -19,3 +19,39 @@ def test_a_file_not_collected_is_linked_by_its_plain_name_and_logged(tmp_path, c
     with caplog.at_level(logging.WARNING, logger="gongkai.core.staticfiles"):
         assert storage.url("gongkai/css/gongkai.css") == "/static/gongkai/css/gongkai.css"
     assert "collectstatic" in caplog.text
+
+
+def test_collected_files_are_served_compressed_with_a_cache_lifetime_of_a_year(tmp_path, settings):
+    """Issue 10: static files compressed with long cache lifetimes. What `collectstatic`
+    writes is served by WhiteNoise: a hashed name for a year and immutable, its gzip copy to a
+    client that takes gzip; the plain name (which may change) only briefly."""
+    from django.core.management import call_command
+    from django.test import Client
+
+    settings.DEBUG = False
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "gongkai.core.staticfiles.StaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    hashed = staticfiles_storage.url("gongkai/css/gongkai.css")
+    assert hashed != "/static/gongkai/css/gongkai.css"  # a name holding the hash
+    assert (tmp_path / hashed.removeprefix("/static/")).with_suffix(".css.gz").exists()
+
+    client = Client()  # a new handler: WhiteNoise reads STATIC_ROOT when it starts
+    response = client.get(hashed, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    cache_control = response["Cache-Control"]
+    assert "immutable" in cache_control
+    assert int(cache_control.split("max-age=")[1].split(",")[0]) >= 365 * 24 * 3600
+    response.close()
+
+    plain = client.get("/static/gongkai/css/gongkai.css")
+    assert plain.status_code == 200
+    assert "immutable" not in plain["Cache-Control"]
+    assert int(plain["Cache-Control"].split("max-age=")[1].split(",")[0]) < 24 * 3600
+    plain.close()
