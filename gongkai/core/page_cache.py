@@ -205,10 +205,11 @@ def invalidate_public_pages() -> None:
         bumped = time.time()
         cache.set(BUMPED_KEY, bumped, timeout=None)
         if PUSHED.publishes(cache):
-            generation = cache.bump_and_publish(
+            backend: Any = cache  # gongkai.core.cache.RedisCache
+            generation = backend.bump_and_publish(
                 GENERATION_KEY,
                 start=_new_generation(),
-                channel=cache.channel(GENERATION_CHANNEL),
+                channel=backend.channel(GENERATION_CHANNEL),
                 note=repr(bumped),
             )
             PUSHED.bumped_here(generation)
@@ -790,6 +791,7 @@ class PageCacheMiddleware:
                 found = _Lookup(key=key, generation=local.generation, entry=local)
                 request._gongkai_page_cache_lookup = found  # type: ignore[attr-defined]
                 return found
+            generation: Any
             if pushed is not None:
                 generation, bumped = pushed
                 entry = cache.get(key)
