@@ -110,6 +110,11 @@ class RedisCache(DjangoRedisCache):
         client: ReusedClientRedisCacheClient = self._cache  # type: ignore[assignment]
         return client.bump_and_publish(key, start=start, channel=channel, note=note)
 
+    def publish(self, channel: str, message: str) -> int:
+        """Publish ``message`` on ``channel`` (as given: see ``channel``)."""
+        client: ReusedClientRedisCacheClient = self._cache  # type: ignore[assignment]
+        return int(client.get_client(write=True).publish(channel, message))
+
     def listener(self) -> Any:
         """A new ``redis.Connection`` (not connected) for SUBSCRIBE: see
         ``ReusedClientRedisCacheClient.listener``."""

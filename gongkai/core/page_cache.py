@@ -204,23 +204,37 @@ def invalidate_public_pages() -> None:
         # The time first: whoever sees the new generation sees this time, or a later one.
         bumped = time.time()
         cache.set(BUMPED_KEY, bumped, timeout=None)
-        if PUSHED.publishes(cache):
-            backend: Any = cache  # gongkai.core.cache.RedisCache
-            generation = backend.bump_and_publish(
-                GENERATION_KEY,
-                start=_new_generation(),
-                channel=backend.channel(GENERATION_CHANNEL),
-                note=repr(bumped),
-            )
-            PUSHED.bumped_here(generation)
+        backend: Any = cache  # gongkai.core.cache.RedisCache, when it publishes
+        if not PUSHED.publishes(backend):
+            _move_generation_on()
             return
+        channel = backend.channel(GENERATION_CHANNEL)
         try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # no generation yet, or it was evicted
-            cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+            generation = backend.bump_and_publish(
+                GENERATION_KEY, start=_new_generation(), channel=channel, note=repr(bumped)
+            )
+        except Exception:  # scripts refused (an ACL), say: as without a listener, then tell
+            PUSHED.bumped_here(None)
+            logger.warning("public page cache: the generation's script failed", exc_info=True)
+            _move_generation_on()
+            backend.publish(channel, RESYNC)
+            return
+        PUSHED.bumped_here(generation)
     except Exception:  # the cache server is down: its pages cannot be served either
         PUSHED.bumped_here(None)
         logger.warning("public page cache: the generation could not be moved on", exc_info=True)
+
+
+def _move_generation_on() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet, or it was evicted
+        cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+
+
+# Published after a move of the generation that could not announce its value: listeners read
+# the generation again.
+RESYNC = "?"
 
 
 class PushedGeneration:
@@ -362,15 +376,7 @@ class PushedGeneration:
         if not (isinstance(reply, list) and reply[:1] in ([b"subscribe"], ["subscribe"])):
             raise ConnectionError(f"SUBSCRIBE answered {reply!r}")
         # Subscribed: every bump from now on is a message; every bump before is in this read.
-        found = backend.get_many([GENERATION_KEY, BUMPED_KEY])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            generation = _start_generation(backend)
-        bumped = found.get(BUMPED_KEY)
-        with self.lock:
-            self.value = (int(generation), bumped if isinstance(bumped, int | float) else None)
-            self.heard = time.monotonic()
-            self.changed.notify_all()
+        self._read()
         pinged = False
         while not self.stopping.is_set():
             if connection.can_read(timeout=self.PING_SECONDS):
@@ -391,17 +397,34 @@ class PushedGeneration:
 
     def _receive(self, reply: Any) -> None:
         kind = reply[0] if isinstance(reply, list) and reply else reply
+        self.heard = time.monotonic()
+        if kind not in (b"message", "message"):
+            return  # the answer to a ping
+        data = reply[2].decode() if isinstance(reply[2], bytes) else reply[2]
+        if data == RESYNC:  # moved on without announcing the value: read it
+            self._read()
+            return
+        text, _, note = data.partition(" ")
+        generation = int(text)
         with self.lock:
+            self.seen.append(generation)
+            self.value = (generation, float(note) if note else None)
+            if self.awaiting == generation:
+                self.awaiting = None
+            self.changed.notify_all()
+
+    def _read(self) -> None:
+        """Read the generation (and the time of its last move) from the cache."""
+        backend = self._cache()
+        found = backend.get_many([GENERATION_KEY, BUMPED_KEY])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = _start_generation(backend)
+        bumped = found.get(BUMPED_KEY)
+        with self.lock:
+            self.value = (int(generation), bumped if isinstance(bumped, int | float) else None)
             self.heard = time.monotonic()
-            if kind in (b"message", "message"):
-                data = reply[2].decode() if isinstance(reply[2], bytes) else reply[2]
-                text, _, note = data.partition(" ")
-                generation = int(text)
-                self.seen.append(generation)
-                self.value = (generation, float(note) if note else None)
-                if self.awaiting == generation:
-                    self.awaiting = None
-                self.changed.notify_all()
+            self.changed.notify_all()
 
 
 class _NoThread(threading.Thread):

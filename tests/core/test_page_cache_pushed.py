@@ -102,6 +102,29 @@ def test_the_process_that_moves_the_generation_never_sees_the_old_one(
     assert watcher.get()[0] == old[0] + 1 == redis_cache.get(GENERATION_KEY)
 
 
+def test_a_move_whose_script_is_refused_is_made_and_announced_all_the_same(
+    prefix, redis_cache, watchers, monkeypatch
+):
+    """A server that refuses scripts (an ACL): the generation is moved on as without a
+    listener, and the listeners are told to read it again."""
+
+    class NoScripts(RedisCache):
+        def bump_and_publish(self, *args, **kwargs):
+            raise PermissionError("NOPERM this user has no permissions to run 'eval'")
+
+    here = NoScripts(REDIS, {"KEY_PREFIX": prefix})
+    elsewhere = watchers(redis_cache)
+    wait_until(elsewhere, lambda: elsewhere.value is not None)
+    before = elsewhere.get()
+    assert before is not None
+    monkeypatch.setattr(page_cache, "cache", here)
+    monkeypatch.setattr(page_cache.logger, "warning", lambda *a, **k: None)
+    page_cache.invalidate_public_pages()
+    assert redis_cache.get(GENERATION_KEY) == before[0] + 1
+    wait_until(elsewhere, lambda: elsewhere.value is not None and elsewhere.value[0] > before[0])
+    assert elsewhere.get()[0] == before[0] + 1
+
+
 def test_a_lost_subscription_is_not_trusted_and_comes_back(redis_cache, watchers):
     watcher = watchers(redis_cache)
     watcher.RETRY_SECONDS = (0.05, 0.05)
