@@ -315,9 +315,13 @@ class PushedGeneration:
                 if not self.publishes(self._cache()):
                     self.thread = _NO_THREAD
                     return
-                self.stopping.clear()
+                # A new event for each thread: one that outlived its stop() stops all the same.
+                self.stopping = threading.Event()
                 self.thread = threading.Thread(
-                    target=self._run, name="page-cache-generation", daemon=True
+                    target=self._run,
+                    args=(self.stopping,),
+                    name="page-cache-generation",
+                    daemon=True,
                 )
                 self.thread.start()
             except Exception:  # never the request's problem: it reads the cache instead
@@ -344,13 +348,13 @@ class PushedGeneration:
             self.seen.clear()
             self.changed.notify_all()
 
-    def _run(self) -> None:
+    def _run(self, stopping: threading.Event) -> None:
         wait = self.RETRY_SECONDS[0]
-        while not self.stopping.is_set():
+        while not stopping.is_set():
             try:
-                self._listen()
+                self._listen(stopping)
             except Exception:
-                if not self.stopping.is_set():
+                if not stopping.is_set():
                     logger.warning(
                         "public page cache: the generation listener stopped; reading the "
                         "generation from the cache until it is back",
@@ -362,11 +366,11 @@ class PushedGeneration:
                 if listening is not None:
                     with contextlib.suppress(Exception):
                         listening.disconnect()
-            if self.stopping.wait(wait):
+            if stopping.wait(wait):
                 return
             wait = min(wait * 2, self.RETRY_SECONDS[1])
 
-    def _listen(self) -> None:
+    def _listen(self, stopping: threading.Event) -> None:
         backend = self._cache()
         connection = self.listening = backend.listener()
         connection.connect()
@@ -378,7 +382,7 @@ class PushedGeneration:
         # Subscribed: every bump from now on is a message; every bump before is in this read.
         self._read()
         pinged = False
-        while not self.stopping.is_set():
+        while not stopping.is_set():
             if connection.can_read(timeout=self.PING_SECONDS):
                 self._receive(connection.read_response())
                 pinged = False
