@@ -6,6 +6,7 @@
 #   GONGKAI_SQLITE_PATH=/tmp/perf.sqlite3 bench/page_throughput.sh uncached
 #
 # The database must hold the demonstration district (manage.py migrate && manage.py load_demo).
+# Each line: wrk's requests a second, and the CPU time gunicorn's processes spent a request.
 # Environment: PORT (18606), DURATION (10s), CONNECTIONS (8), DOCUMENT (a public document's id,
 # default: the newest), PAGES (paths; default the minimal view, home, a document, catalogue,
 # search).
@@ -41,11 +42,26 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 
+# The CPU time (clock ticks) of gunicorn's processes, the master and its workers: what the
+# server spent, whatever else the machine runs (wall-time rates move with the machine's load).
+ticks() {
+  for pid in $server $(pgrep -P "$server"); do cut -d' ' -f14,15 "/proc/$pid/stat" 2>/dev/null
+  done | awk '{ sum += $1 + $2 } END { print sum + 0 }'
+}
+hertz=$(getconf CLK_TCK)
+
 echo "# $mode, $(date -u +%Y-%m-%dT%H:%MZ), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for page in $pages; do
   url="http://127.0.0.1:$port$page"
   for _ in 1 2 3; do curl -so /dev/null "$url"; done  # warm up: both workers, the cache
   cache=$(curl -sI "$url" | tr -d '\r' | sed -n 's/^X-Cache: //p')
-  rate=$(wrk -t1 -c"$connections" -d"$duration" "$url" | sed -n 's/^Requests\/sec: *//p')
-  printf '%-40s %10s req/s  %s\n' "$page" "$rate" "${cache:+X-Cache: $cache}"
+  before=$(ticks)
+  out=$(wrk -t1 -c"$connections" -d"$duration" "$url")
+  after=$(ticks)
+  rate=$(echo "$out" | sed -n 's/^Requests\/sec: *//p')
+  count=$(echo "$out" | sed -n 's/^ *\([0-9][0-9]*\) requests in.*/\1/p')
+  cpu=$(awk -v t=$((after - before)) -v n="$count" -v hz="$hertz" \
+    'BEGIN { if (n > 0) printf "%.0f", t / hz / n * 1e6 }')
+  printf '%-40s %10s req/s %6s µs CPU a request  %s\n' "$page" "$rate" "$cpu" \
+    "${cache:+X-Cache: $cache}"
 done

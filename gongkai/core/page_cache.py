@@ -28,14 +28,16 @@ server: one small round trip.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
+import os
 import re
 import secrets
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +48,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -62,6 +64,9 @@ BUMPED_KEY = "page-cache:bumped"
 # The request memo's key (gongkai.core.context) for the generation and the time of its last
 # move, read once a GET request: by the page cache's lookup, or by the shared cache.
 GENERATION_MEMO = "core.page_cache.generation"
+# The publish/subscribe channel on which each move of the generation is announced (decision
+# 0042; the cache makes it its own: key prefix, server, database).
+GENERATION_CHANNEL = "page-cache:generation-moved"
 ENTRY_PREFIX = "page-cache:v1:"  # the version of ``Entry``: change it when Entry changes
 STATE_ATTR = "_gongkai_page_cache"
 # Written where the stored page holds a CSRF token; replaced by the visitor's token on every
@@ -184,9 +189,10 @@ def current_generation() -> int:
     return int(generation)
 
 
-def _start_generation() -> int:
-    cache.add(GENERATION_KEY, _new_generation(), timeout=None)
-    found = cache.get(GENERATION_KEY)
+def _start_generation(backend: Any = None) -> int:
+    backend = cache if backend is None else backend
+    backend.add(GENERATION_KEY, _new_generation(), timeout=None)
+    found = backend.get(GENERATION_KEY)
     return int(found) if found is not None else _new_generation()
 
 
@@ -196,13 +202,246 @@ def invalidate_public_pages() -> None:
     translations after a deployment: ``manage.py invalidate_public_pages``)."""
     try:
         # The time first: whoever sees the new generation sees this time, or a later one.
-        cache.set(BUMPED_KEY, time.time(), timeout=None)
+        bumped = time.time()
+        cache.set(BUMPED_KEY, bumped, timeout=None)
+        backend: Any = cache  # gongkai.core.cache.RedisCache, when it publishes
+        if not PUSHED.publishes(backend):
+            _move_generation_on()
+            return
+        channel = backend.channel(GENERATION_CHANNEL)
         try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # no generation yet, or it was evicted
-            cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+            generation = backend.bump_and_publish(
+                GENERATION_KEY, start=_new_generation(), channel=channel, note=repr(bumped)
+            )
+        except Exception:  # scripts refused (an ACL), say: as without a listener, then tell
+            PUSHED.bumped_here(None)
+            logger.warning("public page cache: the generation's script failed", exc_info=True)
+            _move_generation_on()
+            backend.publish(channel, RESYNC)
+            return
+        PUSHED.bumped_here(generation)
     except Exception:  # the cache server is down: its pages cannot be served either
+        PUSHED.bumped_here(None)
         logger.warning("public page cache: the generation could not be moved on", exc_info=True)
+
+
+def _move_generation_on() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet, or it was evicted
+        cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+
+
+# Published after a move of the generation that could not announce its value: listeners read
+# the generation again.
+RESYNC = "?"
+
+
+class PushedGeneration:
+    """This process's copy of the generation, kept current by Redis publish/subscribe, so that
+    a hit makes no round trip to the cache server (decision 0042).
+
+    ``invalidate_public_pages`` moves the generation on and publishes the new value in one
+    Lua script (``RedisCache.bump_and_publish``), so the messages come in the order of the
+    values. A daemon thread of each process, started on first use (after gunicorn's fork),
+    subscribes, then reads the generation (nothing published in between is missed: a bump
+    before the read is in the value read, one after it is a message), then applies each
+    message. ``get`` answers the copy only while that is healthy — subscribed, the server
+    heard from within ``SILENT_SECONDS`` (the thread pings it every ``PING_SECONDS``) — and
+    None otherwise: the caller then reads the generation from the cache as before (the
+    in-process and database caches, which cannot publish, always do). The process that moved
+    the generation on reads it from the cache until its own message has arrived, so it sees its
+    own change at once.
+    """
+
+    PING_SECONDS = 1.0
+    SILENT_SECONDS = 3.0
+    RETRY_SECONDS = (0.5, 30.0)  # after a failure: the first wait, the longest
+
+    def __init__(self, backend: Any = None) -> None:
+        self.backend = backend  # None: Django's default cache
+        self.lock = threading.Lock()
+        self.value: tuple[int, float | None] | None = None  # (generation, bumped)
+        self.heard = 0.0  # time.monotonic() of the server's last reply
+        self.awaiting: int | None = None  # our own bump, until its message arrives
+        self.awaiting_since = 0.0
+        self.seen: deque[int] = deque(maxlen=256)  # the values of the last messages
+        self.thread: threading.Thread | None = None
+        self.stopping = threading.Event()
+        self.listening: Any = None  # the subscribed connection
+        self.changed = threading.Condition(self.lock)  # tests wait on it, never the pages
+
+    def reset(self) -> None:
+        """Forget everything, the thread too (after a fork: the child has none)."""
+        self.__init__(self.backend)  # type: ignore[misc]
+
+    def _cache(self) -> Any:
+        return cache if self.backend is None else self.backend
+
+    @staticmethod
+    def publishes(backend: Any) -> bool:
+        return hasattr(backend, "bump_and_publish") and hasattr(backend, "listener")
+
+    def get(self) -> tuple[int, float | None] | None:
+        """The generation and the time of its last move, if this process's copy is current;
+        None when the cache must be asked."""
+        value = self.value
+        if value is None or self.awaiting is not None:
+            if self.thread is None:
+                self._start()
+            return None
+        if time.monotonic() - self.heard > self.SILENT_SECONDS:
+            return None
+        return value
+
+    def bumped_here(self, generation: int | None) -> None:
+        """This process moved the generation on to ``generation`` (None: it tried and may
+        have failed): ask the cache until the thread has seen that value."""
+        with self.lock:
+            if self.value is None:
+                return
+            if generation is None:
+                self.value = None  # the thread's next message or read sets it again
+                return
+            if generation not in self.seen:
+                self.awaiting = generation
+                self.awaiting_since = time.monotonic()
+
+    def _start(self) -> None:
+        with self.lock:
+            if self.thread is not None:
+                return
+            try:
+                if not self.publishes(self._cache()):
+                    self.thread = _NO_THREAD
+                    return
+                # A new event for each thread: one that outlived its stop() stops all the same.
+                self.stopping = threading.Event()
+                self.thread = threading.Thread(
+                    target=self._run,
+                    args=(self.stopping,),
+                    name="page-cache-generation",
+                    daemon=True,
+                )
+                self.thread.start()
+            except Exception:  # never the request's problem: it reads the cache instead
+                self.thread = _NO_THREAD
+                logger.warning("public page cache: no generation listener", exc_info=True)
+
+    def stop(self) -> None:
+        """Stop listening (tests; a process about to end)."""
+        thread = self.thread
+        self.stopping.set()
+        listening = self.listening
+        if listening is not None:
+            with contextlib.suppress(Exception):
+                listening.disconnect()
+        if thread is not None and thread is not _NO_THREAD:
+            thread.join(timeout=5)
+        self._forget()
+        self.thread = None
+
+    def _forget(self) -> None:
+        with self.lock:
+            self.value = None
+            self.awaiting = None
+            self.seen.clear()
+            self.changed.notify_all()
+
+    def _run(self, stopping: threading.Event) -> None:
+        wait = self.RETRY_SECONDS[0]
+        while not stopping.is_set():
+            try:
+                self._listen(stopping)
+            except Exception:
+                if not stopping.is_set():
+                    logger.warning(
+                        "public page cache: the generation listener stopped; reading the "
+                        "generation from the cache until it is back",
+                        exc_info=True,
+                    )
+            finally:
+                self._forget()
+                listening, self.listening = self.listening, None
+                if listening is not None:
+                    with contextlib.suppress(Exception):
+                        listening.disconnect()
+            if stopping.wait(wait):
+                return
+            wait = min(wait * 2, self.RETRY_SECONDS[1])
+
+    def _listen(self, stopping: threading.Event) -> None:
+        backend = self._cache()
+        connection = self.listening = backend.listener()
+        connection.connect()
+        channel = backend.channel(GENERATION_CHANNEL)
+        connection.send_command("SUBSCRIBE", channel)
+        reply = connection.read_response()
+        if not (isinstance(reply, list) and reply[:1] in ([b"subscribe"], ["subscribe"])):
+            raise ConnectionError(f"SUBSCRIBE answered {reply!r}")
+        # Subscribed: every bump from now on is a message; every bump before is in this read.
+        self._read()
+        pinged = False
+        while not stopping.is_set():
+            if connection.can_read(timeout=self.PING_SECONDS):
+                self._receive(connection.read_response())
+                pinged = False
+            elif pinged and time.monotonic() - self.heard > self.SILENT_SECONDS:
+                raise ConnectionError("the cache server does not answer")
+            else:
+                connection.send_command("PING")
+                pinged = True
+            if self.value is None:  # a bump of this process failed: read the value again
+                raise ConnectionError("this process may have moved the generation on")
+            if (
+                self.awaiting is not None
+                and time.monotonic() - self.awaiting_since > self.SILENT_SECONDS
+            ):
+                raise ConnectionError("this process's own change was not heard back")
+
+    def _receive(self, reply: Any) -> None:
+        kind = reply[0] if isinstance(reply, list) and reply else reply
+        self.heard = time.monotonic()
+        if kind not in (b"message", "message"):
+            return  # the answer to a ping
+        data = reply[2].decode() if isinstance(reply[2], bytes) else reply[2]
+        if data == RESYNC:  # moved on without announcing the value: read it
+            self._read()
+            return
+        text, _, note = data.partition(" ")
+        generation = int(text)
+        with self.lock:
+            self.seen.append(generation)
+            self.value = (generation, float(note) if note else None)
+            if self.awaiting == generation:
+                self.awaiting = None
+            self.changed.notify_all()
+
+    def _read(self) -> None:
+        """Read the generation (and the time of its last move) from the cache."""
+        backend = self._cache()
+        found = backend.get_many([GENERATION_KEY, BUMPED_KEY])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = _start_generation(backend)
+        bumped = found.get(BUMPED_KEY)
+        with self.lock:
+            self.value = (int(generation), bumped if isinstance(bumped, int | float) else None)
+            self.heard = time.monotonic()
+            self.changed.notify_all()
+
+
+class _NoThread(threading.Thread):
+    """Stands for the listener where there is none (a cache that cannot publish)."""
+
+
+_NO_THREAD = _NoThread()
+
+
+PUSHED = PushedGeneration()
+# A forked child has no listener thread (only the forking thread survives a fork): it starts
+# its own on first use.
+os.register_at_fork(after_in_child=PUSHED.reset)
 
 
 # --------------------------------------------------------------------------- write watcher
@@ -568,20 +807,31 @@ class PageCacheMiddleware:
         key = cache_key(request)
         try:
             local = LOCAL_PAGES.get(key)
-            # The usual hit: the generation is the one round trip to the cache server.
-            if local is not None and cache.get(GENERATION_KEY) == local.generation:
+            pushed = PUSHED.get()
+            # The usual hit: the generation pushed to this process (decision 0042), or else
+            # the one round trip to the cache server.
+            if local is not None and (
+                local.generation == pushed[0]
+                if pushed is not None
+                else cache.get(GENERATION_KEY) == local.generation
+            ):
                 found = _Lookup(key=key, generation=local.generation, entry=local)
                 request._gongkai_page_cache_lookup = found  # type: ignore[attr-defined]
                 return found
-            values = cache.get_many([GENERATION_KEY, BUMPED_KEY, key])
-            generation = values.get(GENERATION_KEY)
-            if generation is None:
-                generation = _start_generation()
+            generation: Any
+            if pushed is not None:
+                generation, bumped = pushed
+                entry = cache.get(key)
+            else:
+                values = cache.get_many([GENERATION_KEY, BUMPED_KEY, key])
+                generation = values.get(GENERATION_KEY)
+                if generation is None:
+                    generation = _start_generation()
+                entry = values.get(key)
+                bumped = values.get(BUMPED_KEY)
         except Exception:
             logger.warning("public page cache: the cache cannot be read", exc_info=True)
             return None
-        entry = values.get(key)
-        bumped = values.get(BUMPED_KEY)
         memo = request_memo.get()
         if memo is not None and memo.get(SAFE_REQUEST):  # the page, if rendered, reads it again
             memo[GENERATION_MEMO] = (generation, bumped)
@@ -718,8 +968,45 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _fill_csrf(request: HttpRequest, response: HttpResponse) -> None:
-        token = get_token(request).encode("ascii")
+        token = visitor_csrf_token(request).encode("ascii")
         response.content = response.content.replace(_CSRF_PLACEHOLDER_BYTES, token)
+
+
+# Each byte below this maps to one of the 62 characters uniformly (248 = 4 × 62).
+_UNIFORM_BELOW = 256 - 256 % len(CSRF_ALLOWED_CHARS)
+_CHAR_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+
+
+def _random_csrf_string() -> str:
+    """``CSRF_SECRET_LENGTH`` characters drawn uniformly from ``CSRF_ALLOWED_CHARS`` by the
+    operating system's CSPRNG, as Django's ``get_random_string`` draws them — from one
+    ``os.urandom`` call instead of one for each character (64 for a new secret and its mask,
+    the larger part of a hit's cost; decision 0042)."""
+    chars: list[str] = []
+    while len(chars) < CSRF_SECRET_LENGTH:
+        chars.extend(
+            CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)]
+            for byte in secrets.token_bytes(CSRF_SECRET_LENGTH + 8)
+            if byte < _UNIFORM_BELOW
+        )
+    return "".join(chars[:CSRF_SECRET_LENGTH])
+
+
+def visitor_csrf_token(request: HttpRequest) -> str:
+    """Django's ``get_token``, with ``_random_csrf_string`` for the randomness: the visitor's
+    secret (a new one, set as the CSRF cookie, when the request brought none) under a new mask.
+    The token is checked by Django's ``CsrfViewMiddleware`` as any other."""
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None:
+        secret = request.META["CSRF_COOKIE"] = _random_csrf_string()
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token: the cookie renewed
+    mask = _random_csrf_string()
+    size = len(CSRF_ALLOWED_CHARS)
+    cipher = "".join(
+        CSRF_ALLOWED_CHARS[(_CHAR_INDEX[x] + _CHAR_INDEX[y]) % size]
+        for x, y in zip(secret, mask, strict=False)  # as Django's own
+    )
+    return mask + cipher
 
 
 def _csrf_etag(etag: str, secret: str) -> str:

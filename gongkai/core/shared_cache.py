@@ -35,6 +35,7 @@ from gongkai.core.page_cache import (
     BUMPED_KEY,
     GENERATION_KEY,
     GENERATION_MEMO,
+    PUSHED,
     current_generation,
 )
 
@@ -67,16 +68,21 @@ def _may_lag(bumped: Any) -> bool:
 
 
 def _generation() -> tuple[Any, Any]:
-    """The generation and when it last moved on: read once a GET or HEAD request (which
-    changes no public data), at each call otherwise."""
+    """The generation and when it last moved on: this process's pushed copy when it is
+    current, else read from the cache once a GET or HEAD request (which changes no public
+    data), at each call otherwise."""
     memo = request_memo.get()
     if memo is not None and memo.get(SAFE_REQUEST) and GENERATION_MEMO in memo:
         return memo[GENERATION_MEMO]  # type: ignore[no-any-return]
-    found = cache.get_many([GENERATION_KEY, BUMPED_KEY])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        generation = current_generation()
-    answer = (generation, found.get(BUMPED_KEY))
+    pushed = PUSHED.get()  # pushed to this process (decision 0042): no round trip
+    if pushed is not None:
+        answer: tuple[Any, Any] = pushed
+    else:
+        found = cache.get_many([GENERATION_KEY, BUMPED_KEY])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = current_generation()
+        answer = (generation, found.get(BUMPED_KEY))
     if memo is not None and memo.get(SAFE_REQUEST):
         memo[GENERATION_MEMO] = answer
     return answer

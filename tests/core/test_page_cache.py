@@ -521,3 +521,37 @@ def test_a_page_from_the_cache_still_counts_against_the_rate_limit(client, membe
     answers = [client.get("/search/", {"q": "公开"}) for _ in range(4)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert [a.get("X-Cache") for a in answers[:3]] == ["MISS", "HIT", "HIT"]
+
+
+# --- the visitor's CSRF token (decision 0042) ----------------------------------------------
+
+
+def test_the_visitor_token_is_djangos_masked_secret_and_keeps_a_known_secret():
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token, get_token
+
+    request = RequestFactory().get(HOME)
+    token = page_cache.visitor_csrf_token(request)
+    secret = request.META["CSRF_COOKIE"]  # a new secret, sent as the cookie
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+    assert len(token) == 64 and set(token) <= set(CSRF_ALLOWED_CHARS)
+    assert _unmask_cipher_token(token) == secret
+    again = page_cache.visitor_csrf_token(request)  # the visitor's secret, a new mask
+    assert again != token and _unmask_cipher_token(again) == secret
+    assert _unmask_cipher_token(get_token(request)) == secret  # Django agrees
+    secrets_made = {page_cache._random_csrf_string() for _ in range(1000)}
+    assert len(secrets_made) == 1000
+    assert all(len(s) == 32 and set(s) <= set(CSRF_ALLOWED_CHARS) for s in secrets_made)
+
+
+def test_a_visitor_with_the_csrf_cookie_gets_a_token_for_it_on_a_hit(member):
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.get(HOME)
+    cookie = visitor.cookies[settings.CSRF_COOKIE_NAME].value
+    hit = visitor.get(HOME)
+    assert hit["X-Cache"] == "HIT"
+    assert visitor.cookies[settings.CSRF_COOKIE_NAME].value == cookie  # the same secret
+    token = TOKEN.findall(hit.content)[0].decode()
+    switched = visitor.post(
+        reverse("set_language"), {"language": "en", "next": HOME, "csrfmiddlewaretoken": token}
+    )
+    assert switched.status_code == 302
