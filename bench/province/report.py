@@ -106,6 +106,20 @@ def main(argv: list[str] | None = None) -> None:
         with CaptureQueriesContext(connection) as queries:
             whole()
         print(f"  the whole report made {len(queries)} queries")
+        timings: list[tuple[float, str]] = []
+
+        def timing(execute: Callable[..., Any], sql: str, *rest: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return execute(sql, *rest)
+            finally:
+                timings.append((time.perf_counter() - started, sql))
+
+        with connection.execute_wrapper(timing):
+            whole()
+        print(f"  their own time: {sum(seconds for seconds, _sql in timings):.3f} s; the slowest:")
+        for seconds, sql in sorted(timings, reverse=True)[:8]:
+            print(f"  {seconds:7.3f} s  {sql[:150]}")
     three = tables.three
     print(
         f"table 三: new {three.cell('new'):,}, carried over {three.cell('carried_over'):,}, "
