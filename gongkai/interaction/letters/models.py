@@ -383,7 +383,7 @@ class LetterEvent(models.Model):
         indexes = [
             models.Index(fields=["letter", "code"], name="letter_event_code"),
             # The replies and ratings alone (Code.REPLIED, Code.RATED; about one event in
-            # eight), by date: the annual report counts a year's from them instead of reading
+            # five), by date: the annual report counts a year's from them instead of reading
             # every event (a province's 4 million, issue 10).
             models.Index(
                 fields=["on"],

@@ -199,7 +199,7 @@ def document_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
     # The flag first: the interpretation is looked for only for the policies that need one
     # (SQLite asks the conditions in this order; asked first, its search for an
     # interpretation walked the public documents for every document of the year).
-    is_lacking = Q(needs_interpretation=True) & ~Exists(explained)
+    is_lacking = Q(Q(needs_interpretation=True), ~Exists(explained))
     counts = published.aggregate(
         published=Count("pk"),
         interpretations=Count("pk", filter=Q(kind=kind)),
