@@ -56,7 +56,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_dataset_arguments(parser)
     parser.add_argument("--year", type=int, default=2025, help="the report's year (2021-2025)")
-    parser.add_argument("--queries", action="store_true", help="count the queries of each step")
+    parser.add_argument(
+        "--queries",
+        action="store_true",
+        help="count the whole report's queries and time the slowest",
+    )
     args = parser.parse_args(argv)
     prepare(args)
 
