@@ -160,6 +160,14 @@ def _database_config(url: str) -> dict[str, Any]:
     )
     if config["ENGINE"].endswith("sqlite3"):
         config["OPTIONS"] = _sqlite_options()
+    elif config["ENGINE"].endswith("postgresql"):
+        # PostgreSQL's JIT compilation off unless the URL or DATABASE_POSTGRES_JIT says
+        # otherwise: compiling cost the annual report's counts more than running them
+        # (decision 0045).
+        options = config.setdefault("OPTIONS", {})
+        jit = env("DATABASE_POSTGRES_JIT", "off")
+        if jit and "jit=" not in options.get("options", ""):
+            options["options"] = f"{options.get('options', '')} -c jit={jit}".strip()
     return config
 
 

@@ -875,7 +875,9 @@ def generate(scale: float, seed: int, stdout: TextIO) -> dict[str, Any]:
         )
         SerialCounter.objects.create(scope=MARKER_SCOPE, last_value=round(scale * 1000))
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # On PostgreSQL VACUUM too, as autovacuum would on a server that runs it (this one
+        # does not): without the visibility map an index-only scan reads every row it counts.
+        cursor.execute("VACUUM (ANALYZE)" if connection.vendor == "postgresql" else "ANALYZE")
     seconds = time.perf_counter() - started
     stdout.write(f"dataset generated in {seconds:.0f} s\n")
     return {**counts, "seconds": round(seconds, 1)}

@@ -56,7 +56,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_dataset_arguments(parser)
     parser.add_argument("--year", type=int, default=2025, help="the report's year (2021-2025)")
-    parser.add_argument("--queries", action="store_true", help="count the queries of each step")
+    parser.add_argument(
+        "--queries",
+        action="store_true",
+        help="count the whole report's queries and time the slowest",
+    )
     args = parser.parse_args(argv)
     prepare(args)
 
@@ -106,6 +110,20 @@ def main(argv: list[str] | None = None) -> None:
         with CaptureQueriesContext(connection) as queries:
             whole()
         print(f"  the whole report made {len(queries)} queries")
+        timings: list[tuple[float, str]] = []
+
+        def timing(execute: Callable[..., Any], sql: str, *rest: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return execute(sql, *rest)
+            finally:
+                timings.append((time.perf_counter() - started, sql))
+
+        with connection.execute_wrapper(timing):
+            whole()
+        print(f"  their own time: {sum(seconds for seconds, _sql in timings):.3f} s; the slowest:")
+        for seconds, sql in sorted(timings, reverse=True)[:8]:
+            print(f"  {seconds:7.3f} s  {sql[:150]}")
     three = tables.three
     print(
         f"table 三: new {three.cell('new'):,}, carried over {three.cell('carried_over'):,}, "

@@ -16,6 +16,7 @@ from gongkai.info_requests.models import (
     InfoRequest,
     Remedy,
     RequestEvent,
+    answering_event_condition,
 )
 from gongkai.info_requests.permissions import requests_visible_to
 from gongkai.info_requests.workflow import OPEN_STATES
@@ -148,22 +149,25 @@ def requests_received_through(
     return InfoRequest.objects.filter(agency_id__in=list(agency_ids), received_on__lte=last_day)
 
 
-def answering_events(
-    requests: QuerySet[InfoRequest], *, through: datetime.date
+def answering_events_between(
+    start: datetime.date, end: datetime.date, *, agency_ids: Iterable[int]
 ) -> QuerySet[RequestEvent]:
-    """The events that answered ``requests`` — the reply issued, or a closing that carries its
-    own outcome (at receipt, or for a missed deadline) — dated on or before ``through``, oldest
-    first. The first one of an application is the moment it counts as answered, with the
-    outcome its ``data`` recorded then; later events cannot change it."""
-    rows = RequestEvent.objects.filter(_answering(), request__in=requests, on__lte=through)
-    return rows.order_by("request_id", "on", "at", "id")
-
-
-def _answering() -> Q:
-    """The events that answer an application: the reply, or a closing with its own outcome."""
-    return Q(code=RequestEvent.Code.REPLIED) | Q(
-        code=RequestEvent.Code.CLOSED, data__has_key="outcome"
+    """The events dated from ``start`` to ``end`` that answered applications to the agencies
+    ``agency_ids`` received by ``end`` — the reply issued, or a closing that carries its own
+    outcome (at receipt, or for a missed deadline) —, by application, oldest first. For an
+    application not answered before ``start`` (:func:`not_answered_before`), its first one is
+    the moment it counts as answered, with the outcome its ``data`` recorded then; later
+    events cannot change it. (An application answered before ``start`` may have later ones
+    here too: the caller skips it.) Read through the answering events' own index, not by
+    joining every event of the applications (a province's 1.7 million, issue 10)."""
+    rows = RequestEvent.objects.filter(
+        answering_event_condition(),
+        on__gte=start,
+        on__lte=end,
+        request__agency_id__in=list(agency_ids),
+        request__received_on__lte=end,
     )
+    return rows.order_by("request_id", "on", "at", "id")
 
 
 def not_answered_before(
@@ -173,7 +177,9 @@ def not_answered_before(
     ``day`` can still count (table 三 skips the ones answered in an earlier year). Filtering
     them out in the database keeps a province's report from reading every application of
     every earlier year (issue 10)."""
-    earlier = RequestEvent.objects.filter(_answering(), request=OuterRef("pk"), on__lt=day)
+    earlier = RequestEvent.objects.filter(
+        answering_event_condition(), request=OuterRef("pk"), on__lt=day
+    )
     return requests.exclude(Exists(earlier))
 
 

@@ -196,7 +196,10 @@ def document_figures(tables: t.AnnualTables, found: dict[str, Figure]) -> None:
     explained = catalogue_selectors.public_document_rows().filter(
         kind=kind, interprets=OuterRef("pk")
     )
-    is_lacking = Q(~Exists(explained), needs_interpretation=True)
+    # The flag first: the interpretation is looked for only for the policies that need one
+    # (SQLite asks the conditions in this order; asked first, its search for an
+    # interpretation walked the public documents for every document of the year).
+    is_lacking = Q(Q(needs_interpretation=True), ~Exists(explained))
     counts = published.aggregate(
         published=Count("pk"),
         interpretations=Count("pk", filter=Q(kind=kind)),

@@ -1,0 +1,31 @@
+"""PostgreSQL only: a covering index of what the normative register's public gate and the
+annual report's table 二 read of each registered document (issue 10, docs/performance.md).
+
+PostgreSQL joins a province's 89,550 registrations to their documents by reading every
+document's row — 1,000,000 rows carrying their text, 1.6 GB — whatever form the query takes:
+its planner prices 89,550 lookups by key above one pass over the table. With this index the
+pass reads the index instead (73 MB). SQLite looks each registration's document up by its
+row id and needs no such index, so none is made there."""
+
+from django.db import migrations
+
+INDEX = "document_register_gate"
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {INDEX} ON catalogue_document (id) "
+            "INCLUDE (agency_id, state, manner, validity, repeal_date)"
+        )
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("catalogue", "0007_document_agency_published")]
+
+    operations = [migrations.RunPython(create, drop, elidable=False)]
