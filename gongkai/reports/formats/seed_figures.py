@@ -482,7 +482,7 @@ def interaction_figures(
         [scope.agency_id] if scope.agency_id else []
     )
     agency = agencies[0] if agencies else None
-    records = channel_selectors.load_year(scope.year)
+    records = channel_selectors.load_year(scope.year, opinions=False)
     summary = channel_selectors.summarise(records, agency=agency)
     # The sessions behind the hotline figures, from the rows just read, in the order aired.
     programme_order = {programme.pk: programme.sort_order for programme in records.programmes}
