@@ -48,7 +48,6 @@ from gongkai.info_requests import selectors as request_selectors
 from gongkai.info_requests.models import InfoRequest, Remedy
 from gongkai.interaction.channels import selectors as channel_selectors
 from gongkai.interaction.channels.models import LEVEL_METRICS, ServicePoint
-from gongkai.interaction.letters import selectors as letter_selectors
 from gongkai.interaction.letters import statistics as letter_statistics
 from gongkai.reports import tables
 from gongkai.reports.content import Figure, LazyRefs, Ref
@@ -435,7 +434,10 @@ def interaction_figures(
     written to online, and the channels in order."""
     scope = subject.scope
     figures: Figures = {}
-    facts = letter_statistics.load_facts(scope.start, scope.end, as_of=scope.end)
+    # The letters with their types (the types written to online are named) in one query.
+    facts, letter_types = letter_statistics.load_facts_and_types(
+        scope.start, scope.end, as_of=scope.end
+    )
     agency_filter: letter_statistics.AgencyFilter = (
         letter_statistics.ALL if subject.is_government else scope.agency_id
     )
@@ -539,7 +541,12 @@ def interaction_figures(
         value = sum(getattr(row.totals, name) for row in archives)
         _figure(figures, f"archive_{name}", f"档案馆{label}", value, unit, point_refs)
     type_ids = {fact.type_id for fact in online}
-    types = [t.name for t in letter_selectors.active_letter_types() if t.pk in type_ids]
+    # The active types written to online, in their display order (``active_letter_types``).
+    types = [
+        row.name
+        for row in sorted(letter_types.values(), key=lambda row: (row.sort_order, row.pk))
+        if row.active and row.pk in type_ids
+    ]
     channels, lines = channel_figures(summary)
     figures.update(channels)
     return figures, programmes, [row.point.name for row in archives], types, lines
