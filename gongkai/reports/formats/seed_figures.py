@@ -562,8 +562,7 @@ def task_figures(subject: Subject) -> tuple[Figures, str]:
     with its document number ("" when the year has no plan)."""
     scope = subject.scope
     figures: Figures = {}
-    plan = plan_selectors.plan_of_year(scope.year)
-    tasks = list(plan_selectors.tasks_of_plan(plan, agencies=False)) if plan is not None else []
+    plan, tasks = plan_selectors.plan_and_tasks_of_year(scope.year)
     if not subject.is_government:
         tasks = [task for task in tasks if task.lead_agency_id == scope.agency_id]
     categories = sorted({task.category_id for task in tasks})
