@@ -190,6 +190,18 @@ def remedies_during(
     )
 
 
+def remedies_during_or_filed(
+    start: datetime.date, end: datetime.date, *, agency_ids: Iterable[int]
+) -> QuerySet[Remedy]:
+    """:func:`remedies_during` and :func:`remedies_filed_between` in one: filed by ``end``,
+    and either not decided before ``start`` or filed from it (a year's report reads both)."""
+    return (
+        Remedy.objects.filter(request__agency_id__in=list(agency_ids), filed_on__lte=end)
+        .filter(Q(decided_on__isnull=True) | Q(decided_on__gte=start) | Q(filed_on__gte=start))
+        .order_by("filed_on", "id")
+    )
+
+
 def requests_received_between(
     start: datetime.date, end: datetime.date, *, agency_ids: Iterable[int]
 ) -> QuerySet[InfoRequest]:

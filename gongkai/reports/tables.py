@@ -340,6 +340,24 @@ class Table4:
         return self.cells[kind][result]
 
 
+# A remedy as the report reads it: kind, result, decided on, filed on, the application's number.
+RemedyRow = tuple[str, str, datetime.date | None, datetime.date, str]
+
+
+def remedies_of_year(scope: Scope) -> tuple[RemedyRow, ...]:
+    """The reconsiderations and lawsuits about the scope's applications that table 四 counts
+    (before a body or a court at some time in the year) or that were filed in the year (the
+    seed format's figures), by the day filed: one query, once a request."""
+    return once_a_request(
+        ("reports.remedies", scope),
+        lambda: tuple(
+            request_selectors.remedies_during_or_filed(
+                scope.start, scope.end, agency_ids=scope.agency_ids
+            ).values_list("kind", "result", "decided_on", "filed_on", "request__number")
+        ),
+    )
+
+
 def table_four(scope: Scope) -> Table4:
     """Table 四 (REG 50): the reconsiderations and lawsuits before a body or a court at some
     time in the year, by the result recorded by 31 December; undecided then, 尚未审结. A case
@@ -347,10 +365,9 @@ def table_four(scope: Scope) -> Table4:
     found: dict[str, dict[str, list[str]]] = {
         kind.key: {result: [] for result in RESULT_KEYS} for kind in REMEDY_KINDS
     }
-    remedies = request_selectors.remedies_during(
-        scope.start, scope.end, agency_ids=scope.agency_ids
-    ).values_list("kind", "result", "decided_on", "request__number")
-    for kind, result, decided_on, number in remedies:
+    for kind, result, decided_on, _filed_on, number in remedies_of_year(scope):
+        if decided_on is not None and decided_on < scope.start:
+            continue  # decided before the year (``remedies_during``)
         decided = result and decided_on is not None and decided_on <= scope.end
         found[kind][result if decided else PENDING].append(number)
     cells: dict[str, dict[str, int]] = {}

@@ -203,11 +203,12 @@ def application_figures(subject: Subject) -> Figures:
     _figure(
         figures, "fee_waivers", "减免收费的申请", len(waivers), "件", _refs("info_request", waivers)
     )
-    remedies = list(
-        request_selectors.remedies_filed_between(
-            scope.start, scope.end, agency_ids=scope.agency_ids
-        ).values_list("kind", "request__number")
-    )
+    # Filed in the year (``remedies_filed_between``), from the read table 四 shares.
+    remedies = [
+        (kind, number)
+        for kind, _result, _decided_on, filed_on, number in tables.remedies_of_year(scope)
+        if filed_on >= scope.start
+    ]
     reconsiderations = [number for kind, number in remedies if kind == Remedy.Kind.RECONSIDERATION]
     lawsuits = [number for kind, number in remedies if kind in LITIGATION_KINDS]
     _figure(
