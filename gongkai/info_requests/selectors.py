@@ -7,7 +7,17 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import TruncMonth
 
 from gongkai.info_requests.models import (
@@ -163,6 +173,20 @@ def _answering() -> Q:
     """The events that answer an application: the reply, or a closing with its own outcome."""
     return Q(code=RequestEvent.Code.REPLIED) | Q(
         code=RequestEvent.Code.CLOSED, data__has_key="outcome"
+    )
+
+
+def with_answering_events(
+    requests: QuerySet[InfoRequest], *, through: datetime.date
+) -> QuerySet[InfoRequest]:
+    """``requests`` joined to their :func:`answering_events` (the relation ``answer``): a row
+    per answering event, one without for an application never answered by ``through``; for
+    reading the applications and their answers in one query."""
+    answering = Q(events__code=RequestEvent.Code.REPLIED) | Q(
+        events__code=RequestEvent.Code.CLOSED, events__data__has_key="outcome"
+    )
+    return requests.alias(
+        answer=FilteredRelation("events", condition=answering & Q(events__on__lte=through))
     )
 
 

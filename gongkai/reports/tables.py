@@ -202,20 +202,22 @@ def _answers(
         request_selectors.requests_received_through(last, agency_ids=agency_ids), first
     )
     answered: dict[str, Answer] = {}
-    events = request_selectors.answering_events(requests, through=last).values_list(
-        "request__number", "on", "data", "request__outcome"
-    )
-    for number, on, data, current_outcome in events:
-        if number not in answered:  # the first answer counts
-            outcome = (data or {}).get("outcome") or current_outcome
-            answered[number] = (on, outcome)
     rows = []
     fields = ("number", "received_on", "applicant_kind", "organisation_kind", "channel")
-    for *values, agency_id, replied_on, due_on in requests.order_by("id").values_list(
-        *fields, "agency_id", "replied_on", "due_on"
+    # The applications with their answering events in one read, each application's first row
+    # with its first answer (the one that counts, with the outcome its event recorded).
+    joined = request_selectors.with_answering_events(requests, through=last)
+    for *values, agency_id, replied_on, due_on, current_outcome, on, data in joined.order_by(
+        "id", "answer__on", "answer__at", "answer__id"
+    ).values_list(
+        *fields, "agency_id", "replied_on", "due_on", "outcome", "answer__on", "answer__data"
     ):
         number, received_on, kind, organisation_kind, channel = values
-        answer = answered.get(number)
+        if rows and rows[-1][0].number == number:
+            continue  # a later answer of the same application
+        answer = None
+        if on is not None:
+            answer = answered[number] = (on, (data or {}).get("outcome") or current_outcome)
         application = Application(
             number=number,
             received_on=received_on,
