@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -176,17 +176,22 @@ def _answering() -> Q:
     )
 
 
-def with_answering_events(
-    requests: QuerySet[InfoRequest], *, through: datetime.date
-) -> QuerySet[InfoRequest]:
-    """``requests`` joined to their :func:`answering_events` (the relation ``answer``): a row
-    per answering event, one without for an application never answered by ``through``; for
-    reading the applications and their answers in one query."""
+def applications_with_answers(
+    requests: QuerySet[InfoRequest], fields: Sequence[str], *, through: datetime.date
+) -> Iterable[tuple[Any, ...]]:
+    """``fields`` of ``requests`` and the day and ``data`` of each of their
+    :func:`answering_events` dated by ``through``, in one query: a row per answering event,
+    oldest first, and one with ``None, None`` for an application never answered by then; the
+    applications in the order they were registered (by id)."""
     answering = Q(events__code=RequestEvent.Code.REPLIED) | Q(
         events__code=RequestEvent.Code.CLOSED, events__data__has_key="outcome"
     )
-    return requests.alias(
-        answer=FilteredRelation("events", condition=answering & Q(events__on__lte=through))
+    return (
+        requests.alias(
+            answer=FilteredRelation("events", condition=answering & Q(events__on__lte=through))
+        )
+        .order_by("id", "answer__on", "answer__at", "answer__id")
+        .values_list(*fields, "answer__on", "answer__data")
     )
 
 

@@ -202,15 +202,20 @@ def _answers(
         request_selectors.requests_received_through(last, agency_ids=agency_ids), first
     )
     answered: dict[str, Answer] = {}
-    rows = []
+    rows: list[tuple[Application, int]] = []
     fields = ("number", "received_on", "applicant_kind", "organisation_kind", "channel")
     # The applications with their answering events in one read, each application's first row
     # with its first answer (the one that counts, with the outcome its event recorded).
-    joined = request_selectors.with_answering_events(requests, through=last)
-    for *values, agency_id, replied_on, due_on, current_outcome, on, data in joined.order_by(
-        "id", "answer__on", "answer__at", "answer__id"
-    ).values_list(
-        *fields, "agency_id", "replied_on", "due_on", "outcome", "answer__on", "answer__data"
+    for (
+        *values,
+        agency_id,
+        replied_on,
+        due_on,
+        current_outcome,
+        on,
+        data,
+    ) in request_selectors.applications_with_answers(
+        requests, (*fields, "agency_id", "replied_on", "due_on", "outcome"), through=last
     ):
         number, received_on, kind, organisation_kind, channel = values
         if rows and rows[-1][0].number == number:

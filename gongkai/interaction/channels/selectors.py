@@ -323,9 +323,11 @@ def _sessions_of_year(year: int) -> tuple[list[SessionRow], list[HotlineProgramm
     counted, and the programmes they were aired in (in display order): one query, a row per
     session and agency on air (one with none when no agency was)."""
     sessions = (
-        with_follow_up_letters(HotlineSession.objects.filter(aired_on__year=year))
+        HotlineSession.objects.filter(aired_on__year=year)
         .select_related("programme")
-        .annotate(on_air=F("agencies"))
+        .annotate(
+            follow_up_letter_total=Count("follow_up_letters", distinct=True), on_air=F("agencies")
+        )
         .order_by("pk")
     )
     rows: dict[int, SessionRow] = {}

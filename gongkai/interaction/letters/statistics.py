@@ -559,9 +559,7 @@ def load_facts_and_types(
     rows: dict[int, tuple[int, str, datetime.date, int | None]] = {}
     events: dict[int, list[EventRow]] = defaultdict(list)
     types: dict[int, TypeRow] = {}
-    for pk, type_id, channel, received_on, limit, *type_row, code, on, data in letters.order_by(
-        "pk", "counted__on", "counted__at", "counted__id"
-    ).values_list(
+    for row in letters.order_by("pk", "counted__on", "counted__at", "counted__id").values_list(
         "pk",
         "letter_type_id",
         "channel",
@@ -574,10 +572,11 @@ def load_facts_and_types(
         "counted__on",
         "counted__data",
     ):
+        pk, type_id, channel, received_on, limit, name, active, sort_order, code, on, data = row
         if pk not in rows:
             rows[pk] = (type_id, channel, received_on, limit)
             if type_id not in types:
-                types[type_id] = TypeRow(type_id, *type_row)
+                types[type_id] = TypeRow(type_id, name, active, sort_order)
         if code is not None:
             events[pk].append(EventRow(code, on, data))
     facts = [
