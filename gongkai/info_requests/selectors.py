@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import TruncMonth
 
 from gongkai.info_requests.models import (
@@ -149,25 +160,25 @@ def requests_received_through(
     return InfoRequest.objects.filter(agency_id__in=list(agency_ids), received_on__lte=last_day)
 
 
-def answering_events_between(
-    start: datetime.date, end: datetime.date, *, agency_ids: Iterable[int]
-) -> QuerySet[RequestEvent]:
-    """The events dated from ``start`` to ``end`` that answered applications to the agencies
-    ``agency_ids`` received by ``end`` — the reply issued, or a closing that carries its own
-    outcome (at receipt, or for a missed deadline) —, by application, oldest first. For an
-    application not answered before ``start`` (:func:`not_answered_before`), its first one is
-    the moment it counts as answered, with the outcome its ``data`` recorded then; later
-    events cannot change it. (An application answered before ``start`` may have later ones
-    here too: the caller skips it.) Read through the answering events' own index, not by
-    joining every event of the applications (a province's 1.7 million, issue 10)."""
-    rows = RequestEvent.objects.filter(
-        answering_event_condition(),
-        on__gte=start,
-        on__lte=end,
-        request__agency_id__in=list(agency_ids),
-        request__received_on__lte=end,
+def applications_with_answers(
+    requests: QuerySet[InfoRequest], fields: Sequence[str], *, through: datetime.date
+) -> Iterable[tuple[Any, ...]]:
+    """``fields`` of ``requests`` and the day and recorded outcome of each of their answering
+    events (:func:`answering_event_condition`) dated by ``through``, in one query: a row per
+    answering event, oldest first, and one with ``None, None`` for an application never
+    answered by then; the applications in the order they were registered (by id)."""
+    answering = Q(events__code=RequestEvent.Code.REPLIED) | Q(
+        events__code=RequestEvent.Code.CLOSED, events__data__has_key="outcome"
     )
-    return rows.order_by("request_id", "on", "at", "id")
+    return (
+        requests.alias(
+            answer=FilteredRelation("events", condition=answering & Q(events__on__lte=through))
+        )
+        .order_by("id", "answer__on", "answer__at", "answer__id")
+        # Only the outcome of the answer's data: decoding every answer's JSON cost more than
+        # the query at a province's scale.
+        .values_list(*fields, "answer__on", KeyTextTransform("outcome", "answer__data"))
+    )
 
 
 def not_answered_before(
@@ -192,6 +203,18 @@ def remedies_during(
     return (
         Remedy.objects.filter(request__agency_id__in=list(agency_ids), filed_on__lte=end)
         .filter(Q(decided_on__isnull=True) | Q(decided_on__gte=start))
+        .order_by("filed_on", "id")
+    )
+
+
+def remedies_during_or_filed(
+    start: datetime.date, end: datetime.date, *, agency_ids: Iterable[int]
+) -> QuerySet[Remedy]:
+    """:func:`remedies_during` and :func:`remedies_filed_between` in one: filed by ``end``,
+    and either not decided before ``start`` or filed from it (a year's report reads both)."""
+    return (
+        Remedy.objects.filter(request__agency_id__in=list(agency_ids), filed_on__lte=end)
+        .filter(Q(decided_on__isnull=True) | Q(decided_on__gte=start) | Q(filed_on__gte=start))
         .order_by("filed_on", "id")
     )
 

@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models.fields.json import KT
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -203,23 +202,27 @@ def _answers(
         request_selectors.requests_received_through(last, agency_ids=agency_ids), first
     )
     answered: dict[str, Answer] = {}
-    # The answers dated in the years: an application ``requests`` holds was not answered
-    # before the first, so its first answer among them is its first answer.
-    events = request_selectors.answering_events_between(
-        first, last, agency_ids=agency_ids
-    ).values_list("request__number", "on", KT("data__outcome"), "request__outcome")
-    for number, on, recorded_outcome, current_outcome in events:
-        if number not in answered:  # the first answer counts
-            # The outcome its data recorded (read alone: decoding every answer's JSON cost
-            # more than the query), or the application's own.
-            answered[number] = (on, recorded_outcome or current_outcome)
-    rows = []
+    rows: list[tuple[Application, int]] = []
     fields = ("number", "received_on", "applicant_kind", "organisation_kind", "channel")
-    for *values, agency_id, replied_on, due_on in requests.order_by("id").values_list(
-        *fields, "agency_id", "replied_on", "due_on"
+    # The applications with their answering events in one read, each application's first row
+    # with its first answer (the one that counts, with the outcome its event recorded).
+    for (
+        *values,
+        agency_id,
+        replied_on,
+        due_on,
+        current_outcome,
+        on,
+        recorded_outcome,
+    ) in request_selectors.applications_with_answers(
+        requests, (*fields, "agency_id", "replied_on", "due_on", "outcome"), through=last
     ):
         number, received_on, kind, organisation_kind, channel = values
-        answer = answered.get(number)
+        if rows and rows[-1][0].number == number:
+            continue  # a later answer of the same application
+        answer = None
+        if on is not None:
+            answer = answered[number] = (on, recorded_outcome or current_outcome)
         application = Application(
             number=number,
             received_on=received_on,
@@ -346,6 +349,24 @@ class Table4:
         return self.cells[kind][result]
 
 
+# A remedy as the report reads it: kind, result, decided on, filed on, the application's number.
+RemedyRow = tuple[str, str, datetime.date | None, datetime.date, str]
+
+
+def remedies_of_year(scope: Scope) -> tuple[RemedyRow, ...]:
+    """The reconsiderations and lawsuits about the scope's applications that table 四 counts
+    (before a body or a court at some time in the year) or that were filed in the year (the
+    seed format's figures), by the day filed: one query, once a request."""
+    return once_a_request(
+        ("reports.remedies", scope),
+        lambda: tuple(
+            request_selectors.remedies_during_or_filed(
+                scope.start, scope.end, agency_ids=scope.agency_ids
+            ).values_list("kind", "result", "decided_on", "filed_on", "request__number")
+        ),
+    )
+
+
 def table_four(scope: Scope) -> Table4:
     """Table 四 (REG 50): the reconsiderations and lawsuits before a body or a court at some
     time in the year, by the result recorded by 31 December; undecided then, 尚未审结. A case
@@ -353,10 +374,9 @@ def table_four(scope: Scope) -> Table4:
     found: dict[str, dict[str, list[str]]] = {
         kind.key: {result: [] for result in RESULT_KEYS} for kind in REMEDY_KINDS
     }
-    remedies = request_selectors.remedies_during(
-        scope.start, scope.end, agency_ids=scope.agency_ids
-    ).values_list("kind", "result", "decided_on", "request__number")
-    for kind, result, decided_on, number in remedies:
+    for kind, result, decided_on, _filed_on, number in remedies_of_year(scope):
+        if decided_on is not None and decided_on < scope.start:
+            continue  # decided before the year (``remedies_during``)
         decided = result and decided_on is not None and decided_on <= scope.end
         found[kind][result if decided else PENDING].append(number)
     cells: dict[str, dict[str, int]] = {}

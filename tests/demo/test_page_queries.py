@@ -16,9 +16,8 @@ opens) is opened from the demonstration's records afterwards (:func:`_opened_fro
 once a pattern still unvisited. At the end
 every URL pattern that answers GET must have been opened, but for the commented allow-list
 :data:`NOT_REACHED`; no page may have answered with a server error; and none may have run more
-than :data:`LIMIT` queries — but the pages of :data:`ABOVE_LIMIT`, still over it (issue 10 is
-open for them), which may not run more than their ceilings. The failure names the URL, its
-count and its most repeated statements, so the N+1 is plain to see.
+than :data:`LIMIT` queries. The failure names the URL, its count and its most repeated
+statements, so the N+1 is plain to see.
 
 Links that would change something are never followed: signing out, and every view that only
 takes POST (GET must not change state, and the permission matrix checks the POST-only views
@@ -50,16 +49,6 @@ from tests.url_patterns import url_patterns
 pytestmark = pytest.mark.django_db
 
 LIMIT = 20  # issue 10: no page above 20 database queries
-# Pages still above the limit, each with the most it may run: issue 10 stays open for them. A
-# ceiling is the count measured when the page was listed, plus the two queries of a process's
-# first read of the working-day calendar; it may only go down, and a page back under LIMIT must
-# leave this table (the test says so). The annual report's staff pages in the seed's 2014
-# format gather some 60 figures from seven apps (the channels' year alone is eight queries; the
-# 2021 format's pages are at 20 or below).
-ABOVE_LIMIT = {
-    "reports_staff:detail": 33,
-    "reports_staff:section": 32,
-}
 PER_PATTERN = 3  # URLs a persona opens of one pattern (route + query parameter names)
 # … and of one route whatever its parameters: the catalogue's facets combine into hundreds of
 # sets of names, each page of which costs a tenth of a second.
@@ -595,18 +584,8 @@ def test_no_page_of_the_demonstration_runs_more_than_20_queries(district, settin
     stale = sorted(key for key in NOT_REACHED if key in walk.visited() or key not in walk.routes)
     problems += [f"NOT_REACHED names a pattern opened or gone: {key}" for key in stale]
     heavy = sorted(
-        (page for page in walk.pages if page.count > ABOVE_LIMIT.get(page.key, LIMIT)),
-        key=lambda p: p.count,
-        reverse=True,
+        (page for page in walk.pages if page.count > LIMIT), key=lambda p: p.count, reverse=True
     )
-    most = {
-        key: max((p.count for p in walk.pages if p.key == key), default=0) for key in ABOVE_LIMIT
-    }
-    problems += [
-        f"ABOVE_LIMIT lists {key}, now at most {count} queries: take it out of the table"
-        for key, count in most.items()
-        if count <= LIMIT
-    ]
     problems += [
         f"{page.count} queries: {page.url} as {page.persona}\n{top_statements(page.queries)}"
         for page in heavy

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+from gongkai.info_requests import selectors as request_selectors
 from gongkai.info_requests import services
 from gongkai.info_requests.models import InfoRequest, Remedy
 from gongkai.info_requests.outcomes import REPORT_ROWS, Outcome
@@ -222,6 +223,23 @@ def test_reg_50_table_four_counts_results_as_of_31_december(agency, two_years, o
     }
     assert t2025.numbers["reconsideration"]["other"] == (f.number,)
     assert validate(tables.annual_tables(agency_scope(agency.pk, 2025))) == []
+
+    # One read a request serves table 四 (before a body or court in the year) and the seed
+    # format's remedies filed in the year; a's reconsideration, decided in 2024, is in neither.
+    scope = agency_scope(agency.pk, 2025)
+    rows = tables.remedies_of_year(scope)
+    during = request_selectors.remedies_during(scope.start, scope.end, agency_ids=[agency.pk])
+    filed = request_selectors.remedies_filed_between(scope.start, scope.end, agency_ids=[agency.pk])
+    read = [(kind, number) for kind, *_rest, number in rows]
+    expected = {*during.values_list("kind", "request__number")}
+    expected |= {*filed.values_list("kind", "request__number")}
+    assert sorted(read) == sorted(expected) and len(read) == 3
+    assert (Remedy.Kind.RECONSIDERATION, a.number) not in read
+    assert (
+        [n for _k, _r, _d, filed_on, n in rows if filed_on >= scope.start]
+        == list(filed.values_list("request__number", flat=True))
+        == [f.number]
+    )
 
 
 def test_reg_50_other_agencies_applications_are_not_counted(agency, other_agency, submit):

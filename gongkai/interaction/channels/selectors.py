@@ -22,6 +22,7 @@ points, its channels, and the matters it was responsible for. For the whole gove
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -317,75 +318,102 @@ class YearRecords:
     channels: list[Channel] = field(default_factory=list)
 
 
-def _session_rows(year: int) -> list[SessionRow]:
+def _sessions_of_year(year: int) -> tuple[list[SessionRow], list[HotlineProgramme]]:
     """``year``'s hotline sessions as rows, with their agencies on air and follow-up letters
-    counted: two queries."""
-    sessions = list(
+    counted, and the programmes they were aired in (in display order): one query, a row per
+    session and agency on air (one with none when no agency was)."""
+    sessions = (
         HotlineSession.objects.filter(aired_on__year=year)
-        .annotate(follow_up_letter_total=Count("follow_up_letters", distinct=True))
-        .values_list(
-            "pk",
-            "programme_id",
-            "aired_on",
-            "calls",
-            "answered_on_air",
-            "follow_ups",
-            "follow_up_letter_total",
+        .select_related("programme")
+        .annotate(
+            follow_up_letter_total=Count("follow_up_letters", distinct=True), on_air=F("agencies")
         )
+        .order_by("pk")
     )
+    rows: dict[int, SessionRow] = {}
     on_air: dict[int, set[int]] = defaultdict(set)
-    for session_id, agency_id in HotlineSession.agencies.through.objects.filter(
-        hotlinesession__aired_on__year=year
-    ).values_list("hotlinesession_id", "agency_id"):
-        on_air[session_id].add(agency_id)
-    return [
-        SessionRow(
-            programme, aired_on, calls, answered, follow_ups, frozenset(on_air[pk]), letters, pk
+    programmes: dict[int, HotlineProgramme] = {}
+    for session in sessions:
+        if session.on_air is not None:
+            on_air[session.pk].add(session.on_air)
+        if session.pk in rows:
+            continue
+        programmes.setdefault(session.programme_id, session.programme)
+        rows[session.pk] = SessionRow(
+            session.programme_id,
+            session.aired_on,
+            session.calls,
+            session.answered_on_air,
+            session.follow_ups,
+            follow_up_letters=session.follow_up_letter_total,
+            pk=session.pk,
         )
-        for pk, programme, aired_on, calls, answered, follow_ups, letters in sessions
-    ]
+    ordered = sorted(
+        programmes.values(), key=lambda programme: (programme.sort_order, programme.pk)
+    )
+    return [
+        dataclasses.replace(row, agency_ids=frozenset(on_air[pk])) for pk, row in rows.items()
+    ], ordered
+
+
+def _session_rows(year: int) -> list[SessionRow]:
+    """``year``'s hotline sessions as rows (:func:`_sessions_of_year`)."""
+    return _sessions_of_year(year)[0]
 
 
 def hotline_year(year: int) -> HotlineTotals:
-    """``year``'s hotline totals for the whole government (two queries)."""
+    """``year``'s hotline totals for the whole government (one query)."""
     return hotline_totals(_session_rows(year))
 
 
-def load_year(year: int) -> YearRecords:
-    """Read ``year``'s records as rows: eight queries, whatever their number."""
+def load_year(year: int, *, opinions: bool = True) -> YearRecords:
+    """Read ``year``'s records as rows: four queries, whatever their number (three without
+    the ``opinions``, which the annual report does not quote). Each kind of row is read with
+    what it refers to (a session's programme and agencies on air, a log's service point, a
+    figure's channel), not in a query of its own."""
     records = YearRecords(year)
-    records.sessions = _session_rows(year)
-    programme_ids = {row.programme_id for row in records.sessions}
-    records.programmes = list(HotlineProgramme.objects.filter(pk__in=programme_ids))
-    records.logs = [
-        LogRow(*values)
-        for values in ServiceLog.objects.filter(date__year=year).values_list(
-            "point_id", "point__agency_id", "date", *SERVICE_FIGURES
+    records.sessions, records.programmes = _sessions_of_year(year)
+    points: dict[int, ServicePoint] = {}
+    for log in ServiceLog.objects.filter(date__year=year).select_related("point__agency"):
+        points.setdefault(log.point_id, log.point)
+        records.logs.append(
+            LogRow(
+                log.point_id,
+                log.point.agency_id,
+                log.date,
+                *(getattr(log, name) for name in SERVICE_FIGURES),
+            )
         )
-    ]
-    point_ids = {row.point_id for row in records.logs}
-    records.points = list(ServicePoint.objects.filter(pk__in=point_ids).select_related("agency"))
+    records.points = sorted(points.values(), key=lambda point: (point.sort_order, point.pk))
+    # Every figure up to the year of the channels with a figure in it (for the totals since
+    # a channel opened), each with its channel.
     reported = ChannelFigure.objects.filter(year=year).order_by().values("channel_id")
-    records.channels = list(Channel.objects.filter(pk__in=reported).select_related("agency"))
-    channel_ids = {channel.pk for channel in records.channels}
+    channels: dict[int, Channel] = {}
     figures: dict[int, list[FigureRow]] = defaultdict(list)
-    for values in ChannelFigure.objects.filter(
-        channel_id__in=channel_ids, year__lte=year
-    ).values_list("channel_id", "year", "month", "metric", "value"):
-        figures[values[0]].append(FigureRow(*values))
-    records.figures = dict(figures)
-    records.opinions = [
-        OpinionRow(
-            agency_id,
-            state,
-            found_on,
-            responded_on,
-            response_working_days(found_on, responded_on),
+    for figure in ChannelFigure.objects.filter(
+        channel_id__in=reported, year__lte=year
+    ).select_related("channel__agency"):
+        channels.setdefault(figure.channel_id, figure.channel)
+        figures[figure.channel_id].append(
+            FigureRow(figure.channel_id, figure.year, figure.month, figure.metric, figure.value)
         )
-        for agency_id, state, found_on, responded_on in OpinionResponse.objects.filter(
-            found_on__year=year
-        ).values_list("agency_id", "state", "found_on", "responded_on")
-    ]
+    records.channels = sorted(
+        channels.values(), key=lambda channel: (channel.sort_order, channel.pk)
+    )
+    records.figures = dict(figures)
+    if opinions:
+        records.opinions = [
+            OpinionRow(
+                agency_id,
+                state,
+                found_on,
+                responded_on,
+                response_working_days(found_on, responded_on),
+            )
+            for agency_id, state, found_on, responded_on in OpinionResponse.objects.filter(
+                found_on__year=year
+            ).values_list("agency_id", "state", "found_on", "responded_on")
+        ]
     return records
 
 

@@ -2,7 +2,7 @@
 
 The work is split in two, like the channels' yearly totals:
 
-* :func:`load_facts` reads the letters that matter to a period and their events, in two queries
+* :func:`load_facts` reads the letters that matter to a period and their events, in one query
   whatever their number, and condenses each letter into a :class:`LetterFacts` (the dates of its
   acceptance, assignments, replies, ratings …) with :func:`facts_from_events`;
 * the pure functions :func:`figures` and :func:`tabulate` count those facts for a period — no
@@ -520,29 +520,66 @@ def tabulate(
 # --------------------------------------------------------------------------- loading
 
 
+@dataclass(frozen=True)
+class TypeRow:
+    """A letter type as the statistics name it (the annual report lists the types written to)."""
+
+    pk: int
+    name: str
+    active: bool
+    sort_order: int
+
+
 def load_facts(
     start: datetime.date, end: datetime.date, *, as_of: datetime.date
 ) -> list[LetterFacts]:
     """The facts of every letter that may count in ``start``–``end`` read on ``as_of``: those
     received by then and not finished (closed or not accepted) before the period began — a
-    finished letter has no event left to count. Two queries, whatever the number of letters."""
+    finished letter has no event left to count. One query, whatever the number of letters
+    (:func:`load_facts_and_types`)."""
+    return load_facts_and_types(start, end, as_of=as_of)[0]
+
+
+def load_facts_and_types(
+    start: datetime.date, end: datetime.date, *, as_of: datetime.date
+) -> tuple[list[LetterFacts], dict[int, TypeRow]]:
+    """:func:`load_facts`, and the types of those letters by id: one query, each letter joined
+    to its type and to its counted events up to ``as_of`` (a row per event, one with none for
+    a letter without any)."""
     last = min(end, as_of)
-    letters = Letter.objects.filter(received_on__lte=last).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=start)
-    )
-    rows = list(
-        letters.order_by("pk").values_list(
-            "pk", "letter_type_id", "channel", "received_on", "limit_days"
+    letters = (
+        Letter.objects.filter(received_on__lte=last)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+        .alias(
+            counted=FilteredRelation(
+                "events", condition=Q(events__code__in=COUNTED_EVENTS, events__on__lte=as_of)
+            )
         )
     )
+    rows: dict[int, tuple[int, str, datetime.date, int | None]] = {}
     events: dict[int, list[EventRow]] = defaultdict(list)
-    for letter_id, code, on, data in (
-        LetterEvent.objects.filter(letter__in=letters, code__in=COUNTED_EVENTS, on__lte=as_of)
-        .order_by("letter_id", "on", "at", "id")
-        .values_list("letter_id", "code", "on", "data")
+    types: dict[int, TypeRow] = {}
+    for row in letters.order_by("pk", "counted__on", "counted__at", "counted__id").values_list(
+        "pk",
+        "letter_type_id",
+        "channel",
+        "received_on",
+        "limit_days",
+        "letter_type__name",
+        "letter_type__active",
+        "letter_type__sort_order",
+        "counted__code",
+        "counted__on",
+        "counted__data",
     ):
-        events[letter_id].append(EventRow(code, on, data))
-    return [
+        pk, type_id, channel, received_on, limit, name, active, sort_order, code, on, data = row
+        if pk not in rows:
+            rows[pk] = (type_id, channel, received_on, limit)
+            if type_id not in types:
+                types[type_id] = TypeRow(type_id, name, active, sort_order)
+        if code is not None:
+            events[pk].append(EventRow(code, on, data))
+    facts = [
         facts_from_events(
             pk=pk,
             type_id=type_id,
@@ -551,8 +588,9 @@ def load_facts(
             limit=limit,
             events=events.get(pk, ()),
         )
-        for pk, type_id, channel, received_on, limit in rows
+        for pk, (type_id, channel, received_on, limit) in rows.items()
     ]
+    return facts, types
 
 
 @dataclass(frozen=True)

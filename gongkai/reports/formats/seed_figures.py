@@ -48,7 +48,6 @@ from gongkai.info_requests import selectors as request_selectors
 from gongkai.info_requests.models import InfoRequest, Remedy
 from gongkai.interaction.channels import selectors as channel_selectors
 from gongkai.interaction.channels.models import LEVEL_METRICS, ServicePoint
-from gongkai.interaction.letters import selectors as letter_selectors
 from gongkai.interaction.letters import statistics as letter_statistics
 from gongkai.reports import tables
 from gongkai.reports.content import Figure, LazyRefs, Ref
@@ -204,11 +203,12 @@ def application_figures(subject: Subject) -> Figures:
     _figure(
         figures, "fee_waivers", "减免收费的申请", len(waivers), "件", _refs("info_request", waivers)
     )
-    remedies = list(
-        request_selectors.remedies_filed_between(
-            scope.start, scope.end, agency_ids=scope.agency_ids
-        ).values_list("kind", "request__number")
-    )
+    # Filed in the year (``remedies_filed_between``), from the read table 四 shares.
+    remedies = [
+        (kind, number)
+        for kind, _result, _decided_on, filed_on, number in tables.remedies_of_year(scope)
+        if filed_on >= scope.start
+    ]
     reconsiderations = [number for kind, number in remedies if kind == Remedy.Kind.RECONSIDERATION]
     lawsuits = [number for kind, number in remedies if kind in LITIGATION_KINDS]
     _figure(
@@ -435,7 +435,10 @@ def interaction_figures(
     written to online, and the channels in order."""
     scope = subject.scope
     figures: Figures = {}
-    facts = letter_statistics.load_facts(scope.start, scope.end, as_of=scope.end)
+    # The letters with their types (the types written to online are named) in one query.
+    facts, letter_types = letter_statistics.load_facts_and_types(
+        scope.start, scope.end, as_of=scope.end
+    )
     agency_filter: letter_statistics.AgencyFilter = (
         letter_statistics.ALL if subject.is_government else scope.agency_id
     )
@@ -482,7 +485,7 @@ def interaction_figures(
         [scope.agency_id] if scope.agency_id else []
     )
     agency = agencies[0] if agencies else None
-    records = channel_selectors.load_year(scope.year)
+    records = channel_selectors.load_year(scope.year, opinions=False)
     summary = channel_selectors.summarise(records, agency=agency)
     # The sessions behind the hotline figures, from the rows just read, in the order aired.
     programme_order = {programme.pk: programme.sort_order for programme in records.programmes}
@@ -539,7 +542,12 @@ def interaction_figures(
         value = sum(getattr(row.totals, name) for row in archives)
         _figure(figures, f"archive_{name}", f"档案馆{label}", value, unit, point_refs)
     type_ids = {fact.type_id for fact in online}
-    types = [t.name for t in letter_selectors.active_letter_types() if t.pk in type_ids]
+    # The active types written to online, in their display order (``active_letter_types``).
+    types = [
+        row.name
+        for row in sorted(letter_types.values(), key=lambda row: (row.sort_order, row.pk))
+        if row.active and row.pk in type_ids
+    ]
     channels, lines = channel_figures(summary)
     figures.update(channels)
     return figures, programmes, [row.point.name for row in archives], types, lines
@@ -555,8 +563,7 @@ def task_figures(subject: Subject) -> tuple[Figures, str]:
     with its document number ("" when the year has no plan)."""
     scope = subject.scope
     figures: Figures = {}
-    plan = plan_selectors.plan_of_year(scope.year)
-    tasks = list(plan_selectors.tasks_of_plan(plan, agencies=False)) if plan is not None else []
+    plan, tasks = plan_selectors.plan_and_tasks_of_year(scope.year)
     if not subject.is_government:
         tasks = [task for task in tasks if task.lead_agency_id == scope.agency_id]
     categories = sorted({task.category_id for task in tasks})

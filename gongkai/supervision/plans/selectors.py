@@ -403,3 +403,17 @@ def plan_of_year(year: int) -> WorkPlan | None:
     """The key-task plan of ``year``, published or not: the government's annual report
     counts its categories and tasks (the seed's 9 categories and 42 tasks)."""
     return WorkPlan.objects.filter(year=year).select_related("agency").first()
+
+
+def plan_and_tasks_of_year(year: int) -> tuple[WorkPlan | None, list[KeyTask]]:
+    """:func:`plan_of_year` and its tasks in order (:func:`tasks_of_plan` without their
+    agencies), for the annual report: one query, the tasks read with their plan (a year has
+    one plan); a second only when the plan has no task."""
+    tasks = list(
+        KeyTask.objects.filter(plan__year=year)
+        .select_related("plan__agency")
+        .order_by("category__order", "number")
+    )
+    if tasks:
+        return tasks[0].plan, tasks
+    return plan_of_year(year), []

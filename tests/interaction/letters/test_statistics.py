@@ -11,7 +11,7 @@ import pytest
 
 from gongkai.agencies.models import StaffRole
 from gongkai.interaction.letters import services, statistics
-from gongkai.interaction.letters.models import Letter
+from gongkai.interaction.letters.models import Letter, LetterType
 from gongkai.interaction.letters.statistics import (
     ALL,
     LetterFacts,
@@ -20,6 +20,7 @@ from gongkai.interaction.letters.statistics import (
     figures,
     letter_statistics,
     load_facts,
+    load_facts_and_types,
     tabulate,
 )
 from tests.interaction.letters.conftest import REPLY, at, letter_input, letter_type
@@ -238,16 +239,29 @@ def test_a_transfer_gives_the_reply_to_the_agency_that_answered(
     assert report.total.working_days == (3,)  # 09-28 (swapped Sunday), 09-29, 09-30
 
 
-def test_the_facts_are_read_in_two_queries(story, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_the_facts_are_read_in_one_query(story, django_assert_num_queries):
+    with django_assert_num_queries(1):
         facts = load_facts(*YEAR, as_of=AS_OF)
     assert len(facts) == 5
+    assert [fact.pk for fact in facts] == sorted(fact.pk for fact in facts)
     l2 = next(fact for fact in facts if fact.pk == story["l2"].pk)
     assert [(reply.on, reply.working_days, reply.on_time) for reply in l2.replies] == [
         (D(2025, 10, 17), 11, False),
         (D(2025, 10, 22), 2, True),
     ]
     assert l2.starts == (D(2025, 9, 26), D(2025, 10, 20))
+
+
+def test_the_facts_come_with_their_letters_types_in_the_same_query(
+    story, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        facts, types = load_facts_and_types(*YEAR, as_of=AS_OF)
+    assert facts == load_facts(*YEAR, as_of=AS_OF)
+    assert set(types) == {fact.type_id for fact in facts}
+    for row in types.values():
+        kind = LetterType.objects.get(pk=row.pk)
+        assert (row.name, row.active, row.sort_order) == (kind.name, kind.active, kind.sort_order)
 
 
 def test_letters_finished_before_the_period_are_not_read(story):

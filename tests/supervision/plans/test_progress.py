@@ -101,3 +101,21 @@ def test_the_overview_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         overview = selectors.plan_overview(plan, today=D(2025, 3, 4))
         selectors.public_rows(overview)
+
+
+def test_a_years_plan_and_its_tasks_in_one_query(plan, assign, office, django_assert_num_queries):
+    with django_assert_num_queries(2):  # no task yet: the plan is read on its own
+        assert selectors.plan_and_tasks_of_year(2025) == (plan, [])
+    second = services.add_category(plan, actor=office, name="推进政务服务信息公开")
+    tasks = [
+        assign(datetime.date(2025, 3, 3), datetime.date(2025, 6, 30), category=second),
+        assign(datetime.date(2025, 3, 3), datetime.date(2025, 6, 30)),
+        assign(datetime.date(2025, 3, 4), datetime.date(2025, 6, 30)),
+    ]
+    with django_assert_num_queries(1):
+        found, found_tasks = selectors.plan_and_tasks_of_year(2025)
+        assert (found.title, found.agency.name) == (plan.title, plan.agency.name)
+    assert found == plan
+    assert found_tasks == list(selectors.tasks_of_plan(plan, agencies=False))
+    assert set(found_tasks) == set(tasks)
+    assert selectors.plan_and_tasks_of_year(2024) == (None, [])
