@@ -479,8 +479,9 @@ STATISTICS = {
     "statistics_staff:overview": page(_set(OFFICE)),
     "statistics_staff:open": action(_set(OFFICE)),
     "statistics_staff:trends": page(_set(OFFICE)),
-    "statistics_staff:export_csv": page(_set(OFFICE)),
-    "statistics_staff:export_xlsx": page(_set(OFFICE)),
+    # Ask for the statistics page's files (decision 0041): POST only, downloaded from My exports.
+    "statistics_staff:export_csv": Row(get=None, post=_set(OFFICE), data=lambda w: {"year": 2025}),
+    "statistics_staff:export_xlsx": Row(get=None, post=_set(OFFICE), data=lambda w: {"year": 2025}),
     "statistics_staff:detail": Row(get=A_AND_CROSS, post=_PREPARERS, **_submission),
     "statistics_staff:return": action(_set(OFFICE), **_submission),
     "statistics_staff:accept": action(_set(OFFICE), **_submission),

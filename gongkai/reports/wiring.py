@@ -10,3 +10,8 @@ def connect() -> None:
 
     annual.register()
     statistics.register()
+
+    # The exports built by the task queue (decision 0041).
+    from gongkai.reports.statistics import exporters as statistics_exporters
+
+    statistics_exporters.register()
