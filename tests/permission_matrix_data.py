@@ -467,6 +467,10 @@ REPORTS = {
     "reports_staff:download": page(
         _PREPARERS, args=lambda w: {"pk": w.annual_report, "kind": "json"}
     ),
+    # Asks for the Word or PDF file (decision 0041): downloaded from My exports.
+    "reports_staff:export": action(
+        _PREPARERS, args=lambda w: {"pk": w.annual_report, "kind": "pdf"}
+    ),
 }
 
 # Statistics submissions: every role of the agency reads its own (the office and the
