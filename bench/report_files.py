@@ -88,7 +88,10 @@ def main() -> None:
         with translation.override(settings.LANGUAGE_CODE):
             for kind, writer in writers.items():
                 size = len(writer(content))
-                best(f"{name} {report.year}: {kind} ({size:,} bytes)", lambda w=writer: w(content))
+                best(
+                    f"{name} {report.year}: {kind} ({size:,} bytes)",
+                    lambda w=writer, c=content: w(c),
+                )
 
     document = published.document
     attachment = document.attachments.filter(original_name__endswith=".pdf").first()
