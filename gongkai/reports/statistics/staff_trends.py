@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency
@@ -54,7 +55,8 @@ def read_trends(
     of the form when the form is empty or invalid (the page shows the form's errors)."""
     form = filter_form(user, query)
     year = timezone.localdate().year
-    chosen: list[Agency] = list(cast(forms.ModelChoiceField, form.fields["agency"]).queryset)
+    offered = cast(forms.ModelChoiceField, form.fields["agency"]).queryset
+    chosen: list[Agency] = list(cast("QuerySet[Agency]", offered))
     if form.is_bound and form.is_valid():
         year = form.cleaned_data["year"]
         if form.cleaned_data.get("agency"):
