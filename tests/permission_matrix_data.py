@@ -467,6 +467,10 @@ REPORTS = {
     "reports_staff:download": page(
         _PREPARERS, args=lambda w: {"pk": w.annual_report, "kind": "json"}
     ),
+    # Asks for the Word or PDF file (decision 0041): downloaded from My exports.
+    "reports_staff:export": action(
+        _PREPARERS, args=lambda w: {"pk": w.annual_report, "kind": "pdf"}
+    ),
 }
 
 # Statistics submissions: every role of the agency reads its own (the office and the
@@ -479,8 +483,9 @@ STATISTICS = {
     "statistics_staff:overview": page(_set(OFFICE)),
     "statistics_staff:open": action(_set(OFFICE)),
     "statistics_staff:trends": page(_set(OFFICE)),
-    "statistics_staff:export_csv": page(_set(OFFICE)),
-    "statistics_staff:export_xlsx": page(_set(OFFICE)),
+    # Ask for the statistics page's files (decision 0041): POST only, downloaded from My exports.
+    "statistics_staff:export_csv": Row(get=None, post=_set(OFFICE), data=lambda w: {"year": 2025}),
+    "statistics_staff:export_xlsx": Row(get=None, post=_set(OFFICE), data=lambda w: {"year": 2025}),
     "statistics_staff:detail": Row(get=A_AND_CROSS, post=_PREPARERS, **_submission),
     "statistics_staff:return": action(_set(OFFICE), **_submission),
     "statistics_staff:accept": action(_set(OFFICE), **_submission),

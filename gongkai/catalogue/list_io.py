@@ -15,15 +15,17 @@ formula are written as text.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +39,7 @@ from gongkai.catalogue.lists import (
     require,
 )
 from gongkai.catalogue.models import ListRecord, RecordField, RecordType
-from gongkai.catalogue.selectors.lists import fields_of, present_records
+from gongkai.catalogue.selectors.lists import RecordRow, fields_of, present_records
 from gongkai.core import audit
 
 if TYPE_CHECKING:
@@ -284,6 +286,51 @@ def import_xlsx(
 # --- Export --------------------------------------------------------------------------------
 
 
+EXPORT_CHUNK = 1000  # records read, presented and written at a time
+
+
+def _presented(
+    records: Iterable[ListRecord], fields: Sequence[RecordField], *, public: bool
+) -> Iterator[RecordRow]:
+    """The records presented a chunk at a time: a queryset is read in chunks, so that an
+    export of a long list holds one chunk in memory, never the whole list."""
+    rows: Iterable[ListRecord] = (
+        records.iterator(chunk_size=EXPORT_CHUNK) if isinstance(records, QuerySet) else records
+    )
+    chunk: list[ListRecord] = []
+    for record in rows:
+        chunk.append(record)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from present_records(chunk, fields, public=public)
+            chunk = []
+    if chunk:
+        yield from present_records(chunk, fields, public=public)
+
+
+def export_rows(
+    record_type: RecordType,
+    records: Iterable[ListRecord],
+    *,
+    public: bool = True,
+    fields: Sequence[RecordField] | None = None,
+) -> tuple[list[str], Iterator[list[Any]]]:
+    """The header and the rows (read as they are asked for) of an export: the publishing
+    agency, every field, the publication date. Personal fields are masked when ``public``."""
+    fields = fields_of(record_type) if fields is None else fields
+    headers = [_("Publishing agency"), *[f.label for f in fields], _("Publication date")]
+
+    def rows() -> Iterator[list[Any]]:
+        for row in _presented(records, fields, public=public):
+            published = row.record.published_at
+            values: list[Any] = [row.record.agency.name]
+            for cell in row.cells:
+                values.append(_typed(cell.field, cell.text, row.record.data.get(cell.field.key)))
+            values.append(timezone.localdate(published).isoformat() if published else "")
+            yield values
+
+    return headers, rows()
+
+
 def export_table(
     record_type: RecordType,
     records: Iterable[ListRecord],
@@ -291,19 +338,9 @@ def export_table(
     public: bool = True,
     fields: Sequence[RecordField] | None = None,
 ) -> tuple[list[str], list[list[Any]]]:
-    """The header and rows of an export: the publishing agency, every field, the publication
-    date. Personal fields are masked when ``public``."""
-    fields = fields_of(record_type) if fields is None else fields
-    headers = [_("Publishing agency"), *[f.label for f in fields], _("Publication date")]
-    rows: list[list[Any]] = []
-    for row in present_records(records, fields, public=public):
-        published = row.record.published_at
-        values: list[Any] = [row.record.agency.name]
-        for cell in row.cells:
-            values.append(_typed(cell.field, cell.text, row.record.data.get(cell.field.key)))
-        values.append(timezone.localdate(published).isoformat() if published else "")
-        rows.append(values)
-    return headers, rows
+    """:func:`export_rows` with every row read."""
+    headers, rows = export_rows(record_type, records, public=public, fields=fields)
+    return headers, list(rows)
 
 
 def _typed(field_def: RecordField, text: str, raw: Any) -> Any:
@@ -326,35 +363,66 @@ def _safe_text(value: Any) -> Any:
     return value
 
 
-def export_csv(
+def iter_csv(
     record_type: RecordType, records: Iterable[ListRecord], *, public: bool = True
-) -> bytes:
-    """The records as CSV in UTF-8 with a byte-order mark, which Excel needs to read Chinese."""
-    headers, rows = export_table(record_type, records, public=public)
+) -> Iterator[bytes]:
+    """The records as CSV in UTF-8 with a byte-order mark (which Excel needs to read
+    Chinese), a chunk of rows at a time: a public list's export is streamed as it is read."""
+    headers, rows = export_rows(record_type, records, public=public)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
-    for row in rows:
+    prefix = codecs.BOM_UTF8
+    for written, row in enumerate(rows, start=1):
         writer.writerow([_safe_text(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+        if written % EXPORT_CHUNK == 0:
+            yield prefix + buffer.getvalue().encode("utf-8")
+            prefix = b""
+            buffer.seek(0)
+            buffer.truncate()
+    yield prefix + buffer.getvalue().encode("utf-8")
+
+
+def export_csv(
+    record_type: RecordType, records: Iterable[ListRecord], *, public: bool = True
+) -> bytes:
+    """The records as CSV in UTF-8 with a byte-order mark (:func:`iter_csv`, whole)."""
+    return b"".join(iter_csv(record_type, records, public=public))
+
+
+def write_xlsx(
+    record_type: RecordType,
+    records: Iterable[ListRecord],
+    output: IO[bytes],
+    *,
+    public: bool = True,
+) -> None:
+    """The records as an XLSX workbook with one sheet named after the type, written to
+    ``output`` (a temporary file for a public list: the rows go to openpyxl's own temporary
+    file as they are read, so a long list is never held in memory)."""
+    headers, rows = export_rows(record_type, records, public=public)
+    _workbook(record_type.name, headers, rows, output)
 
 
 def export_xlsx(
     record_type: RecordType, records: Iterable[ListRecord], *, public: bool = True
 ) -> bytes:
     """The records as an XLSX workbook with one sheet named after the type."""
-    headers, rows = export_table(record_type, records, public=public)
-    return _workbook(record_type.name, headers, rows)
+    output = io.BytesIO()
+    write_xlsx(record_type, records, output, public=public)
+    return output.getvalue()
 
 
 def template_xlsx(record_type: RecordType) -> bytes:
     """An empty workbook whose header row the import reads: the labels, required ones with
     ``*``."""
     headers = [f.label + (REQUIRED_MARK if f.required else "") for f in fields_of(record_type)]
-    return _workbook(record_type.name, headers, [])
+    output = io.BytesIO()
+    _workbook(record_type.name, headers, [], output)
+    return output.getvalue()
 
 
-def _workbook(title: str, headers: list[str], rows: list[list[Any]]) -> bytes:
+def _workbook(title: str, headers: list[str], rows: Iterable[list[Any]], output: IO[bytes]) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -376,9 +444,7 @@ def _workbook(title: str, headers: list[str], rows: list[list[Any]]) -> bytes:
                 cell.data_type = "s"  # never a formula, whatever the text starts with
             cells.append(cell)
         sheet.append(cells)
-    output = io.BytesIO()
     workbook.save(output)
-    return output.getvalue()
 
 
 def _sheet_title(title: str) -> str:

@@ -10,3 +10,10 @@ def connect() -> None:
 
     annual.register()
     statistics.register()
+
+    # The exports built by the task queue (decision 0041).
+    from gongkai.reports.annual import exporters as annual_exporters
+    from gongkai.reports.statistics import exporters as statistics_exporters
+
+    annual_exporters.register()
+    statistics_exporters.register()

@@ -180,6 +180,33 @@ def test_a_head_request_reads_from_the_replica_too(client, document):
 
 
 @replica_requests
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_a_public_lists_export_reads_its_records_from_the_replica(
+    client, replicas, agency, staff_role_factory, extension
+):
+    """The CSV is streamed: its records (and the agencies they name) are read after the view
+    has returned, outside the middleware's replica reads — in the request's context all the
+    same."""
+    from gongkai.agencies.models import Agency, StaffRole
+    from gongkai.catalogue.models import ListRecord
+    from tests.catalogue.lists_support import make_record, power_values, seed
+
+    power = seed()["power-list"]
+    editor = staff_role_factory(agency=agency, role=StaffRole.Role.EDITOR).user
+    make_record(
+        power, agency=agency, actor=editor, values=power_values(1, agency.name), publish=True
+    )
+    with Queries() as queries:
+        response = client.get(reverse(f"catalogue:list_export_{extension}", args=[power.code]))
+        content = response.getvalue()
+    assert response.status_code == 200 and content
+    assert extension == "xlsx" or agency.name in content.decode("utf-8-sig")
+    for table in (ListRecord._meta.db_table, Agency._meta.db_table):
+        assert any(f'FROM "{table}"' in sql for sql in queries.on_replica()), table
+        assert not any(f'FROM "{table}"' in sql for sql in queries.on_primary()), table
+
+
+@replica_requests
 def test_the_public_api_reads_from_the_replica(client, document):
     with Queries() as queries:
         response = client.get(f"/api/v1/documents/{document.pk}")

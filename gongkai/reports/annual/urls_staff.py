@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/records/", views.cell_records, name="records"),
     path("<int:pk>/send/", views.send, name="send"),
     path("<int:pk>/download/<str:kind>/", views.download, name="download"),
+    path("<int:pk>/export/<str:kind>/", views.export, name="export"),
 ]

@@ -24,17 +24,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongkai.agencies import selectors as agency_selectors
 from gongkai.agencies.permissions import is_office
-from gongkai.reports.annual import permissions, records, services
+from gongkai.reports.annual import exporters, permissions, records, services
 from gongkai.reports.annual.forms import CreateReportForm, SectionForm
 from gongkai.reports.annual.models import AnnualReport
 from gongkai.reports.content import Cell, Ref, ReportContent
 from gongkai.reports.render import RenderError
+from gongkai.workbench.export_views import ask_for_export
 from gongkai.workbench.views import refuse_action, staff_required, staff_user
 
+# Written in the request; the Word and PDF files are exports (``exporters.FORMATS``).
 DOWNLOADS = {
     "html": ("text/html; charset=utf-8", ".html"),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
-    "pdf": ("application/pdf", ".pdf"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
     "json": ("application/json; charset=utf-8", ".json"),
 }
@@ -189,6 +189,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "may_send": permissions.can_send_for_publication(request.user, report),
             "downloads": list(DOWNLOADS),
+            "exports": list(exporters.FORMATS),
         },
     )
 
@@ -304,7 +305,9 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @staff_required
 def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    from gongkai.reports.render import data, docx, html, pdf
+    """The report as it stands in one of the formats written in a few hundredths of a second
+    (HTML, XLSX, JSON); the Word and PDF files are built by the task queue (``export``)."""
+    from gongkai.reports.render import data, html
 
     report = _report(request, pk)
     if kind not in DOWNLOADS:
@@ -312,8 +315,6 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     content = services.content_of(report)
     writers: dict[str, Callable[[ReportContent], str | bytes]] = {
         "html": lambda c: html.render_html(c, standalone=True),
-        "docx": docx.render_docx,
-        "pdf": pdf.render_pdf,
         "xlsx": data.content_to_xlsx,
         "json": data.content_to_json,
     }
@@ -329,3 +330,19 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         as_attachment=True, filename=f"{content.title}{suffix}"
     )
     return response
+
+
+@require_POST
+@staff_required
+def export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Ask for the report as a Word or PDF file: built by a queued job, downloaded from
+    "My exports" (decision 0041)."""
+    report = _report(request, pk)
+    if kind not in exporters.FORMATS:
+        raise Http404
+    return ask_for_export(
+        request,
+        kind=exporters.KIND,
+        parameters={"report": report.pk, "format": kind},
+        back=(_detail_url(report), _("Back to the report")),
+    )

@@ -22,11 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.permissions import agencies_visible_to
-from gongkai.reports.statistics import exports, permissions, selectors, services
+from gongkai.reports.statistics import exporters, permissions, selectors, services
 from gongkai.reports.statistics.forms import (
     ReturnForm,
-    StatisticsFilterForm,
     SubmissionFilterForm,
     SubmissionValuesForm,
 )
@@ -36,12 +34,14 @@ from gongkai.reports.statistics.periods import (
     last_ended_period,
     period_from_key,
 )
+from gongkai.reports.statistics.staff_trends import FILTERS, read_trends
 from gongkai.reports.statistics.workflow import (
     EDITABLE_STATES,
     WAITING_STATES,
     StatisticsError,
     StatisticsPermissionDenied,
 )
+from gongkai.workbench.export_views import ask_for_export
 from gongkai.workbench.views import refuse_action, staff_required, staff_user
 
 PAGE_SIZE = 50
@@ -298,35 +298,13 @@ def _int(value: str | None) -> int | None:
 # --------------------------------------------------------------------------- statistics page
 
 
-def _trends(request: HttpRequest) -> tuple[StatisticsFilterForm, selectors.Trends]:
-    this_year = timezone.localdate().year
-    years = list(range(this_year, this_year - 10, -1))
-    # Agencies that ever joined the disclosure system (a body that never did has no records).
-    agencies = (
-        agencies_visible_to(request.user)
-        .filter(membership_changes__isnull=False)
-        .distinct()
-        .order_by("sort_order", "id")
-    )
-    filters = StatisticsFilterForm(
-        request.GET or None, years=years, agencies=agencies, initial={"year": this_year}
-    )
-    year = this_year
-    chosen: list[Agency] = list(agencies)
-    if filters.is_valid():
-        year = filters.cleaned_data["year"]
-        if filters.cleaned_data.get("agency"):
-            chosen = [filters.cleaned_data["agency"]]
-    return filters, selectors.trends(year, chosen)
-
-
 @require_GET
 @staff_required
 def statistics_page(request: HttpRequest) -> HttpResponse:
     """Trends by month, by year and by agency, counted from the records, with charts."""
     if not permissions.can_check(request.user):
         return _refuse(request, _("Only the disclosure office may do this."))
-    filters, data = _trends(request)
+    filters, data = read_trends(request.user, request.GET)
     months = [
         {
             "label": datetime.date(data.year, month, 1),
@@ -351,28 +329,26 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
                 for year in data.years
             ],
             "chart_data": selectors.chart_data(data),
-            "query": request.GET.urlencode(),
+            # The filters the export buttons send: those of the figures shown.
+            "export_fields": [
+                (name, request.GET[name]) for name in FILTERS if request.GET.get(name)
+            ]
+            if filters.is_valid()
+            else [],
         },
     )
 
 
-@require_GET
+@require_POST
 @staff_required
 def statistics_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The statistics page's tables as CSV or XLSX."""
+    """Ask for the statistics page's tables as CSV or XLSX (see ``statistics.exports``), built
+    by a queued job and downloaded from "My exports" (decision 0041)."""
     if not permissions.can_check(request.user):
         return _refuse(request, _("Only the disclosure office may do this."))
-    _filters, data = _trends(request)
-    name = f"statistics-{data.year}"
-    if fmt == "csv":
-        response = HttpResponse(
-            exports.trends_to_csv(data).encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    response = HttpResponse(
-        exports.trends_to_xlsx(data),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return ask_for_export(
+        request,
+        kind=exporters.KIND,
+        parameters={**{name: request.POST.get(name, "") for name in FILTERS}, "format": fmt},
+        back=(reverse("statistics_staff:trends"), _("Statistics")),
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response

@@ -9,17 +9,21 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.models import Document, DocumentVersion
+from gongkai.core.models import AuditEntry, Export
 from gongkai.info_requests.models import InfoRequest
 from gongkai.interaction.letters.models import Letter
-from gongkai.reports.statistics import services
+from gongkai.reports.statistics import exports, services
 from gongkai.reports.statistics.models import StatisticsSubmission
+from gongkai.reports.statistics.staff_trends import read_trends
 from gongkai.workbench.queue import queue_for
 from tests.reports.statistics.conftest import MARCH, D, join_agency, moment
+from tests.workbooks import parts
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +60,7 @@ def _post_values(client, submission, action="save", **overrides):
 @pytest.mark.parametrize(
     "name",
     ["statistics_staff:index", "statistics_staff:queue", "statistics_staff:overview",
-     "statistics_staff:trends", "statistics_staff:export_csv", "statistics_staff:export_xlsx"],
+     "statistics_staff:trends"],
 )  # fmt: skip
 def test_anonymous_visitors_are_sent_to_sign_in(client, name):
     response = client.get(reverse(name))
@@ -87,12 +91,27 @@ def test_an_agency_sees_its_own_submissions_and_never_another_agencys(
 
 @pytest.mark.parametrize(
     "name",
-    ["statistics_staff:queue", "statistics_staff:overview", "statistics_staff:trends",
-     "statistics_staff:export_csv", "statistics_staff:export_xlsx"],
+    ["statistics_staff:queue", "statistics_staff:overview", "statistics_staff:trends"],
 )  # fmt: skip
 def test_the_office_pages_are_refused_to_agency_staff(english, dept_staff, name):
     english.force_login(dept_staff)
     assert english.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["statistics_staff:export_csv", "statistics_staff:export_xlsx"])
+def test_the_export_buttons_are_the_offices_and_take_posts_only(
+    client, english, dept_staff, office, name, private_media
+):
+    url = reverse(name)
+    response = client.post(url, {"year": "2025"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("workbench:login"))
+    english.force_login(dept_staff)
+    assert english.post(url, {"year": "2025"}).status_code == 403
+    english.force_login(office)
+    assert english.get(url, {"year": "2025"}).status_code == 405
+    assert not Export.objects.exists()
+    assert not AuditEntry.objects.filter(action="exports.request").exists()
 
 
 def test_agency_staff_cannot_return_or_accept(english, submission, dept_staff):
@@ -288,11 +307,14 @@ def formula_agency(agency_factory):
     return join_agency(agency_factory(name='=HYPERLINK("http://x","y")', short_name="公式"))
 
 
-def test_the_exports_open_and_neutralise_formulas(english, office, march_records, formula_agency):
+def test_the_exports_open_and_neutralise_formulas(
+    english, office, march_records, formula_agency, exported
+):
     english.force_login(office)
-    response = english.get(reverse("statistics_staff:export_xlsx"), {"year": "2025"})
+    response = exported(english, reverse("statistics_staff:export_xlsx"), {"year": "2025"})
     assert response.status_code == 200
-    workbook = load_workbook(io.BytesIO(response.content))
+    assert response["Content-Disposition"].startswith('attachment; filename="statistics-2025.xlsx"')
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
     assert len(workbook.sheetnames) == 3
     by_month, by_agency = workbook.worksheets[0], workbook.worksheets[1]
     assert by_month.cell(row=4, column=2).value == 3  # March's documents
@@ -302,9 +324,11 @@ def test_the_exports_open_and_neutralise_formulas(english, office, march_records
     for row in by_agency.iter_rows(min_row=2):
         assert row[0].data_type == "s"
 
-    response = english.get(reverse("statistics_staff:export_csv"), {"year": "2025"})
+    response = exported(english, reverse("statistics_staff:export_csv"), {"year": "2025"})
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Cache-Control"] == "private, no-store"
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     cells = [cell for row in rows for cell in row]
     assert "'" + formula_agency.name in cells
     assert not any(cell.startswith("=") for cell in cells)
@@ -312,22 +336,95 @@ def test_the_exports_open_and_neutralise_formulas(english, office, march_records
     assert march[1] == "3"
 
 
+def _synchronous(user, query, extension):
+    """What the page's export link answered with before decision 0041: the same filters read
+    the same way, the same writer (``statistics.exports``), the same encoding."""
+    _form, data = read_trends(user, query)
+    if extension == "csv":
+        return exports.trends_to_csv(data).encode("utf-8-sig")
+    return exports.trends_to_xlsx(data)
+
+
+@pytest.mark.parametrize("query", [{"year": "2025"}, {"year": "2025", "agency": "dept"}, {}])
+def test_the_queued_files_are_what_the_links_built_in_the_request(
+    english, office, march_records, dept, exported, query
+):
+    """CSV byte for byte; XLSX entry by entry (tests.workbooks: openpyxl stamps the sheet's
+    zip entry with the time it wrote it)."""
+    query = {name: str(dept.pk) if value == "dept" else value for name, value in query.items()}
+    english.force_login(office)
+    # The clock frozen: the workbook records when it was written.
+    with time_machine.travel(moment(D(2026, 3, 5)), tick=False):
+        csv_file = exported(english, reverse("statistics_staff:export_csv"), query).getvalue()
+        xlsx_file = exported(english, reverse("statistics_staff:export_xlsx"), query).getvalue()
+        expected_csv = _synchronous(office, query, "csv")
+        expected_xlsx = _synchronous(office, query, "xlsx")
+    assert csv_file == expected_csv
+    assert parts(xlsx_file) == parts(expected_xlsx)
+    if "agency" in query:
+        assert dept.name in csv_file.decode("utf-8-sig")
+    assert list(
+        AuditEntry.objects.filter(action="exports.download", actor=office)
+        .order_by("id")
+        .values_list("details__parameters", flat=True)
+    ) == [{**query, "format": "csv"}, {**query, "format": "xlsx"}]
+
+
+def test_the_page_sends_the_filters_of_the_figures_it_shows(english, office, march_records, dept):
+    english.force_login(office)
+    page = english.get(reverse("statistics_staff:trends"), {"year": "2025", "agency": dept.pk})
+    assert page.context["export_fields"] == [("year", "2025"), ("agency", str(dept.pk))]
+    assert b'data-testid="export-csv"' in page.content
+    # Filters the page could not read show this year's figures: the button exports those.
+    page = english.get(reverse("statistics_staff:trends"), {"year": "1900"})
+    assert page.context["export_fields"] == []
+
+
+@pytest.mark.parametrize(
+    "data", [{"year": "1900"}, {"year": "x"}, {"year": "2025", "agency": "999999"}]
+)
+def test_bad_filters_are_refused_with_a_message_and_nothing_is_written(
+    english, office, march_records, data, private_media
+):
+    english.force_login(office)
+    english.cookies["gongkai_language"] = "zh-hans"
+    response = english.post(reverse("statistics_staff:export_csv"), data)
+    assert response.status_code == 400
+    assert "请更正统计的筛选条件" in response.content.decode()
+    assert not Export.objects.exists()
+    assert not AuditEntry.objects.filter(action="exports.request").exists()
+
+
+def test_a_role_withdrawn_after_asking_refuses_the_download(
+    english, office, march_records, private_media, django_capture_on_commit_callbacks
+):
+    english.force_login(office)
+    with django_capture_on_commit_callbacks(execute=True):
+        english.post(reverse("statistics_staff:export_csv"), {"year": "2025"})
+    export = Export.objects.get()
+    assert export.state == Export.State.DONE
+    office.staff_roles.all().delete()
+    response = english.get(reverse("workbench:export_download", args=[export.pk]))
+    assert response.status_code == 403
+    assert not AuditEntry.objects.filter(action="exports.download").exists()
+
+
 def test_no_personal_data_on_the_pages_or_in_the_exports(
-    english, office, dept_staff, submission, march_records
+    english, office, dept_staff, submission, march_records, exported
 ):
     from tests.info_requests.conftest import APPLICANT_NAME, APPLICANT_PHONE, VALID_ID
     from tests.interaction.letters.conftest import WRITER_EMAIL, WRITER_NAME, WRITER_PHONE
 
     english.force_login(office)
+    csv_file = exported(english, reverse("statistics_staff:export_csv"), {"year": "2025"})
     texts = [
         english.get(reverse("statistics_staff:trends"), {"year": "2025"}).content.decode(),
-        english.get(reverse("statistics_staff:export_csv"), {"year": "2025"}).content.decode(),
+        csv_file.getvalue().decode("utf-8-sig"),
         english.get(_detail(submission)).content.decode(),
         english.get(reverse("statistics_staff:index")).content.decode(),
     ]
-    workbook = load_workbook(
-        io.BytesIO(english.get(reverse("statistics_staff:export_xlsx"), {"year": "2025"}).content)
-    )
+    xlsx_file = exported(english, reverse("statistics_staff:export_xlsx"), {"year": "2025"})
+    workbook = load_workbook(io.BytesIO(xlsx_file.getvalue()))
     texts += [str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row]
     joined = "\n".join(texts)
     for secret in (
