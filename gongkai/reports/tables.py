@@ -13,11 +13,11 @@ step never changes a past year. Other apps are read only through their selectors
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -148,11 +148,13 @@ ROW_LABELS_3 = {r.key: r.label for r in ROWS_3}
 COLUMN_LABELS_3 = {c.key: c.label for c in COLUMNS_3}
 
 
-@dataclass(frozen=True)
-class Application:
+class Application(NamedTuple):
     """One application a year's table 三 counts, with what the report's figures read of it
     besides the table (its channel, the agency asked, whether the answer was late), so that
-    they need not read the applications again. Nothing of the applicant but the column."""
+    they need not read the applications again. Nothing of the applicant but the column.
+
+    A named tuple rather than a frozen dataclass: a province's report makes 80,000 of them, and
+    a frozen dataclass sets each field through ``object.__setattr__`` (issue 10)."""
 
     number: str
     received_on: datetime.date
@@ -203,6 +205,7 @@ def _answers(
     )
     answered: dict[str, Answer] = {}
     rows: list[tuple[Application, int]] = []
+    previous = None  # the number of the application last read
     fields = ("number", "received_on", "applicant_kind", "organisation_kind", "channel")
     # The applications with their answering events in one read, each application's first row
     # with its first answer (the one that counts, with the outcome its event recorded).
@@ -218,8 +221,9 @@ def _answers(
         requests, (*fields, "agency_id", "replied_on", "due_on", "outcome"), through=last
     ):
         number, received_on, kind, organisation_kind, channel = values
-        if rows and rows[-1][0].number == number:
+        if number == previous:
             continue  # a later answer of the same application
+        previous = number
         answer = None
         if on is not None:
             answer = answered[number] = (on, recorded_outcome or current_outcome)
@@ -294,7 +298,7 @@ def _table_three(
         counted.append(
             application
             if application.answered_on == answered_on
-            else dataclasses.replace(application, answered_on=answered_on)
+            else application._replace(answered_on=answered_on)
         )
         if answer is None:
             found[CARRIED_FORWARD][column].append(number)
