@@ -4,26 +4,15 @@ the machine (REDIS_URL, or 127.0.0.1:6379), skipped when none answers."""
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 
-from gongkai.core.cache import RedisCache
 from gongkai.core.ratelimit import hit
-
-REDIS = os.environ.get("GONGKAI_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+from tests.core.redis_backend import own_backend
 
 
 @pytest.fixture
 def redis_cache():
-    backend = RedisCache(REDIS, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
-    try:
-        backend.get("ping")
-    except Exception:  # any failure to connect: no server here
-        pytest.skip("no Redis server answers")
-    yield backend
-    backend.clear()
+    yield from own_backend()
 
 
 def test_the_client_is_built_once_and_reused(redis_cache):

@@ -6,7 +6,6 @@ read from the cache as before. Against the Redis server of the machine
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -16,8 +15,8 @@ from gongkai.core import page_cache
 from gongkai.core.cache import RedisCache
 from gongkai.core.page_cache import GENERATION_CHANNEL, GENERATION_KEY, PUSHED, PushedGeneration
 from tests.catalogue.public_helpers import join
+from tests.core.redis_backend import REDIS, own_backend
 
-REDIS = os.environ.get("GONGKAI_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 WAIT = 5.0  # seconds: the longest a message may take to arrive on a busy machine
 
 
@@ -28,13 +27,7 @@ def prefix():
 
 @pytest.fixture
 def redis_cache(prefix):
-    backend = RedisCache(REDIS, {"KEY_PREFIX": prefix})
-    try:
-        backend.get("ping")
-    except Exception:  # any failure to connect: no server here
-        pytest.skip("no Redis server answers")
-    yield backend
-    backend.clear()
+    yield from own_backend(prefix)
 
 
 @pytest.fixture
