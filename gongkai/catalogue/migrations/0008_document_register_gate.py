@@ -9,23 +9,19 @@ row id and needs no such index, so none is made there."""
 
 from django.db import migrations
 
-INDEX = "document_register_gate"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON catalogue_document (id) "
-            "INCLUDE (agency_id, state, manner, validity, repeal_date)"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+from gongkai.core.migration_operations import PostgreSQLIndex
 
 
 class Migration(migrations.Migration):
     dependencies = [("catalogue", "0007_document_agency_published")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [
+        PostgreSQLIndex(
+            name="document_register_gate",
+            sql=(
+                "CREATE INDEX IF NOT EXISTS document_register_gate "
+                "ON catalogue_document (id) "
+                "INCLUDE (agency_id, state, manner, validity, repeal_date)"
+            ),
+        )
+    ]

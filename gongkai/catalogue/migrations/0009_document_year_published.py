@@ -12,23 +12,19 @@ there."""
 
 from django.db import migrations
 
-INDEX = "document_year_published"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON catalogue_document (published_at) "
-            "INCLUDE (id, agency_id, state, manner, kind, needs_interpretation)"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+from gongkai.core.migration_operations import PostgreSQLIndex
 
 
 class Migration(migrations.Migration):
     dependencies = [("catalogue", "0008_document_register_gate")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [
+        PostgreSQLIndex(
+            name="document_year_published",
+            sql=(
+                "CREATE INDEX IF NOT EXISTS document_year_published "
+                "ON catalogue_document (published_at) "
+                "INCLUDE (id, agency_id, state, manner, kind, needs_interpretation)"
+            ),
+        )
+    ]

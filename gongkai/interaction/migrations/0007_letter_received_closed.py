@@ -9,23 +9,19 @@ small entry a letter, written when the letter is received or closed. SQLite has 
 
 from django.db import migrations
 
-INDEX = "letter_received_closed"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON interaction_letter (received_on) "
-            "INCLUDE (id, closed_on)"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+from gongkai.core.migration_operations import PostgreSQLIndex
 
 
 class Migration(migrations.Migration):
     dependencies = [("interaction", "0006_letter_event_counted")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [
+        PostgreSQLIndex(
+            name="letter_received_closed",
+            sql=(
+                "CREATE INDEX IF NOT EXISTS letter_received_closed "
+                "ON interaction_letter (received_on) "
+                "INCLUDE (id, closed_on)"
+            ),
+        )
+    ]
