@@ -15,28 +15,14 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import resource
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.timing import best
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
-
-
-def cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def best(label: str, run, times: int = 3) -> None:
-    results = []
-    for _ in range(times):
-        wall, used = time.perf_counter(), cpu()
-        run()
-        results.append((time.perf_counter() - wall, cpu() - used))
-    wall, used = min(results)
-    print(f"{label:<44} {wall:8.3f} s wall {used:8.3f} s CPU")
 
 
 def main() -> None:

@@ -15,22 +15,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import time
 import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.timing import cpu
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
 os.environ.setdefault("GONGKAI_PAGE_CACHE", "0")
 
 TYPE = "power-list"
-
-
-def cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
