@@ -194,24 +194,13 @@ def not_answered_before(
     return requests.exclude(Exists(earlier))
 
 
-def remedies_during(
-    start: datetime.date, end: datetime.date, *, agency_ids: Iterable[int]
-) -> QuerySet[Remedy]:
-    """Reconsiderations and lawsuits about the agencies' applications that were before a
-    reconsideration body or a court at some time from ``start`` to ``end``: filed by ``end``
-    and not decided before ``start`` (table 四 of the annual report, REG 50)."""
-    return (
-        Remedy.objects.filter(request__agency_id__in=list(agency_ids), filed_on__lte=end)
-        .filter(Q(decided_on__isnull=True) | Q(decided_on__gte=start))
-        .order_by("filed_on", "id")
-    )
-
-
 def remedies_during_or_filed(
     start: datetime.date, end: datetime.date, *, agency_ids: Iterable[int]
 ) -> QuerySet[Remedy]:
-    """:func:`remedies_during` and :func:`remedies_filed_between` in one: filed by ``end``,
-    and either not decided before ``start`` or filed from it (a year's report reads both)."""
+    """Reconsiderations and lawsuits about the agencies' applications that a year's report
+    reads, in one: those before a reconsideration body or a court at some time from ``start``
+    to ``end`` (filed by ``end`` and not decided before ``start``: table 四, REG 50), and those
+    filed from ``start`` to ``end`` whatever became of them (the seed format's figures)."""
     return (
         Remedy.objects.filter(request__agency_id__in=list(agency_ids), filed_on__lte=end)
         .filter(Q(decided_on__isnull=True) | Q(decided_on__gte=start) | Q(filed_on__gte=start))
@@ -258,16 +247,6 @@ def fee_waivers(year: int, *, agency_ids: Iterable[int] | None = None) -> QueryS
     if agency_ids is not None:
         rows = rows.filter(request__handling_agency_id__in=list(agency_ids))
     return rows
-
-
-def remedies_filed_between(
-    start: datetime.date, end: datetime.date, *, agency_ids: Iterable[int]
-) -> QuerySet[Remedy]:
-    """Reconsiderations and lawsuits about the agencies' applications filed from ``start`` to
-    ``end`` (both included): those brought in a year, whatever became of them later."""
-    return Remedy.objects.filter(
-        request__agency_id__in=list(agency_ids), filed_on__gte=start, filed_on__lte=end
-    ).order_by("filed_on", "id")
 
 
 # --------------------------------------------------------------------------- statistics (统计报送)

@@ -380,7 +380,7 @@ def table_four(scope: Scope) -> Table4:
     }
     for kind, result, decided_on, _filed_on, number in remedies_of_year(scope):
         if decided_on is not None and decided_on < scope.start:
-            continue  # decided before the year (``remedies_during``)
+            continue  # decided before the year: not before a body or a court in it
         decided = result and decided_on is not None and decided_on <= scope.end
         found[kind][result if decided else PENDING].append(number)
     cells: dict[str, dict[str, int]] = {}

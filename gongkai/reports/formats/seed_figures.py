@@ -203,7 +203,7 @@ def application_figures(subject: Subject) -> Figures:
     _figure(
         figures, "fee_waivers", "减免收费的申请", len(waivers), "件", _refs("info_request", waivers)
     )
-    # Filed in the year (``remedies_filed_between``), from the read table 四 shares.
+    # Filed in the year, from the read table 四 shares (``remedies_of_year``).
     remedies = [
         (kind, number)
         for kind, _result, _decided_on, filed_on, number in tables.remedies_of_year(scope)
