@@ -9,6 +9,7 @@ import datetime
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from gongkai.agencies.models import StaffRole
 from gongkai.supervision.assessment import services
@@ -40,7 +41,10 @@ def test_provisional_then_published_scorecards(
     sign_in(page, base, editor, password)
     page.locator('.wb-nav a[href="/workbench/assessment/"]').click()
     page.locator(f'a[href="/workbench/assessment/schemes/{scheme.pk}/agencies/education/"]').click()
-    assert page.locator('[data-testid="provisional"]').is_visible()
+    page.wait_for_url(
+        re.compile(rf"/workbench/assessment/schemes/{scheme.pk}/agencies/education/$")
+    )
+    expect(page.locator('[data-testid="provisional"]')).to_be_visible()
     assert page.locator('[data-testid="total"]').inner_text().strip() == "20.00"
     sign_out(page)
 
