@@ -18,7 +18,8 @@ from ``{% page_csrf_token %}``: a placeholder in the stored page, filled with th
 token on every answer.
 
 The middleware is the innermost (last in ``MIDDLEWARE``): a hit is answered after every
-other middleware's request hooks ran (the rate limits among them), before the URL is resolved
+other middleware's request hooks ran (the rate limits of writes and of the search API among
+them; the search page is counted only when it is built, decision 0049), before the URL is resolved
 (only public pages are ever stored, so a stored entry is a public page), and every outer
 middleware adds its headers (CSP, X-Frame-Options, security headers, Content-Language) to a
 hit exactly as to the page it was rendered from. Each process keeps the pages it answered last
@@ -795,8 +796,9 @@ class PageCacheMiddleware:
         Only public pages are ever stored, so a stored entry for the request's key is a public
         page: the hit is answered before the URL is resolved, which is a good part of the cost
         of a hit. Nothing that runs later is skipped for an anonymous visitor: the rate limits
-        run in their middleware's ``__call__``, and the sign-in checks concern signed-in
-        users, who never get here."""
+        run in their middleware's ``__call__`` (but the search page's, which counts the
+        searches that run, in its ``process_view``: decision 0049), and the sign-in checks
+        concern signed-in users, who never get here."""
         if not enabled() or request.method not in ("GET", "HEAD"):
             return None
         if _signed_in(request):

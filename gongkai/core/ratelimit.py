@@ -8,6 +8,13 @@ lockout; a *search* is a GET of the search page or of the search API. Each rule 
 answered 429 with a message in the interface's language (JSON for the API) and a
 ``Retry-After`` header, and changes nothing — the view never runs.
 
+The search page is counted when it is built, not when the public page cache answers it
+(decision 0049): the limit guards the search engine and the database, and a page from the
+cache costs what any other cached public page costs, none of which is limited. So its count
+is taken in ``process_view``, which runs only on the way to the view — a cache hit is answered
+before the URL is resolved. Every request of the search API is counted, hit or not (issue 9
+names it), as is every public write.
+
 The counters live in the cache (Redis in production, shared by every server; the process's
 memory otherwise). The client address is the one the audit trail records
 (``core.middleware.client_address``: X-Forwarded-For trusted only as far as the configured
@@ -20,6 +27,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,6 +46,7 @@ DEFAULT_LIMITS = {
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 STAFF_PREFIXES = ("/workbench/", "/admin/")
 SEARCH_PATHS = ("/search/", "/api/v1/search")
+SEARCH_PAGE = "/search/"  # counted when built (decision 0049); the API on every request
 EXEMPT_PATHS = ("/i18n/setlang/",)  # switching the language is not a submission
 
 
@@ -107,6 +116,10 @@ def rule_for(request: HttpRequest) -> str | None:
     return None
 
 
+def _counted_when_built(name: str, request: HttpRequest) -> bool:
+    return name == SEARCH and request.path.startswith(SEARCH_PAGE)
+
+
 def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     message = _("Too many requests from your address. Please wait a moment and try again.")
     response: HttpResponse
@@ -130,15 +143,24 @@ class RateLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Before the URL is resolved (the rules go by path and method): the public page cache
         # answers its hits there too (decision 0033), and a limited request is refused first.
-        refused = self.refuse(request)
-        if refused is not None:
-            return refused
+        name = rule_for(request)
+        if name is not None and not _counted_when_built(name, request):
+            refused = self.refuse(request, name)
+            if refused is not None:
+                return refused
         return self.get_response(request)
 
-    def refuse(self, request: HttpRequest) -> HttpResponse | None:
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        """The search page on its way to the view: the page cache did not answer it, so the
+        search runs — count it now (decision 0049)."""
         name = rule_for(request)
-        if name is None:
-            return None
+        if name is not None and _counted_when_built(name, request):
+            return self.refuse(request, name)
+        return None
+
+    def refuse(self, request: HttpRequest, name: str) -> HttpResponse | None:
         address = client_address(request) or "unknown"
         verdict = hit(name, address)
         if verdict.allowed:

@@ -516,9 +516,26 @@ def test_a_path_found_not_public_is_not_looked_up_again(client, monkeypatch):
     assert len(reads) == 1  # then never: it is not a public page
 
 
-def test_a_page_from_the_cache_still_counts_against_the_rate_limit(client, member, settings):
+def test_the_search_page_counts_against_the_rate_limit_when_built_not_when_cached(
+    client, member, settings
+):
+    """Decision 0049: the search limit guards the engine; a page from the cache costs what any
+    cached public page costs. The search API is counted on every request (issue 9)."""
     settings.GONGKAI_RATE_LIMITS = {"public_write": "3/3600", "search": "3/3600"}
-    answers = [client.get("/search/", {"q": "公开"}) for _ in range(4)]
+    answers = [client.get("/search/", {"q": "公开"}) for _ in range(5)]
+    assert [a.status_code for a in answers] == [200] * 5
+    assert [a.get("X-Cache") for a in answers] == ["MISS", "HIT", "HIT", "HIT", "HIT"]
+    built = [client.get("/search/", {"q": word}) for word in ("通知", "办法", "规划")]
+    assert [a.status_code for a in built] == [200, 200, 429]  # the 4th search that ran
+    assert built[2]["Retry-After"] and "X-Cache" not in built[2]
+    assert client.get("/search/", {"q": "公开"}).status_code == 200  # still a cached page
+    refused = client.get("/search/", {"q": "规划"})
+    assert refused.status_code == 429  # the refusal was not stored
+
+
+def test_the_search_api_counts_against_the_rate_limit_even_from_the_cache(client, member, settings):
+    settings.GONGKAI_RATE_LIMITS = {"public_write": "3/3600", "search": "3/3600"}
+    answers = [client.get("/api/v1/search", {"q": "公开"}) for _ in range(4)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert [a.get("X-Cache") for a in answers[:3]] == ["MISS", "HIT", "HIT"]
 
