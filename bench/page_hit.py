@@ -1,6 +1,6 @@
 """What a public page answered from the page cache costs in process, beside the minimal view.
 
-``.venv/bin/python bench/page_hit.py [--requests 1000] [--rounds 5] [PATH ...]``
+``.venv/bin/python bench/page_hit.py [--requests 1000] [--rounds 5] [--gzip] [PATH ...]``
 
 Builds the WSGI application (``DJANGO_DEBUG=0``, ``GONGKAI_PAGE_CACHE=1``,
 ``GONGKAI_BENCH_VIEWS=1``; ``REDIS_URL`` and ``GONGKAI_SQLITE_PATH`` from the environment: the
@@ -9,8 +9,10 @@ bare environ, as gunicorn would, after warm-up calls that store the page. Rounds
 the minimal view and, for each page, a hit from a client without cookies (a new CSRF secret),
 one that sends the CSRF cookie (``+cookie``) and one with the generation read from Redis as
 before decision 0042 (``generation read``), interleaved; prints the process's CPU time a
-request, the least and the median of the rounds. ``--profile PATH`` prints cProfile's top
-functions for PATH. No pass/fail; compare the rows of one run (the load moves them all).
+request, the least and the median of the rounds, and the bytes of the body. ``--gzip``: every
+request, the minimal view's too, sends ``Accept-Encoding: gzip`` (decision 0047: the stored
+page's gzip form). ``--profile PATH`` prints cProfile's top functions for PATH. No
+pass/fail; compare the rows of one run (the load moves them all).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_PAGES = ["/", "/documents/9985/", "/catalogue/", "/search/?q=%E5%85%AC%E5%BC%80"]
+
+
+ACCEPT_ENCODING = ""  # --gzip: "gzip"
 
 
 def environ(path: str, cookie: str = "") -> dict[str, Any]:
@@ -51,6 +56,8 @@ def environ(path: str, cookie: str = "") -> dict[str, Any]:
     }
     if cookie:
         env["HTTP_COOKIE"] = cookie
+    if ACCEPT_ENCODING:
+        env["HTTP_ACCEPT_ENCODING"] = ACCEPT_ENCODING
     return env
 
 
@@ -69,12 +76,16 @@ def call(app: Any, path: str, cookie: str = "") -> tuple[str, dict[str, str], by
     return answer["status"], answer["headers"], body
 
 
+SIZES: dict[str, str] = {}  # the path's body: bytes and Content-Encoding
+
+
 def measure(app: Any, path: str, requests: int, cookie: str = "") -> float:
     """CPU µs a request (warm: the first calls store the page and fill the process copy)."""
     for _ in range(20):
-        status, _headers, _body = call(app, path, cookie)
+        status, headers, body = call(app, path, cookie)
     if status[:3] != "200":
         raise SystemExit(f"{path}: {status}")
+    SIZES[path] = f"{len(body)} B {headers.get('Content-Encoding', '')}".strip()
     cpu = time.process_time()
     for _ in range(requests):
         call(app, path, cookie)
@@ -86,9 +97,12 @@ def main() -> None:
     parser.add_argument("pages", nargs="*", default=DEFAULT_PAGES)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--gzip", action="store_true", help="send Accept-Encoding: gzip")
     parser.add_argument("--profile", metavar="PATH")
     parser.add_argument("--profile-out", metavar="FILE", help="where to write the profile")
     args = parser.parse_args()
+    global ACCEPT_ENCODING
+    ACCEPT_ENCODING = "gzip" if args.gzip else ""
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     os.environ.update(
@@ -137,11 +151,15 @@ def main() -> None:
             figures.setdefault((path, variant), []).append(cpu)
     load.append(open("/proc/loadavg").read().split()[0])  # noqa: SIM115
     print(f"# {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())}, load average {' → '.join(load)}")
-    print(f"# CPU µs a request, {args.rounds} rounds of {args.requests} requests: min, median")
+    print(
+        f"# CPU µs a request, {args.rounds} rounds of {args.requests} requests: min, median"
+        f"{'; Accept-Encoding: gzip' if args.gzip else ''}; the body"
+    )
     for (path, variant), values in figures.items():
         values.sort()
         label = f"{path} {variant}".strip()
-        print(f"{label:50} {values[0]:7.0f} {values[len(values) // 2]:7.0f}")
+        size = SIZES.get(path, "") if not variant else ""
+        print(f"{label:50} {values[0]:7.0f} {values[len(values) // 2]:7.0f}  {size}")
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
