@@ -916,7 +916,7 @@ class PageCacheMiddleware:
             csrf=csrf,
             hooks=tuple(state.hooks),
             attributes=_flags(response),
-            gzip=_gzip_form(content, csrf=csrf),
+            gzip=_gzip_form(response, csrf=csrf),
         )
         try:
             cache.set(state.key, entry, timeout=settings.GONGKAI_PAGE_CACHE_SECONDS)
@@ -1043,10 +1043,15 @@ def visitor_csrf_token(request: HttpRequest) -> str:
 GZIP_ETAG_SUFFIX = "-gzip"
 
 
-def _gzip_form(content: bytes, *, csrf: bool) -> GzipForm | None:
-    """The gzip form of a page being stored (decision 0047), unless switched off or too small
-    to be worth it."""
-    if not settings.GONGKAI_PAGE_GZIP or len(content) < settings.GONGKAI_PAGE_GZIP_MIN_BYTES:
+def _gzip_form(response: HttpResponse, *, csrf: bool) -> GzipForm | None:
+    """The gzip form of a page being stored (decision 0047), unless switched off, too small
+    to be worth it, or already encoded by its view."""
+    content = response.content
+    if (
+        not settings.GONGKAI_PAGE_GZIP
+        or len(content) < settings.GONGKAI_PAGE_GZIP_MIN_BYTES
+        or response.has_header("Content-Encoding")
+    ):
         return None
     return compress_page(content, _CSRF_PLACEHOLDER_BYTES if csrf else None)
 

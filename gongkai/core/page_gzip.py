@@ -81,6 +81,8 @@ class GzipForm:
         """The answer with ``token`` in each place the placeholder held."""
         if not self.after:
             return self.parts[0]
+        if len(token) > 0xFFFF:  # one stored block holds at most 65,535 bytes
+            raise ValueError("a token longer than a stored block")
         stored = b"\x00" + struct.pack("<HH", len(token), len(token) ^ 0xFFFF) + token
         crc = self.crc
         pieces = [self.parts[0]]

@@ -22,6 +22,7 @@ from django.urls import reverse
 from gongkai.core import page_cache
 from gongkai.core.page_gzip import accepts_gzip, compress_page
 from tests.catalogue.public_helpers import join
+from tests.core.urls_page_cache import ENCODED_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,14 @@ def _page_cache_on(settings):
     settings.GONGKAI_PAGE_CACHE_SECONDS = 300
     settings.GONGKAI_PAGE_GZIP = True
     settings.GONGKAI_PAGE_GZIP_MIN_BYTES = 1024
+
+
+@pytest.fixture
+def test_pages(settings, monkeypatch):
+    """The site plus the pages of tests/core/urls_page_cache.py, as a public namespace."""
+    settings.ROOT_URLCONF = "tests.core.urls_page_cache"
+    namespaces = {*page_cache.POLICY.namespaces, "cachetest"}
+    monkeypatch.setattr(page_cache.POLICY, "namespaces", namespaces)
 
 
 @pytest.fixture
@@ -239,6 +248,13 @@ def test_a_small_page_is_not_compressed(client, member, settings):
     hit = client.get(HOME, headers=GZIP)
     assert hit["X-Cache"] == "HIT"
     assert "Content-Encoding" not in hit and "accept-encoding" not in vary(hit)
+
+
+def test_a_page_its_view_compressed_is_not_compressed_again(client, test_pages):
+    client.get("/cachetest/encoded/", headers=GZIP)
+    hit = client.get("/cachetest/encoded/", headers=GZIP)
+    assert (hit["X-Cache"], hit["Content-Encoding"]) == ("HIT", "gzip")
+    assert gzip.decompress(hit.content) == ENCODED_TEXT
 
 
 # --- validators ----------------------------------------------------------------------------
