@@ -34,6 +34,7 @@ LEVEL = 9  # once per page and generation, served many times: the smallest form
 # Below this many bytes after a token, zlib.crc32 carries the CRC on faster than the linear map.
 SHIFT_FROM = 8192
 _MASK = 0xFFFFFFFF
+_POLYNOMIAL = 0xEDB88320  # CRC-32's, bit-reversed as zlib computes it
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,17 @@ class _Shift:
 
     @classmethod
     def of(cls, segment: bytes) -> _Shift:
-        zeros = zlib.crc32(segment)
-        return cls(tuple(zlib.crc32(segment, 1 << i) ^ zeros for i in range(32)), zeros)
+        """One pass over the segment for the top bit's image; the others follow from it. The
+        map is a power of the register's one-bit step ``B`` (``B(1 << i) = 1 << i - 1``), so
+        it commutes with ``B``: the image of ``1 << i - 1`` is ``B`` of the image of ``1 << i``.
+        """
+        crc = zlib.crc32(segment)
+        image = zlib.crc32(segment, 1 << 31) ^ crc
+        images = [image]
+        for _ in range(31):
+            image = (image >> 1) ^ (_POLYNOMIAL if image & 1 else 0)
+            images.append(image)
+        return cls(tuple(reversed(images)), crc)
 
     def carry(self, value: int) -> int:
         out, bit = self.crc, 0
