@@ -1,6 +1,6 @@
 """What a public page answered from the page cache costs in process, beside the minimal view.
 
-``.venv/bin/python bench/page_hit.py [--requests 1000] [--rounds 5] [PATH ...]``
+``.venv/bin/python bench/page_hit.py [--requests 1000] [--rounds 5] [--gzip] [PATH ...]``
 
 Builds the WSGI application (``DJANGO_DEBUG=0``, ``GONGKAI_PAGE_CACHE=1``,
 ``GONGKAI_BENCH_VIEWS=1``; ``REDIS_URL`` and ``GONGKAI_SQLITE_PATH`` from the environment: the
@@ -9,8 +9,11 @@ bare environ, as gunicorn would, after warm-up calls that store the page. Rounds
 the minimal view and, for each page, a hit from a client without cookies (a new CSRF secret),
 one that sends the CSRF cookie (``+cookie``) and one with the generation read from Redis as
 before decision 0042 (``generation read``), interleaved; prints the process's CPU time a
-request, the least and the median of the rounds. ``--profile PATH`` prints cProfile's top
-functions for PATH. No pass/fail; compare the rows of one run (the load moves them all).
+request, the least and the median of the rounds, and the bytes of the body. ``--gzip``: every
+request, the minimal view's too, sends ``Accept-Encoding: gzip`` (decision 0047: the stored
+page's gzip form); ``--both``: each page's hit without and with it (``gzip``), interleaved in
+the same rounds. ``--profile PATH`` prints cProfile's top functions for PATH. No
+pass/fail; compare the rows of one run (the load moves them all).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_PAGES = ["/", "/documents/9985/", "/catalogue/", "/search/?q=%E5%85%AC%E5%BC%80"]
 
 
-def environ(path: str, cookie: str = "") -> dict[str, Any]:
+def environ(path: str, cookie: str = "", encoding: str = "") -> dict[str, Any]:
     path_info, _, query = path.partition("?")
     env = {
         "REQUEST_METHOD": "GET",
@@ -51,10 +54,14 @@ def environ(path: str, cookie: str = "") -> dict[str, Any]:
     }
     if cookie:
         env["HTTP_COOKIE"] = cookie
+    if encoding:
+        env["HTTP_ACCEPT_ENCODING"] = encoding
     return env
 
 
-def call(app: Any, path: str, cookie: str = "") -> tuple[str, dict[str, str], bytes]:
+def call(
+    app: Any, path: str, cookie: str = "", encoding: str = ""
+) -> tuple[str, dict[str, str], bytes]:
     answer: dict[str, Any] = {}
 
     def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -62,22 +69,26 @@ def call(app: Any, path: str, cookie: str = "") -> tuple[str, dict[str, str], by
         answer["headers"] = dict(headers)
         return lambda data: None
 
-    chunks = app(environ(path, cookie), start_response)
+    chunks = app(environ(path, cookie, encoding), start_response)
     body = b"".join(chunks)
     if hasattr(chunks, "close"):
         chunks.close()
     return answer["status"], answer["headers"], body
 
 
-def measure(app: Any, path: str, requests: int, cookie: str = "") -> float:
+SIZES: dict[tuple[str, str], str] = {}  # (path, Accept-Encoding): the body's bytes, encoding
+
+
+def measure(app: Any, path: str, requests: int, cookie: str = "", encoding: str = "") -> float:
     """CPU µs a request (warm: the first calls store the page and fill the process copy)."""
     for _ in range(20):
-        status, _headers, _body = call(app, path, cookie)
+        status, headers, body = call(app, path, cookie, encoding)
     if status[:3] != "200":
         raise SystemExit(f"{path}: {status}")
+    SIZES[path, encoding] = f"{len(body)} B {headers.get('Content-Encoding', '')}".strip()
     cpu = time.process_time()
     for _ in range(requests):
-        call(app, path, cookie)
+        call(app, path, cookie, encoding)
     return (time.process_time() - cpu) / requests * 1e6
 
 
@@ -86,6 +97,8 @@ def main() -> None:
     parser.add_argument("pages", nargs="*", default=DEFAULT_PAGES)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--gzip", action="store_true", help="send Accept-Encoding: gzip")
+    parser.add_argument("--both", action="store_true", help="each page without and with gzip")
     parser.add_argument("--profile", metavar="PATH")
     parser.add_argument("--profile-out", metavar="FILE", help="where to write the profile")
     args = parser.parse_args()
@@ -120,33 +133,41 @@ def main() -> None:
     rows: list[tuple[str, str, str]] = [("/bench/minimal", "", "")]
     for path in args.pages:
         rows += [(path, "", ""), (path, "+cookie", cookie)]
+        if args.both:
+            rows.append((path, "gzip", ""))
         if pushed is not None:
             rows.append((path, "generation read", ""))
     figures: dict[tuple[str, str], list[float]] = {}
     load = [open("/proc/loadavg").read().split()[0]]  # noqa: SIM115 - read once
     for _round in range(args.rounds):
         for path, variant, sent in rows:
+            encoding = "gzip" if args.gzip or variant == "gzip" else ""
             get = page_cache.PushedGeneration.get if pushed is not None else None
             if variant == "generation read":  # as before decision 0042: one round trip
                 page_cache.PushedGeneration.get = lambda self: None  # type: ignore[method-assign]
             try:
-                cpu = measure(app, path, args.requests, sent)
+                cpu = measure(app, path, args.requests, sent, encoding)
             finally:
                 if get is not None:
                     page_cache.PushedGeneration.get = get  # type: ignore[method-assign]
             figures.setdefault((path, variant), []).append(cpu)
     load.append(open("/proc/loadavg").read().split()[0])  # noqa: SIM115
     print(f"# {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())}, load average {' → '.join(load)}")
-    print(f"# CPU µs a request, {args.rounds} rounds of {args.requests} requests: min, median")
+    print(
+        f"# CPU µs a request, {args.rounds} rounds of {args.requests} requests: min, median"
+        f"{'; Accept-Encoding: gzip' if args.gzip else ''}; the body"
+    )
     for (path, variant), values in figures.items():
         values.sort()
         label = f"{path} {variant}".strip()
-        print(f"{label:50} {values[0]:7.0f} {values[len(values) // 2]:7.0f}")
+        sent = "gzip" if args.gzip or variant == "gzip" else ""
+        size = SIZES.get((path, sent), "") if variant in ("", "gzip") else ""
+        print(f"{label:50} {values[0]:7.0f} {values[len(values) // 2]:7.0f}  {size}")
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(args.requests):
-            call(app, args.profile)
+            call(app, args.profile, "", "gzip" if args.gzip else "")
         profiler.disable()
         stats = pstats.Stats(profiler)
         if args.profile_out:

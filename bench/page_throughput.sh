@@ -9,7 +9,8 @@
 # Each line: wrk's requests a second, and the CPU time gunicorn's processes spent a request.
 # Environment: PORT (18606), DURATION (10s), CONNECTIONS (8), DOCUMENT (a public document's id,
 # default: the newest), PAGES (paths; default the minimal view, home, a document, catalogue,
-# search).
+# search), ENCODING (gzip: every request, the minimal view's too, sends Accept-Encoding: gzip;
+# decision 0047).
 set -eu
 mode=${1:-cached}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +19,12 @@ gunicorn=${GUNICORN:-$(dirname "$python")/gunicorn}
 port=${PORT:-18606}
 duration=${DURATION:-10s}
 connections=${CONNECTIONS:-8}
+encoding=${ENCODING:-}
+case $encoding in
+  '') accept="" ;;
+  gzip) accept="Accept-Encoding: gzip" ;;
+  *) echo "ENCODING: gzip or nothing" >&2; exit 2 ;;
+esac
 
 export GONGKAI_BENCH_VIEWS=1 DJANGO_DEBUG=0 GONGKAI_LOG_LEVEL=WARNING
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
@@ -50,18 +57,26 @@ ticks() {
 }
 hertz=$(getconf CLK_TCK)
 
-echo "# $mode, $(date -u +%Y-%m-%dT%H:%MZ), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $mode${encoding:+, $accept}, $(date -u +%Y-%m-%dT%H:%MZ)," \
+  "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for page in $pages; do
   url="http://127.0.0.1:$port$page"
-  for _ in 1 2 3; do curl -so /dev/null "$url"; done  # warm up: both workers, the cache
-  cache=$(curl -sI "$url" | tr -d '\r' | sed -n 's/^X-Cache: //p')
+  for _ in 1 2 3; do curl -so /dev/null -H "$accept" "$url"; done  # warm up: workers, cache
+  head=$(curl -s -D - -o /dev/null -H "$accept" "$url" | tr -d '\r')
+  cache=$(echo "$head" | sed -n 's/^X-Cache: //p')
+  bytes=$(echo "$head" | sed -n 's/^Content-Length: //p')
+  coding=$(echo "$head" | sed -n 's/^Content-Encoding: //p')
   before=$(ticks)
-  out=$(wrk -t1 -c"$connections" -d"$duration" "$url")
+  if [ -n "$accept" ]; then
+    out=$(wrk -t1 -c"$connections" -d"$duration" -H "$accept" "$url")
+  else
+    out=$(wrk -t1 -c"$connections" -d"$duration" "$url")
+  fi
   after=$(ticks)
   rate=$(echo "$out" | sed -n 's/^Requests\/sec: *//p')
   count=$(echo "$out" | sed -n 's/^ *\([0-9][0-9]*\) requests in.*/\1/p')
   cpu=$(awk -v t=$((after - before)) -v n="$count" -v hz="$hertz" \
     'BEGIN { if (n > 0) printf "%.0f", t / hz / n * 1e6 }')
-  printf '%-40s %10s req/s %6s µs CPU a request  %s\n' "$page" "$rate" "$cpu" \
-    "${cache:+X-Cache: $cache}"
+  printf '%-40s %10s req/s %6s µs CPU a request %7s B %-4s %s\n' "$page" "$rate" "$cpu" \
+    "$bytes" "$coding" "${cache:+X-Cache: $cache}"
 done

@@ -276,6 +276,12 @@ GONGKAI_PAGE_CACHE_MAX_BYTES = int(env("GONGKAI_PAGE_CACHE_MAX_BYTES", str(1024 
 # Each process also keeps the pages it answered most recently in its own memory, up to this many
 # bytes (0: none): a hit then reads only the generation from Redis, not the whole page.
 GONGKAI_PAGE_CACHE_LOCAL_BYTES = int(env("GONGKAI_PAGE_CACHE_LOCAL_BYTES", str(32 * 1024 * 1024)))
+# Stored pages are also kept compressed (gzip, the visitor's CSRF token in a block of its own:
+# docs/decisions/0047) and sent so to clients that accept it; pages smaller than
+# GONGKAI_PAGE_GZIP_MIN_BYTES are not. Off: every page goes out as the view made it (then a
+# proxy in front may compress, but must never compress a page holding a token: BREACH).
+GONGKAI_PAGE_GZIP = env_bool("GONGKAI_PAGE_GZIP", default=True)
+GONGKAI_PAGE_GZIP_MIN_BYTES = int(env("GONGKAI_PAGE_GZIP_MIN_BYTES", "1024"))
 # What every page shares whoever asks — the frame's site identity, the navigation's reference
 # rows (gongkai.core.shared_cache) — kept under the page cache's generation, whether or not the
 # page itself is cached. On by default only with Redis, for the same reason as the page cache.

@@ -55,6 +55,7 @@ from django.utils.http import http_date
 
 from gongkai.core import db_router
 from gongkai.core.context import SAFE_REQUEST, request_memo
+from gongkai.core.page_gzip import GzipForm, accepts_gzip, compress_page
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ GENERATION_MEMO = "core.page_cache.generation"
 # The publish/subscribe channel on which each move of the generation is announced (decision
 # 0042; the cache makes it its own: key prefix, server, database).
 GENERATION_CHANNEL = "page-cache:generation-moved"
-ENTRY_PREFIX = "page-cache:v1:"  # the version of ``Entry``: change it when Entry changes
+ENTRY_PREFIX = "page-cache:v2:"  # the version of ``Entry``: change it when Entry changes
 STATE_ATTR = "_gongkai_page_cache"
 # Written where the stored page holds a CSRF token; replaced by the visitor's token on every
 # answer. HTML-escaped text and sanitised rich text can never contain it.
@@ -553,6 +554,12 @@ class Entry:
     csrf: bool  # holds the CSRF placeholder
     hooks: tuple[str, ...]
     attributes: dict[str, Any]  # the response's own flags that outer middleware read
+    gzip: GzipForm | None = None  # the page compressed once, for clients that accept it (0047)
+
+    @property
+    def stored_bytes(self) -> int:
+        """What both forms hold: ``LocalPages`` is bounded in bytes."""
+        return len(self.content) + (self.gzip.stored_bytes if self.gzip is not None else 0)
 
 
 @dataclass
@@ -589,13 +596,13 @@ class LocalPages:
 
     def put(self, key: str, entry: Entry) -> None:
         limit = settings.GONGKAI_PAGE_CACHE_LOCAL_BYTES
-        if len(entry.content) > limit:
+        if entry.stored_bytes > limit:
             return
         with self.lock:
             if key in self.entries:
                 self._drop(key)
             self.entries[key] = entry
-            self.size += len(entry.content)
+            self.size += entry.stored_bytes
             while self.size > limit:
                 self._drop(next(iter(self.entries)))
 
@@ -605,7 +612,7 @@ class LocalPages:
             self.size = 0
 
     def _drop(self, key: str) -> None:
-        self.size -= len(self.entries.pop(key).content)
+        self.size -= self.entries.pop(key).stored_bytes
 
 
 LOCAL_PAGES = LocalPages()
@@ -901,15 +908,17 @@ class PageCacheMiddleware:
             return response
         assert isinstance(response, HttpResponse)  # noqa: S101 - _uncacheable checked it
         content = response.content
+        csrf = state.csrf and _CSRF_PLACEHOLDER_BYTES in content
         entry = Entry(
             generation=state.generation,
             content=content,
             headers=list(response.headers.items()),
             etag=hashlib.sha256(content).hexdigest()[:32],
             rendered=int(time.time()),
-            csrf=state.csrf and _CSRF_PLACEHOLDER_BYTES in content,
+            csrf=csrf,
             hooks=tuple(state.hooks),
             attributes=_flags(response),
+            gzip=_gzip_form(response, csrf=csrf),
         )
         try:
             cache.set(state.key, entry, timeout=settings.GONGKAI_PAGE_CACHE_SECONDS)
@@ -929,31 +938,53 @@ class PageCacheMiddleware:
         hit: bool,
         response: HttpResponse | None = None,
     ) -> HttpResponseBase:
+        # Both forms come from one entry: the gzip one for a client that accepts it (0047).
+        form = entry.gzip if entry.gzip is not None and settings.GONGKAI_PAGE_GZIP else None
+        if form is not None and not accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            form = None
         if response is None:
-            response = HttpResponse(entry.content, headers=dict(entry.headers))
+            response = HttpResponse(
+                entry.content if form is None else b"", headers=dict(entry.headers)
+            )
             for name, value in entry.attributes.items():
                 setattr(response, name, value)
         if not response.has_header("Cache-Control"):
             # Revalidate every time: a withdrawn document must leave every browser at once;
             # the validators make the revalidation a cheap 304.
             patch_cache_control(response, no_cache=True)
-        patch_vary_headers(response, ("Cookie",))
+        if entry.gzip is not None and settings.GONGKAI_PAGE_GZIP:
+            patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
+        else:
+            patch_vary_headers(response, ("Cookie",))
         response.headers["Last-Modified"] = http_date(entry.rendered)
         response.headers["X-Cache"] = "HIT" if hit else "MISS"
+        # Each form has validators of its own: a copy of one never stands for the other.
+        etag = entry.etag if form is None else entry.etag + GZIP_ETAG_SUFFIX
         if not entry.csrf:
-            response.headers["ETag"] = f'"{entry.etag}"'
+            response.headers["ETag"] = f'"{etag}"'
+            if form is not None:
+                self._send_gzip(response, form.parts[0])
             return self._conditional(request, response, entry)
         # The page holds the visitor's CSRF token: a weak validator of the page and the
         # visitor's CSRF secret, so that a 304 keeps a copy whose token is still good.
         secret = request.META.get("CSRF_COOKIE")
         if secret:
-            response.headers["ETag"] = _csrf_etag(entry.etag, secret)
+            response.headers["ETag"] = _csrf_etag(etag, secret)
             answer = self._conditional(request, response, entry)
             if answer.status_code != 200:
                 return answer
-        self._fill_csrf(request, response)
-        response.headers["ETag"] = _csrf_etag(entry.etag, request.META["CSRF_COOKIE"])
+        if form is None:
+            self._fill_csrf(request, response)
+        else:
+            self._send_gzip(response, form.body(visitor_csrf_token(request).encode("ascii")))
+        response.headers["ETag"] = _csrf_etag(etag, request.META["CSRF_COOKIE"])
         return response
+
+    @staticmethod
+    def _send_gzip(response: HttpResponse, body: bytes) -> None:
+        response.content = body
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers["Content-Length"] = str(len(body))
 
     @staticmethod
     def _conditional(
@@ -1009,6 +1040,22 @@ def visitor_csrf_token(request: HttpRequest) -> str:
         for x, y in zip(secret, mask, strict=False)  # as Django's own
     )
     return mask + cipher
+
+
+GZIP_ETAG_SUFFIX = "-gzip"
+
+
+def _gzip_form(response: HttpResponse, *, csrf: bool) -> GzipForm | None:
+    """The gzip form of a page being stored (decision 0047), unless switched off, too small
+    to be worth it, or already encoded by its view."""
+    content = response.content
+    if (
+        not settings.GONGKAI_PAGE_GZIP
+        or len(content) < settings.GONGKAI_PAGE_GZIP_MIN_BYTES
+        or response.has_header("Content-Encoding")
+    ):
+        return None
+    return compress_page(content, _CSRF_PLACEHOLDER_BYTES if csrf else None)
 
 
 def _csrf_etag(etag: str, secret: str) -> str:

@@ -111,3 +111,30 @@ def test_staff_signs_in_and_out(live_server, page, site, staff_role_factory, pas
     page.wait_for_url(re.compile(r"/workbench/sign-in/"))
     page.goto(live_server.url + "/workbench/")
     assert "/workbench/sign-in/" in page.url
+
+
+def test_a_page_from_the_cache_renders_compressed_and_its_forms_work(
+    live_server, page, site, settings
+):
+    """Chromium asks for gzip: the page is stored and sent in its gzip form (decision 0047),
+    a second visitor gets it from the cache with a token of its own, and the toolbar's form
+    posts with that token."""
+    settings.GONGKAI_PAGE_CACHE = True
+    first = page.goto(live_server.url + "/")
+    assert first is not None
+    assert (first.all_headers()["x-cache"], first.all_headers()["content-encoding"]) == (
+        "MISS",
+        "gzip",
+    )
+    other = page.context.browser.new_page()  # another visitor: no cookie, no copy
+    try:
+        answer = other.goto(live_server.url + "/")
+        assert answer is not None
+        headers = answer.all_headers()
+        assert (headers["x-cache"], headers["content-encoding"]) == ("HIT", "gzip")
+        assert other.locator("h1").inner_text() == "测试区人民政府"
+        other.locator(".elder-toggle button").click()
+        other.wait_for_load_state()
+        assert other.locator("html").get_attribute("class") == "elder-mode"
+    finally:
+        other.close()

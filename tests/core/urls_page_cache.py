@@ -3,6 +3,9 @@ test_page_cache.py): each does one thing that must keep its page out of the cach
 
 from __future__ import annotations
 
+import gzip
+import random
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
@@ -59,6 +62,17 @@ def leaves_message(request: HttpRequest) -> HttpResponse:
     return _page(request)
 
 
+# Larger than the smallest page the cache compresses, once compressed.
+ENCODED_TEXT = random.Random(47).randbytes(4096).hex().encode()
+
+
+def already_encoded(request: HttpRequest) -> HttpResponse:
+    """A page its view compressed itself: the cache must not compress it again."""
+    response = HttpResponse(gzip.compress(ENCODED_TEXT))
+    response["Content-Encoding"] = "gzip"
+    return response
+
+
 test_patterns = (
     [
         path("plain/", plain, name="plain"),
@@ -69,6 +83,7 @@ test_patterns = (
         path("private/", private, name="private"),
         path("missing/", not_found, name="missing"),
         path("message/", leaves_message, name="message"),
+        path("encoded/", already_encoded, name="encoded"),
     ],
     "cachetest",
 )
