@@ -15,6 +15,8 @@ class PostgreSQLIndex(Operation):
 
     reversible = True
     reduces_to_sql = True
+    vendor = "postgresql"
+    label = "PostgreSQL"
 
     def __init__(self, name: str, sql: str) -> None:
         self.name = name
@@ -29,18 +31,28 @@ class PostgreSQLIndex(Operation):
     def database_forwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
     ) -> None:
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor.connection.vendor == self.vendor:
             schema_editor.execute(self.sql)
 
     def database_backwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
     ) -> None:
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor.connection.vendor == self.vendor:
             schema_editor.execute(f"DROP INDEX IF EXISTS {self.name}")
 
     def describe(self) -> str:
-        return f"Create index {self.name} on PostgreSQL only"
+        return f"Create index {self.name} on {self.label} only"
 
     @property
     def migration_name_fragment(self) -> str:
         return self.name.lower()
+
+
+class SQLiteIndex(PostgreSQLIndex):
+    """An index made on SQLite only: the counterpart of a :class:`PostgreSQLIndex` where
+    SQLite needs another shape for the same plan (it has no ``INCLUDE``: the columns go into
+    the key), or a plan only SQLite needs (it cannot use a partial index for a query whose
+    condition comes as parameters)."""
+
+    vendor = "sqlite"
+    label = "SQLite"
