@@ -188,7 +188,7 @@ def main() -> int:
     count = 0
     totals = [0, 0]
     print(f"{'page':<60} {'user':<7} {'before':>8} {'after':>8} {'saved':>6}")
-    while queue and count < args.limit:
+    while queue and count + unstable < args.limit:
         path, username = queue.pop(0)
         if (path, username) in seen:
             continue
@@ -197,17 +197,17 @@ def main() -> int:
         if not html:
             continue
         html_after, after = render(path, username, dedent=True)
-        count += 1
         old, new = masked(before), masked(after)
         same = re.sub(r"\s+", " ", old) == re.sub(r"\s+", " ", new)
         raw = [m.group() for m in KEPT.finditer(old)]
         kept = raw == [m.group() for m in KEPT.finditer(new)]
-        raw_elements += len(raw)
         ok = html_after and same and kept
         if not ok and masked(render(path, username, dedent=False)[1]) != old:
             unstable += 1  # it differs from itself too: two renderings with the feature off
             print(f"{path[:60]:<60} {username or '-':<7} not the same twice, left out")
             continue
+        count += 1
+        raw_elements += len(raw)
         failures += not ok
         size_old, size_new = len(before.encode()), len(after.encode())
         totals[0] += size_old
@@ -239,7 +239,8 @@ def main() -> int:
             queue.append((target, username))
     saved = 100 * (totals[0] - totals[1]) / totals[0] if totals[0] else 0
     print(
-        f"{count} pages, {totals[0]} bytes before, {totals[1]} after ({saved:.1f} % less); "
+        f"{count} pages compared, {totals[0]} bytes before, {totals[1]} after "
+        f"({saved:.1f} % less); "
         f"{raw_elements} <pre>/<textarea> compared; {failures} differ; "
         f"{unstable} left out (not the same twice with the feature off)"
     )
