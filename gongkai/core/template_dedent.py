@@ -149,7 +149,7 @@ def dedent_template(source: str) -> str:
                     if name in kept_until:
                         kept_until, comment = (), False
                 elif name == "verbatim":
-                    verbatim_end = " ".join(["endverbatim", *words[1:]])
+                    verbatim_end = "end" + bit[2:-2].strip()  # as Django's lexer ends it
                 elif name in ("blocktranslate", "blocktrans"):
                     kept_until = ("endblocktranslate", "endblocktrans")
                 elif name == "comment":

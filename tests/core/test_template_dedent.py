@@ -193,3 +193,9 @@ def test_white_space_pre_only_on_pre_elements():
     for name in classes:
         for tag in re.findall(rf"<([a-z0-9]+)[^>]*class=\"[^\"]*\b{name}\b", templates):
             assert tag in ("pre", "textarea"), (name, tag)
+
+
+def test_named_verbatim_kept_until_its_own_end():
+    source = "{% verbatim x %}\n  {% endverbatim %}\n  a{% endverbatim x %}\n  <p>b</p>"
+    expected = "{% verbatim x %}\n  {% endverbatim %}\n  a{% endverbatim x %}\n<p>b</p>"
+    assert dedent_template(source) == expected
