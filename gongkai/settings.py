@@ -129,8 +129,19 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "gongkai" / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Django's cached loader in front of its filesystem and app-directories loaders, which
+            # here also remove the indentation of the .html templates' own text when they are
+            # loaded (gongkai.core.template_dedent; GONGKAI_TEMPLATE_DEDENT below).
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "gongkai.core.template_dedent.FilesystemLoader",
+                        "gongkai.core.template_dedent.AppDirectoriesLoader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -141,6 +152,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# The .html templates' indentation removed when they are loaded, once a process: pages about a
+# third smaller, the same to a reader (docs/decisions/0046). 0 serves the templates as written.
+GONGKAI_TEMPLATE_DEDENT = env_bool("GONGKAI_TEMPLATE_DEDENT", default=True)
 
 # --- Database -------------------------------------------------------------------------------
 
