@@ -84,7 +84,8 @@ def test_a_gzip_hit_decompresses_to_the_identity_hit_with_the_visitors_token(
     assert "Content-Encoding" not in identity
     assert packed["Content-Encoding"] == "gzip"
     assert int(packed["Content-Length"]) == len(packed.content)
-    assert len(packed.content) * 3 < len(identity.content)
+    # compressed (the test page, without its templates' indentation, to about a third)
+    assert len(packed.content) * 2 < len(identity.content)
     # Python's gzip module and zlib's own gzip decoder agree, CRC and length checked.
     body = gzip.decompress(packed.content)
     decoder = zlib.decompressobj(wbits=31)
