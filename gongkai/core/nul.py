@@ -29,14 +29,22 @@ def without_nul(data: QueryDict) -> QueryDict | None:
     return cleaned
 
 
+def _may_hold_nul(query_string: str) -> bool:
+    return "%00" in query_string or NUL in query_string
+
+
 class DropNulMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        query = without_nul(request.GET)
-        if query is not None:
-            request.GET = query  # type: ignore[assignment]  # immutable, as Django makes it
+        # NUL reaches a query string only as "%00" (its one encoding in UTF-8; Django decodes
+        # overlong forms to U+FFFD), or raw from a lax client: without either the parameters
+        # are not parsed here, which a page from the public page cache never needs.
+        if _may_hold_nul(request.META.get("QUERY_STRING", "")):
+            query = without_nul(request.GET)
+            if query is not None:
+                request.GET = query  # type: ignore[assignment]  # immutable, as Django makes it
         if request.method == "POST" and request.content_type in FORM_TYPES:
             form = without_nul(request.POST)
             if form is not None:

@@ -42,7 +42,6 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 from django.apps import apps
 from django.conf import settings
@@ -729,11 +728,13 @@ def _messages_waiting(request: HttpRequest) -> bool:
 
 
 def _query(request: HttpRequest) -> str:
+    """The query string with its parameters in order of name (a repeated name keeps its
+    values' order), as sent: not decoded, which a hit would pay for. Two spellings of one
+    query (``%20`` and ``+``) are two entries of the same page, never one entry for two."""
     query = request.META.get("QUERY_STRING", "")
-    if not query:
-        return ""
-    pairs = parse_qsl(query, keep_blank_values=True)
-    return urlencode(sorted(pairs, key=lambda pair: pair[0]))
+    if "&" not in query:
+        return query
+    return "&".join(sorted(query.split("&"), key=lambda pair: pair.partition("=")[0]))
 
 
 def cache_key(request: HttpRequest) -> str:

@@ -135,6 +135,18 @@ def test_the_order_of_the_query_parameters_does_not_matter(client, member):
     assert client.get("/catalogue/?q=y&page=1")["X-Cache"] == "MISS"
 
 
+def test_the_key_keeps_the_order_of_a_repeated_parameter_and_its_spelling():
+    factory = RequestFactory()
+
+    def key(query: str) -> str:
+        return page_cache.cache_key(factory.get("/catalogue/", QUERY_STRING=query))
+
+    assert key("topic=2&topic=1&q=x") == key("q=x&topic=2&topic=1")
+    assert key("topic=2&topic=1") != key("topic=1&topic=2")  # a list's order may matter
+    assert key("q=a+b") != key("q=a%20b")  # two entries of one page, never one of two
+    assert key("q=a") != key("q=a&page=2") != key("")
+
+
 # --- made stale by a committed write ----------------------------------------------------
 
 
