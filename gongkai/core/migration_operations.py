@@ -7,16 +7,15 @@ from typing import Any
 from django.db.migrations.operations.base import Operation
 
 
-class PostgreSQLIndex(Operation):
-    """An index made on PostgreSQL only, by its own ``CREATE INDEX`` statement: what Django's
-    ``Index`` cannot say for every database (``INCLUDE`` columns), for a plan the other
-    databases do not need (each migration's docstring says why). Not part of the models'
-    state; undone with ``DROP INDEX``."""
+class VendorIndex(Operation):
+    """An index made on one database engine only, by its own ``CREATE INDEX`` statement (each
+    migration's docstring says why that engine needs it). Not part of the models' state;
+    undone with ``DROP INDEX``."""
 
     reversible = True
     reduces_to_sql = True
-    vendor = "postgresql"
-    label = "PostgreSQL"
+    vendor = ""  # ``connection.vendor`` of the engine it is made on
+    label = ""
 
     def __init__(self, name: str, sql: str) -> None:
         self.name = name
@@ -48,7 +47,15 @@ class PostgreSQLIndex(Operation):
         return self.name.lower()
 
 
-class SQLiteIndex(PostgreSQLIndex):
+class PostgreSQLIndex(VendorIndex):
+    """An index made on PostgreSQL only: what Django's ``Index`` cannot say for every database
+    (``INCLUDE`` columns), for a plan the other databases do not need."""
+
+    vendor = "postgresql"
+    label = "PostgreSQL"
+
+
+class SQLiteIndex(VendorIndex):
     """An index made on SQLite only: the counterpart of a :class:`PostgreSQLIndex` where
     SQLite needs another shape for the same plan (it has no ``INCLUDE``: the columns go into
     the key), or a plan only SQLite needs (it cannot use a partial index for a query whose
