@@ -23,7 +23,6 @@ from django.utils.http import http_date, parse_http_date
 from gongkai.agencies.models import Agency
 from gongkai.core import page_cache
 from gongkai.core.audit import record
-from tests.catalogue.public_helpers import join
 from tests.citizens.conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -48,19 +47,6 @@ SECURITY_HEADERS = (
 def _page_cache_on(settings):
     settings.GONGKAI_PAGE_CACHE = True
     settings.GONGKAI_PAGE_CACHE_SECONDS = 300
-
-
-@pytest.fixture
-def test_pages(settings, monkeypatch):
-    """The site plus the pages of tests/core/urls_page_cache.py, as a public namespace."""
-    settings.ROOT_URLCONF = "tests.core.urls_page_cache"
-    namespaces = {*page_cache.POLICY.namespaces, "cachetest"}
-    monkeypatch.setattr(page_cache.POLICY, "namespaces", namespaces)
-
-
-@pytest.fixture
-def member(agency):
-    return join(agency)
 
 
 def without_tokens(content: bytes) -> bytes:

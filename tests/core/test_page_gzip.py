@@ -21,7 +21,6 @@ from django.urls import reverse
 
 from gongkai.core import page_cache
 from gongkai.core.page_gzip import accepts_gzip, compress_page
-from tests.catalogue.public_helpers import join
 from tests.core.urls_page_cache import ENCODED_TEXT
 
 pytestmark = pytest.mark.django_db
@@ -38,19 +37,6 @@ def _page_cache_on(settings):
     settings.GONGKAI_PAGE_CACHE_SECONDS = 300
     settings.GONGKAI_PAGE_GZIP = True
     settings.GONGKAI_PAGE_GZIP_MIN_BYTES = 1024
-
-
-@pytest.fixture
-def test_pages(settings, monkeypatch):
-    """The site plus the pages of tests/core/urls_page_cache.py, as a public namespace."""
-    settings.ROOT_URLCONF = "tests.core.urls_page_cache"
-    namespaces = {*page_cache.POLICY.namespaces, "cachetest"}
-    monkeypatch.setattr(page_cache.POLICY, "namespaces", namespaces)
-
-
-@pytest.fixture
-def member(agency):
-    return join(agency)
 
 
 @pytest.fixture
