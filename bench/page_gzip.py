@@ -17,7 +17,6 @@ bytes each form sends.
 from __future__ import annotations
 
 import argparse
-import os
 import pickle
 import sys
 import time
@@ -118,21 +117,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
-    os.environ.update(
-        DJANGO_DEBUG="0",
-        GONGKAI_PAGE_CACHE="1",
-        GONGKAI_BENCH_VIEWS="1",
-        GONGKAI_LOG_LEVEL="WARNING",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        GONGKAI_RATE_SEARCH="1000000000/60",
-    )
-    if not os.environ.get("REDIS_URL"):
-        raise SystemExit("REDIS_URL must be set: the page cache's generation lives there")
-    from django.core.wsgi import get_wsgi_application
-    from page_hit import call
+    from page_hit import application, call
 
-    app = get_wsgi_application()
+    app = application()
     call(app, "/bench/minimal")
     load = [open("/proc/loadavg").read().split()[0]]  # noqa: SIM115 - read once
     rows = []

@@ -92,17 +92,9 @@ def measure(app: Any, path: str, requests: int, cookie: str = "", encoding: str 
     return (time.process_time() - cpu) / requests * 1e6
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("pages", nargs="*", default=DEFAULT_PAGES)
-    parser.add_argument("--requests", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--gzip", action="store_true", help="send Accept-Encoding: gzip")
-    parser.add_argument("--both", action="store_true", help="each page without and with gzip")
-    parser.add_argument("--profile", metavar="PATH")
-    parser.add_argument("--profile-out", metavar="FILE", help="where to write the profile")
-    args = parser.parse_args()
-
+def application() -> Any:
+    """The WSGI application as the benchmark serves it: DEBUG off, the page cache on (Redis
+    from ``REDIS_URL``), the minimal view routed, the search rate limit out of the way."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     os.environ.update(
         DJANGO_DEBUG="0",
@@ -114,12 +106,27 @@ def main() -> None:
     )
     if not os.environ.get("REDIS_URL"):
         raise SystemExit("REDIS_URL must be set: the page cache's generation lives there")
-    from django.conf import settings
     from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("pages", nargs="*", default=DEFAULT_PAGES)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--gzip", action="store_true", help="send Accept-Encoding: gzip")
+    parser.add_argument("--both", action="store_true", help="each page without and with gzip")
+    parser.add_argument("--profile", metavar="PATH")
+    parser.add_argument("--profile-out", metavar="FILE", help="where to write the profile")
+    args = parser.parse_args()
+
+    app = application()
+    from django.conf import settings
 
     from gongkai.core import page_cache
 
-    app = get_wsgi_application()
     cookie = ""
     for path in ["/bench/minimal", *args.pages]:
         _status, headers, _body = call(app, path)
