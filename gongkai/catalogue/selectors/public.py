@@ -54,6 +54,7 @@ from gongkai.catalogue.models import (
     Topic,
 )
 from gongkai.catalogue.visits import flush_visits
+from gongkai.core.prepared import INT_LIST, PreparedQuery
 
 PAGE_SIZE = 20  # documents per page on every public list
 FEED_SIZE = 30  # entries in an Atom feed
@@ -150,18 +151,8 @@ def _with_detail(queryset: QuerySet[Document]) -> QuerySet[Document]:
     ).prefetch_related("co_issuers", "columns")
 
 
-def public_document(pk: int) -> Document | None:
-    """One public document with what its page shows (not its columns, not its co-issuers), or
-    None.
-
-    The gate of ``published_documents()`` — published, proactively disclosed, with a published
-    version — asked in one query as the page reads: the latest version with its document (no
-    version: not public). The same ``public_*`` values, taken from that version (which
-    ``public_version`` then returns without a query). On this page Django's compiling of the
-    queries cost more than running them: the gate's ``Exists`` and the four correlated
-    subqueries of ``published_documents()`` are left out.
-    """
-    version = (
+def _public_version_with_document(pk: int) -> QuerySet[DocumentVersion]:
+    return (
         DocumentVersion.objects.filter(
             document_id=pk,
             document__state=Document.State.PUBLISHED,
@@ -174,11 +165,31 @@ def public_document(pk: int) -> Document | None:
             "document__topic__parent",
             "document__genre",
         )
-        .order_by("-number")
-        .first()
+        .order_by("-number")[:1]
     )
-    if version is None:
+
+
+# Compiled once a connection (gongkai.core.prepared): on the document page Django's compiling
+# of its few small queries cost more than running them.
+_PUBLIC_VERSION_WITH_DOCUMENT = PreparedQuery[DocumentVersion](_public_version_with_document, int)
+
+
+def public_document(pk: int) -> Document | None:
+    """One public document with what its page shows (not its columns, not its co-issuers), or
+    None.
+
+    The gate of ``published_documents()`` — published, proactively disclosed, with a published
+    version — asked in one query as the page reads: the latest version with its document (no
+    version: not public). The same ``public_*`` values, taken from that version (which
+    ``public_version`` then returns without a query). On this page Django's compiling of the
+    queries cost more than running them: the gate's ``Exists`` and the four correlated
+    subqueries of ``published_documents()`` are left out, and the query is compiled once a
+    connection.
+    """
+    found = _PUBLIC_VERSION_WITH_DOCUMENT(pk)
+    if not found:
         return None
+    version = found[0]
     document = version.document
     _set_public_values(document, version)
     return document
@@ -259,15 +270,34 @@ def public_attachments(document: Document) -> QuerySet[Attachment]:
     return _public_attachment_rows().filter(document=document).order_by("sort_order", "id")
 
 
-def attachments_of_public_document(document: Document) -> QuerySet[Attachment]:
-    """The attachments of ``document`` as published, in display order, for a document that
-    came through the public gate (``public_document``, ``public_document_by_key``): the gate is
-    not asked again."""
+def _attachments_as_published(document_id: int) -> QuerySet[Attachment]:
     return (
-        Attachment.objects.filter(document_id=document.pk)
+        Attachment.objects.filter(document_id=document_id)
         .exclude(pending_change=Attachment.PendingChange.ADDED)
         .order_by("sort_order", "id")
     )
+
+
+_ATTACHMENTS_AS_PUBLISHED = PreparedQuery[Attachment](_attachments_as_published, int)
+
+
+def attachments_of_public_document(document: Document) -> list[Attachment]:
+    """The attachments of ``document`` as published, in display order, for a document that
+    came through the public gate (``public_document``, ``public_document_by_key``): the gate is
+    not asked again."""
+    return _ATTACHMENTS_AS_PUBLISHED(document.pk, instance=document)
+
+
+def _co_issuers(document_id: int) -> QuerySet[Agency]:
+    return Document(pk=document_id).co_issuers.all()
+
+
+_CO_ISSUERS = PreparedQuery[Agency](_co_issuers, int)
+
+
+def co_issuers_of(document: Document) -> list[Agency]:
+    """The agencies that issued ``document`` with its own (``document.co_issuers.all()``)."""
+    return _CO_ISSUERS(document.pk, instance=document)
 
 
 def public_versions_of(document_ids: Iterable[int]) -> dict[int, DocumentVersion]:
@@ -948,30 +978,44 @@ class DocumentRelations:
         return [*self.repealed_by, *self.replaced_by, *self.amended_by]
 
 
+def _relation_rows(document_id: int) -> QuerySet[DocumentRelation, tuple[int, int, str]]:
+    return DocumentRelation.objects.filter(
+        Q(source=document_id) | Q(target=document_id)
+    ).values_list("source_id", "target_id", "kind")
+
+
+def _interpretation_rows(document_id: int) -> QuerySet[Any, tuple[int, int]]:
+    return Document.interprets.through.objects.filter(
+        Q(from_document_id=document_id) | Q(to_document_id=document_id)
+    ).values_list("from_document_id", "to_document_id")
+
+
+def _published_documents_by_id(ids: list[int]) -> QuerySet[Document]:
+    return published_documents().filter(pk__in=ids)
+
+
+_RELATION_ROWS = PreparedQuery[tuple[int, int, str]](_relation_rows, int)
+_INTERPRETATION_ROWS = PreparedQuery[tuple[int, int]](_interpretation_rows, int)
+_PUBLISHED_DOCUMENTS_BY_ID = PreparedQuery[Document](_published_documents_by_id, INT_LIST)
+
+
 def document_relations(document: Document) -> DocumentRelations:
     """The public documents related to ``document``; a withdrawn one is never linked.
 
     Three queries: the relation rows both ways, the interpretation rows both ways, and the
     related public documents by id. (Joining the interpretations' table to the public
-    documents let SQLite walk every public document for the one or two rows it wanted.)
+    documents let SQLite walk every public document for the one or two rows it wanted.) Each
+    compiled once a connection (``gongkai.core.prepared``).
     """
-    relation_rows = list(
-        DocumentRelation.objects.filter(Q(source=document) | Q(target=document)).values_list(
-            "source_id", "target_id", "kind"
-        )
-    )
-    interpret_rows = list(
-        Document.interprets.through.objects.filter(
-            Q(from_document_id=document.pk) | Q(to_document_id=document.pk)
-        ).values_list("from_document_id", "to_document_id")
-    )
+    relation_rows = _RELATION_ROWS(document.pk, instance=document)
+    interpret_rows = _INTERPRETATION_ROWS(document.pk, instance=document)
     other_ids = {source if target == document.pk else target for source, target, _ in relation_rows}
     for interpretation, policy in interpret_rows:
         if policy == document.pk:
             other_ids.add(interpretation)
         if interpretation == document.pk:
             other_ids.add(policy)
-    others = {d.pk: d for d in published_documents().filter(pk__in=other_ids)} if other_ids else {}
+    others = {d.pk: d for d in _PUBLISHED_DOCUMENTS_BY_ID(sorted(other_ids))} if other_ids else {}
     groups: dict[str, list[Document]] = {
         name: []
         for name in (

@@ -117,8 +117,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "version": version,
             "body": body,
             "metadata": selectors.public_metadata(document, version),
-            "co_issuers": list(document.co_issuers.all()),
-            "attachments": list(selectors.attachments_of_public_document(document)),
+            "co_issuers": selectors.co_issuers_of(document),
+            "attachments": selectors.attachments_of_public_document(document),
             "relations": selectors.document_relations(document),
         },
     )
