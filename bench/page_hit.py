@@ -1,6 +1,7 @@
 """What a public page answered from the page cache costs in process, beside the minimal view.
 
-``.venv/bin/python bench/page_hit.py [--requests 1000] [--rounds 5] [--gzip] [PATH ...]``
+``.venv/bin/python bench/page_hit.py [--requests 1000] [--rounds 5] [--gzip] [--uncached]
+[--calls] [PATH ...]``
 
 Builds the WSGI application (``DJANGO_DEBUG=0``, ``GONGKAI_PAGE_CACHE=1``,
 ``GONGKAI_BENCH_VIEWS=1``; ``REDIS_URL`` and ``GONGKAI_SQLITE_PATH`` from the environment: the
@@ -12,8 +13,12 @@ before decision 0042 (``generation read``), interleaved; prints the process's CP
 request, the least and the median of the rounds, and the bytes of the body. ``--gzip``: every
 request, the minimal view's too, sends ``Accept-Encoding: gzip`` (decision 0047: the stored
 page's gzip form); ``--both``: each page's hit without and with it (``gzip``), interleaved in
-the same rounds. ``--profile PATH`` prints cProfile's top functions for PATH. No
-pass/fail; compare the rows of one run (the load moves them all).
+the same rounds. ``--uncached``: the page cache off (``GONGKAI_PAGE_CACHE=0``; the shared
+cache of the frame stays on with Redis), so that every request renders the page (default
+page: the newest document, ``/documents/9985/``). ``--calls``: the Python function calls a
+request of each row (cProfile; they do not move with the load). ``--profile PATH`` prints
+cProfile's top functions for PATH. No pass/fail; compare the rows of one run (the load moves
+them all).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_PAGES = ["/", "/documents/9985/", "/catalogue/", "/search/?q=%E5%85%AC%E5%BC%80"]
+UNCACHED_PAGES = ["/documents/9985/"]
 
 
 def environ(path: str, cookie: str = "", encoding: str = "") -> dict[str, Any]:
@@ -79,9 +85,11 @@ def call(
 SIZES: dict[tuple[str, str], str] = {}  # (path, Accept-Encoding): the body's bytes, encoding
 
 
-def measure(app: Any, path: str, requests: int, cookie: str = "", encoding: str = "") -> float:
+def measure(
+    app: Any, path: str, requests: int, cookie: str = "", encoding: str = "", warm: int = 20
+) -> float:
     """CPU µs a request (warm: the first calls store the page and fill the process copy)."""
-    for _ in range(20):
+    for _ in range(warm):
         status, headers, body = call(app, path, cookie, encoding)
     if status[:3] != "200":
         raise SystemExit(f"{path}: {status}")
@@ -92,13 +100,24 @@ def measure(app: Any, path: str, requests: int, cookie: str = "", encoding: str 
     return (time.process_time() - cpu) / requests * 1e6
 
 
-def application() -> Any:
+def calls(app: Any, path: str, requests: int, cookie: str = "", encoding: str = "") -> float:
+    """Python function calls a request (cProfile's count, primitive and recursive)."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        call(app, path, cookie, encoding)
+    profiler.disable()
+    return pstats.Stats(profiler).total_calls / requests  # type: ignore[attr-defined,no-any-return]
+
+
+def application(*, page_cache: bool = True) -> Any:
     """The WSGI application as the benchmark serves it: DEBUG off, the page cache on (Redis
-    from ``REDIS_URL``), the minimal view routed, the search rate limit out of the way."""
+    from ``REDIS_URL``) unless ``page_cache`` is false, the minimal view routed, the search
+    rate limit out of the way."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     os.environ.update(
         DJANGO_DEBUG="0",
-        GONGKAI_PAGE_CACHE="1",
+        GONGKAI_PAGE_CACHE="1" if page_cache else "0",
         GONGKAI_BENCH_VIEWS="1",
         GONGKAI_LOG_LEVEL="WARNING",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -113,16 +132,20 @@ def application() -> Any:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("pages", nargs="*", default=DEFAULT_PAGES)
+    parser.add_argument("pages", nargs="*")
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--gzip", action="store_true", help="send Accept-Encoding: gzip")
     parser.add_argument("--both", action="store_true", help="each page without and with gzip")
+    parser.add_argument("--uncached", action="store_true", help="the page cache off")
+    parser.add_argument("--calls", action="store_true", help="Python calls a request")
     parser.add_argument("--profile", metavar="PATH")
     parser.add_argument("--profile-out", metavar="FILE", help="where to write the profile")
     args = parser.parse_args()
+    if not args.pages:
+        args.pages = UNCACHED_PAGES if args.uncached else DEFAULT_PAGES
 
-    app = application()
+    app = application(page_cache=not args.uncached)
     from django.conf import settings
 
     from gongkai.core import page_cache
@@ -142,8 +165,9 @@ def main() -> None:
         rows += [(path, "", ""), (path, "+cookie", cookie)]
         if args.both:
             rows.append((path, "gzip", ""))
-        if pushed is not None:
+        if pushed is not None and not args.uncached:
             rows.append((path, "generation read", ""))
+    warm = 3 if args.uncached else 20
     figures: dict[tuple[str, str], list[float]] = {}
     load = [open("/proc/loadavg").read().split()[0]]  # noqa: SIM115 - read once
     for _round in range(args.rounds):
@@ -153,23 +177,34 @@ def main() -> None:
             if variant == "generation read":  # as before decision 0042: one round trip
                 page_cache.PushedGeneration.get = lambda self: None  # type: ignore[method-assign]
             try:
-                cpu = measure(app, path, args.requests, sent, encoding)
+                cpu = measure(app, path, args.requests, sent, encoding, warm)
             finally:
                 if get is not None:
                     page_cache.PushedGeneration.get = get  # type: ignore[method-assign]
             figures.setdefault((path, variant), []).append(cpu)
     load.append(open("/proc/loadavg").read().split()[0])  # noqa: SIM115
+    counted: dict[tuple[str, str], float] = {}
+    if args.calls:
+        for path, variant, sent in rows:
+            if variant in ("", "+cookie", "gzip"):
+                encoding = "gzip" if args.gzip or variant == "gzip" else ""
+                counted[path, variant] = calls(app, path, min(args.requests, 50), sent, encoding)
     print(f"# {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())}, load average {' → '.join(load)}")
     print(
-        f"# CPU µs a request, {args.rounds} rounds of {args.requests} requests: min, median"
-        f"{'; Accept-Encoding: gzip' if args.gzip else ''}; the body"
+        f"# {'uncached' if args.uncached else 'cached'}: CPU µs a request, {args.rounds} rounds"
+        f" of {args.requests} requests: min, median"
+        f"{'; Accept-Encoding: gzip' if args.gzip else ''}; minimal ÷ min;"
+        f"{' Python calls a request;' if args.calls else ''} the body"
     )
+    minimal = min(figures["/bench/minimal", ""])
     for (path, variant), values in figures.items():
         values.sort()
         label = f"{path} {variant}".strip()
         sent = "gzip" if args.gzip or variant == "gzip" else ""
         size = SIZES.get((path, sent), "") if variant in ("", "gzip") else ""
-        print(f"{label:50} {values[0]:7.0f} {values[len(values) // 2]:7.0f}  {size}")
+        ratio = f"{minimal / values[0] * 100:5.1f} %"
+        count = f"{counted[path, variant]:8.0f}" if (path, variant) in counted else " " * 8
+        print(f"{label:50} {values[0]:7.0f} {values[len(values) // 2]:7.0f} {ratio} {count}  {size}")
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
