@@ -80,6 +80,24 @@ def test_the_cache_off_answers_every_request_by_rendering(client, settings, memb
     assert "X-Cache" not in response
 
 
+def test_the_toolbar_forms_of_a_page_the_cache_does_not_keep_carry_a_working_token(
+    settings, member
+):
+    """Rendered without the cache, the frame's forms take the token the cache would fill in
+    (``visitor_csrf_token``): one for the page, set as the visitor's cookie, accepted."""
+    settings.GONGKAI_PAGE_CACHE = False
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(HOME)
+    tokens = set(TOKEN.findall(page.content))
+    assert len(tokens) == 1 and b"" not in tokens
+    assert TOKEN.findall(page.content) and settings.CSRF_COOKIE_NAME in page.cookies
+    switched = visitor.post(
+        reverse("set_language"),
+        {"language": "en", "next": HOME, "csrfmiddlewaretoken": tokens.pop().decode()},
+    )
+    assert switched.status_code == 302
+
+
 def test_the_toolbar_forms_of_a_page_from_the_cache_carry_the_visitors_own_token(member):
     visitor = Client(enforce_csrf_checks=True)
     visitor.get(HOME)

@@ -13,16 +13,31 @@ from django.template.defaulttags import CsrfTokenNode
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from gongkai.core.page_cache import CSRF_PLACEHOLDER, page_csrf_token_placeholder
+from gongkai.core.page_cache import (
+    CSRF_PLACEHOLDER,
+    page_csrf_token_placeholder,
+    visitor_csrf_token,
+)
 
 register = template.Library()
+
+_TOKEN_ATTR = "_gongkai_page_csrf_token"  # noqa: S105 - an attribute name
 
 
 @register.simple_tag(takes_context=True)
 def page_csrf_token(context: template.Context) -> SafeString:
-    if page_csrf_token_placeholder(context.get("request")):
+    request = context.get("request")
+    if page_csrf_token_placeholder(request):
         return format_html(
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
             mark_safe(CSRF_PLACEHOLDER),
         )
-    return mark_safe(CsrfTokenNode().render(context))
+    if request is None:
+        return mark_safe(CsrfTokenNode().render(context))
+    # The token the cache would fill in (one os.urandom call instead of 64 for Django's
+    # get_token), one for every form of the page as the context's csrf_token would be.
+    token = getattr(request, _TOKEN_ATTR, None)
+    if token is None:
+        token = visitor_csrf_token(request)
+        setattr(request, _TOKEN_ATTR, token)
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
