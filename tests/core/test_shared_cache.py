@@ -3,9 +3,11 @@ never inside a transaction, never when switched off, never when built from a lag
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import transaction
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
 from django.utils import translation
 
 from gongkai.core import db_router, shared_cache
@@ -90,3 +92,78 @@ def test_a_fragment_is_kept_per_language_and_per_value_it_varies_on():
     invalidate_public_pages()
     with translation.override("en"):
         assert template.render(Context({"mode": 1, "n": 5})) == "Home 5"
+
+
+def test_a_hole_is_rendered_for_each_request_where_it_stands_in_the_kept_fragment():
+    template = Template(
+        "{% load shared_cache %}"
+        '{% shared_fragment "test.holes" %}<a>{{ n }}</a>'
+        '<input value="{% hole %}{{ q }}{% endhole %}">{{ n }}{% hole %}[{{ n }}]{% endhole %}'
+        "{% endshared_fragment %}"
+    )
+    assert template.render(Context({"n": 1, "q": "<x>"})) == (
+        '<a>1</a><input value="&lt;x&gt;">1[1]'
+    )
+    assert template.render(Context({"n": 2, "q": "y"})) == '<a>1</a><input value="y">1[2]'
+
+
+def test_a_hole_in_an_included_template_and_in_a_fragment_inside_the_fragment(settings):
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "APP_DIRS": False,
+            "OPTIONS": {
+                **settings.TEMPLATES[0]["OPTIONS"],
+                "loaders": [
+                    (
+                        "django.template.loaders.locmem.Loader",
+                        {
+                            "form.html": "{% load shared_cache %}<form>{% hole %}{{ token }}"
+                            '{% endhole %}{% shared_fragment "test.inner" %}{{ n }}'
+                            "{% hole %}({{ token }}){% endhole %}{% endshared_fragment %}</form>",
+                            "page.html": '{% load shared_cache %}{% shared_fragment "test.outer" %}'
+                            '{{ n }}{% include "form.html" %}{% endshared_fragment %}',
+                        },
+                    )
+                ],
+            },
+        }
+    ]
+    from django.template.loader import render_to_string
+
+    assert render_to_string("page.html", {"n": 1, "token": "a"}) == "1<form>a1(a)</form>"
+    assert render_to_string("page.html", {"n": 2, "token": "b"}) == "1<form>b1(b)</form>"
+
+
+def test_a_hole_outside_a_fragment_renders_what_it_holds_and_one_in_a_loop_is_refused():
+    assert (
+        Template("{% load shared_cache %}{% hole %}{{ q }}{% endhole %}").render(
+            Context({"q": "<x>"})
+        )
+        == "&lt;x&gt;"
+    )
+    in_loop = Template(
+        "{% load shared_cache %}"
+        '{% shared_fragment "test.loop" %}{% for i in items %}{% hole %}{{ i }}{% endhole %}'
+        "{% endfor %}{% endshared_fragment %}"
+    )
+    with pytest.raises(TemplateSyntaxError):
+        in_loop.render(Context({"items": [1, 2]}))
+
+
+def test_the_frame_s_forms_keep_each_visitor_s_token_and_address(client, agency):
+    """The portal's header is kept once a process (language, elder mode, current entry), its
+    forms' CSRF token and ``next`` and the search box's words rendered for each request."""
+    first = client.get("/agencies/?q=%3Cb%3E").content.decode()
+    assert any(name.startswith("fragment:portal.header:") for name in shared_cache._kept)
+    client.cookies.clear()
+    second = client.get("/agencies/?x=1").content.decode()
+
+    assert first.count('name="next" value="/agencies/?q=%3Cb%3E"') == 2
+    assert second.count('name="next" value="/agencies/?x=1"') == 2
+    assert 'name="q"\nvalue="&lt;b&gt;"' in first.replace(" ", "")
+    tokens = [
+        re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page) for page in (first, second)
+    ]
+    assert len(tokens[0]) == 2 and len(set(tokens[0])) == 1  # one token for the page's forms
+    assert tokens[0][0] != tokens[1][0]

@@ -4,11 +4,16 @@ is the same for every visitor, rendered once a process until public data next ch
 
 The key is the name, the active language and the values after the name (what else the part
 depends on: ``elder_mode``, say). Only for what shows no request, visitor or form: no CSRF
-token, no path, no signed-in person — a frame's site identity, its footer.
+token, no path, no signed-in person — a frame's site identity, its footer — except inside a
+``{% hole %}…{% endhole %}``: what a hole holds is rendered for each request, where it stands
+in the kept fragment (a form's CSRF token and ``next``, the search box's words). A hole may
+stand in an included template; not inside a loop, whose variables a hole would not see. Outside
+a shared fragment a hole renders what it holds, as if it were not there.
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from django import template
@@ -19,6 +24,28 @@ from django.utils.safestring import SafeString, mark_safe
 from gongkai.core.shared_cache import until_public_change
 
 register = template.Library()
+
+# The holes of the fragment being built, with the loop it was built in (none, most often).
+_building: ContextVar[tuple[list[HoleNode], Any] | None] = ContextVar(
+    "shared_fragment_building", default=None
+)
+# Where a hole stands in a fragment while it is built: no template writes a NUL character.
+_MARK = "\x00shared-fragment-hole\x00"
+
+
+class HoleNode(template.Node):
+    def __init__(self, nodelist: NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> SafeString | str:
+        building = _building.get()
+        if building is None:
+            return self.nodelist.render(context)
+        holes, loop = building
+        if context.get("forloop") is not loop:
+            raise template.TemplateSyntaxError("A {% hole %} cannot stand inside a loop.")
+        holes.append(self)
+        return _MARK
 
 
 class SharedFragmentNode(template.Node):
@@ -37,7 +64,32 @@ class SharedFragmentNode(template.Node):
             *(value.resolve(context) for value in self.vary),
         ]
         key = ":".join(str(part) for part in parts)
-        return until_public_change(key, lambda: mark_safe(self.nodelist.render(context)))
+        segments, holes = until_public_change(key, lambda: self._build(context))
+        if not holes:
+            return segments[0]
+        text = [segments[0]]
+        for hole, segment in zip(holes, segments[1:], strict=True):
+            # A hole's render: its content, or its mark when an enclosing fragment is built.
+            text.append(hole.render(context))
+            text.append(segment)
+        return mark_safe("".join(text))
+
+    def _build(
+        self, context: template.Context
+    ) -> tuple[tuple[SafeString, ...], tuple[HoleNode, ...]]:
+        """The fragment cut at its holes: the text around them and the holes in order."""
+        holes: list[HoleNode] = []
+        token = _building.set((holes, context.get("forloop")))
+        try:
+            text = self.nodelist.render(context)
+        finally:
+            _building.reset(token)
+        segments = text.split(_MARK)
+        if len(segments) != len(holes) + 1:
+            raise template.TemplateSyntaxError(
+                f"shared fragment {self.name.token!r}: its text holds a NUL character."
+            )
+        return tuple(mark_safe(segment) for segment in segments), tuple(holes)
 
 
 @register.tag("shared_fragment")
@@ -52,3 +104,12 @@ def shared_fragment(parser: Parser, token: Token) -> SharedFragmentNode:
         parser.compile_filter(bits[1]),
         [parser.compile_filter(bit) for bit in bits[2:]],
     )
+
+
+@register.tag("hole")
+def hole(parser: Parser, token: Token) -> HoleNode:
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("'hole' takes no arguments.")
+    nodelist = parser.parse(("endhole",))
+    parser.delete_first_token()
+    return HoleNode(nodelist)

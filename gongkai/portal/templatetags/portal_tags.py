@@ -8,7 +8,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
-from gongkai.portal.navigation import main_navigation
+from gongkai.portal.navigation import ResolvedNavEntry, main_navigation
 
 register = template.Library()
 
@@ -21,17 +21,32 @@ class NavLink:
     current: bool
 
 
+def _is_current(entry: ResolvedNavEntry, path: str) -> bool:
+    current = path == entry.url if entry.url == "/" else path.startswith(entry.url)
+    return current or any(path.startswith(url) for url in entry.also if url != "/")
+
+
+def _path(context: template.Context) -> str:
+    request = context.get("request")
+    return request.path if request is not None else ""
+
+
 @register.simple_tag(takes_context=True)
 def portal_navigation(context: template.Context) -> list[NavLink]:
     """The main navigation with the entry for the current page marked."""
-    request = context.get("request")
-    path = request.path if request is not None else ""
-    links = []
-    for entry in main_navigation():
-        current = path == entry.url if entry.url == "/" else path.startswith(entry.url)
-        current = current or any(path.startswith(url) for url in entry.also if url != "/")
-        links.append(NavLink(key=entry.key, label=entry.label, url=entry.url, current=current))
-    return links
+    path = _path(context)
+    return [
+        NavLink(key=entry.key, label=entry.label, url=entry.url, current=_is_current(entry, path))
+        for entry in main_navigation()
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def portal_navigation_current(context: template.Context) -> str:
+    """The keys of the entries ``portal_navigation`` marks current, joined: what the frame's
+    kept header varies on (``{% shared_fragment %}``)."""
+    path = _path(context)
+    return ",".join(entry.key for entry in main_navigation() if _is_current(entry, path))
 
 
 @register.simple_tag
