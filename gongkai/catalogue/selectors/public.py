@@ -152,6 +152,7 @@ def _with_detail(queryset: QuerySet[Document]) -> QuerySet[Document]:
 
 
 def _public_version_with_document(pk: int) -> QuerySet[DocumentVersion]:
+    document = OuterRef("document_id")
     return (
         DocumentVersion.objects.filter(
             document_id=pk,
@@ -164,6 +165,20 @@ def _public_version_with_document(pk: int) -> QuerySet[DocumentVersion]:
             "document__topic",
             "document__topic__parent",
             "document__genre",
+        )
+        # Whether the page's other reads can find anything: most documents have no co-issuer,
+        # attachment or relation, and a query not run costs nothing.
+        .annotate(
+            has_co_issuers=Exists(Document.co_issuers.through.objects.filter(document=document)),
+            has_attachments=Exists(_attachments_as_published(document)),
+            has_relations=Exists(
+                DocumentRelation.objects.filter(Q(source=document) | Q(target=document))
+            ),
+            has_interpretation_rows=Exists(
+                Document.interprets.through.objects.filter(
+                    Q(from_document=document) | Q(to_document=document)
+                )
+            ),
         )
         .order_by("-number")[:1]
     )
@@ -192,7 +207,20 @@ def public_document(pk: int) -> Document | None:
     version = found[0]
     document = version.document
     _set_public_values(document, version)
+    document._has_rows = {  # type: ignore[attr-defined]
+        name: getattr(version, name) for name in _HAS_ROWS
+    }
     return document
+
+
+# What public_document reads with the document: whether the page's other queries find rows.
+_HAS_ROWS = ("has_co_issuers", "has_attachments", "has_relations", "has_interpretation_rows")
+
+
+def _may_have(document: Document, rows: str) -> bool:
+    """False when ``public_document`` found that ``document`` has no such rows."""
+    has_rows: dict[str, bool] | None = getattr(document, "_has_rows", None)
+    return has_rows is None or has_rows[rows]
 
 
 def _set_public_values(document: Document, version: DocumentVersion) -> None:
@@ -270,7 +298,7 @@ def public_attachments(document: Document) -> QuerySet[Attachment]:
     return _public_attachment_rows().filter(document=document).order_by("sort_order", "id")
 
 
-def _attachments_as_published(document_id: int) -> QuerySet[Attachment]:
+def _attachments_as_published(document_id: int | OuterRef) -> QuerySet[Attachment]:
     return (
         Attachment.objects.filter(document_id=document_id)
         .exclude(pending_change=Attachment.PendingChange.ADDED)
@@ -285,6 +313,8 @@ def attachments_of_public_document(document: Document) -> list[Attachment]:
     """The attachments of ``document`` as published, in display order, for a document that
     came through the public gate (``public_document``, ``public_document_by_key``): the gate is
     not asked again."""
+    if not _may_have(document, "has_attachments"):
+        return []
     return _ATTACHMENTS_AS_PUBLISHED(document.pk, instance=document)
 
 
@@ -297,6 +327,8 @@ _CO_ISSUERS = PreparedQuery[Agency](_co_issuers, int)
 
 def co_issuers_of(document: Document) -> list[Agency]:
     """The agencies that issued ``document`` with its own (``document.co_issuers.all()``)."""
+    if not _may_have(document, "has_co_issuers"):
+        return []
     return _CO_ISSUERS(document.pk, instance=document)
 
 
@@ -1002,13 +1034,22 @@ _PUBLISHED_DOCUMENTS_BY_ID = PreparedQuery[Document](_published_documents_by_id,
 def document_relations(document: Document) -> DocumentRelations:
     """The public documents related to ``document``; a withdrawn one is never linked.
 
-    Three queries: the relation rows both ways, the interpretation rows both ways, and the
-    related public documents by id. (Joining the interpretations' table to the public
-    documents let SQLite walk every public document for the one or two rows it wanted.) Each
-    compiled once a connection (``gongkai.core.prepared``).
+    Three queries at most: the relation rows both ways, the interpretation rows both ways (not
+    asked when ``public_document`` found none), and the related public documents by id.
+    (Joining the interpretations' table to the public documents let SQLite walk every public
+    document for the one or two rows it wanted.) Each compiled once a connection
+    (``gongkai.core.prepared``).
     """
-    relation_rows = _RELATION_ROWS(document.pk, instance=document)
-    interpret_rows = _INTERPRETATION_ROWS(document.pk, instance=document)
+    relation_rows = (
+        _RELATION_ROWS(document.pk, instance=document)
+        if _may_have(document, "has_relations")
+        else []
+    )
+    interpret_rows = (
+        _INTERPRETATION_ROWS(document.pk, instance=document)
+        if _may_have(document, "has_interpretation_rows")
+        else []
+    )
     other_ids = {source if target == document.pk else target for source, target, _ in relation_rows}
     for interpretation, policy in interpret_rows:
         if policy == document.pk:
