@@ -14,6 +14,23 @@ def test_a_file_collected_is_linked_by_its_hashed_name(tmp_path):
     assert storage.url("site.css") == "/static/site.0123456789ab.css"
 
 
+def test_a_file_s_address_is_kept_until_the_manifest_changes(tmp_path, settings):
+    """Each name's address is kept (a page's {% static %} tags cost a look-up), but never
+    past a change of the manifest (collectstatic) or of DEBUG."""
+    settings.DEBUG = False
+    storage = StaticFilesStorage(location=tmp_path, base_url="/static/")
+    storage.hashed_files = {storage.hash_key("site.css"): "site.0123456789ab.css"}
+    assert storage.url("site.css") == storage.url("site.css") == "/static/site.0123456789ab.css"
+
+    storage.hashed_files = {storage.hash_key("site.css"): "site.ba9876543210.css"}
+    assert storage.url("site.css") == "/static/site.ba9876543210.css"
+    storage.hashed_files[storage.hash_key("app.js")] = "app.0a1b2c3d4e5f.js"  # collectstatic
+    storage.hashed_files[storage.hash_key("site.css")] = "site.fedcba987654.css"
+    assert storage.url("site.css") == "/static/site.fedcba987654.css"
+    settings.DEBUG = True
+    assert storage.url("site.css") == "/static/site.css"
+
+
 def test_a_file_not_collected_is_linked_by_its_plain_name_and_logged(tmp_path, caplog):
     storage = StaticFilesStorage(location=tmp_path, base_url="/static/")
     with caplog.at_level(logging.WARNING, logger="gongkai.core.staticfiles"):
