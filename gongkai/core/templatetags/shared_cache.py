@@ -3,12 +3,13 @@ is the same for every visitor, rendered once a process until public data next ch
 (``gongkai.core.shared_cache``).
 
 The key is the name, the active language and the values after the name (what else the part
-depends on: ``elder_mode``, say). Only for what shows no request, visitor or form: no CSRF
-token, no path, no signed-in person — a frame's site identity, its footer — except inside a
-``{% hole %}…{% endhole %}``: what a hole holds is rendered for each request, where it stands
-in the kept fragment (a form's CSRF token and ``next``, the search box's words). A hole may
-stand in an included template; not inside a loop, whose variables a hole would not see. Outside
-a shared fragment a hole renders what it holds, as if it were not there.
+depends on: ``elder_mode``, say), with the URLconf and script prefix its links are made with.
+Only for what shows no request, visitor or form: no CSRF token, no path, no signed-in person —
+a frame's site identity, its footer — except inside a ``{% hole %}…{% endhole %}``: what a
+hole holds is rendered for each request, where it stands in the kept fragment (a form's CSRF
+token and ``next``, the search box's words). A hole may stand in an included template; not
+inside a loop, whose variables a hole would not see. Outside a shared fragment a hole renders
+what it holds, as if it were not there.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -62,12 +64,15 @@ class SharedFragmentNode(template.Node):
             self.name.resolve(context),
             translation.get_language() or "",
             *(value.resolve(context) for value in self.vary),
+            # The addresses it links to: a request's URLconf (tests) and the script prefix.
+            get_urlconf() or "",
+            get_script_prefix(),
         ]
         key = ":".join(str(part) for part in parts)
         segments, holes = until_public_change(key, lambda: self._build(context))
         if not holes:
             return segments[0]
-        text = [segments[0]]
+        text: list[str] = [segments[0]]
         for hole, segment in zip(holes, segments[1:], strict=True):
             # A hole's render: its content, or its mark when an enclosing fragment is built.
             text.append(hole.render(context))
