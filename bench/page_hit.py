@@ -204,7 +204,8 @@ def main() -> None:
         size = SIZES.get((path, sent), "") if variant in ("", "gzip") else ""
         ratio = f"{minimal / values[0] * 100:5.1f} %"
         count = f"{counted[path, variant]:8.0f}" if (path, variant) in counted else " " * 8
-        print(f"{label:50} {values[0]:7.0f} {values[len(values) // 2]:7.0f} {ratio} {count}  {size}")
+        least, median = values[0], values[len(values) // 2]
+        print(f"{label:50} {least:7.0f} {median:7.0f} {ratio} {count}  {size}")
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()

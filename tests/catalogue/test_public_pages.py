@@ -137,6 +137,8 @@ def test_a_published_document_without_a_version_is_not_public(client, member):
 
 def test_unknown_document_agency_and_column_answer_404(client, member):
     assert client.get(reverse("catalogue:document", args=[999999])).status_code == 404
+    # More digits than the database's integers hold (SQLite raised OverflowError: a 500).
+    assert client.get("/documents/99999999999999999999/").status_code == 404
     assert client.get(reverse("catalogue:column", args=["no-such"])).status_code == 404
     for name in ("agency_disclosure", "agency_guide", "agency_rules"):
         assert client.get(reverse(f"catalogue:{name}", args=["no-such"])).status_code == 404

@@ -184,6 +184,8 @@ def _public_version_with_document(pk: int) -> QuerySet[DocumentVersion]:
     )
 
 
+_LARGEST_ID = 2**63 - 1  # a BigAutoField's largest value
+
 # Compiled once a connection (gongkai.core.prepared): on the document page Django's compiling
 # of its few small queries cost more than running them.
 _PUBLIC_VERSION_WITH_DOCUMENT = PreparedQuery[DocumentVersion](_public_version_with_document, int)
@@ -201,6 +203,8 @@ def public_document(pk: int) -> Document | None:
     subqueries of ``published_documents()`` are left out, and the query is compiled once a
     connection.
     """
+    if not 0 < pk <= _LARGEST_ID:  # the address's digits name no row (and SQLite refuses them)
+        return None
     found = _PUBLIC_VERSION_WITH_DOCUMENT(pk)
     if not found:
         return None
