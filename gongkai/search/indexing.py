@@ -38,6 +38,7 @@ from gongkai.catalogue.selectors.public import (
 )
 from gongkai.core.text import segment_for_index
 from gongkai.search.backends import get_backend
+from gongkai.search.backends.base import EngineFeed
 from gongkai.search.cutting import SNIPPET_TEXT_LIMIT, Texts, cut_many, text_values
 from gongkai.search.cutting import join_lines as _join
 from gongkai.search.models import SearchEntry
@@ -268,16 +269,19 @@ def index_documents(
     chunks = [
         ids[start : start + BULK_TRANSACTION] for start in range(0, len(ids), BULK_TRANSACTION)
     ]
+    backend = get_backend()
     with _pool(workers if pooled else 0) as pool:
         rows_of = _document_rows(
             [_batches(chunk) for chunk in chunks], pool, workers, written or {}
         )
         for chunk in chunks:
-            with transaction.atomic():
-                _remove_entries(chunk)
+            # An engine outside the database takes the entries from the rows built here
+            # (``feeding``), not read back after the commit.
+            with backend.feeding() as feed, transaction.atomic():
+                _remove_entries(chunk, feed)
                 for _batch in _batches(chunk):
                     rows = next(rows_of)
-                    _insert(SearchEntry.Source.DOCUMENT, rows)
+                    _insert(SearchEntry.Source.DOCUMENT, rows, feed=feed)
                     total += len(rows)
     return total
 
@@ -286,9 +290,9 @@ def _batches(ids: list[int]) -> list[list[int]]:
     return [ids[start : start + REBUILD_BATCH] for start in range(0, len(ids), REBUILD_BATCH)]
 
 
-def _remove_entries(document_ids: list[int]) -> None:
-    """Remove the index entries of these documents (and tell the engine)."""
-    backend = get_backend()
+def _remove_entries(document_ids: list[int], feed: EngineFeed | None = None) -> None:
+    """Remove the index entries of these documents (and tell the engine, or its ``feed``)."""
+    backend = feed or get_backend()
     for start in range(0, len(document_ids), REBUILD_BATCH):
         stale = SearchEntry.objects.filter(
             source=SearchEntry.Source.DOCUMENT,
@@ -379,10 +383,16 @@ def _field(name: str) -> Field[Any, Any]:
     return field
 
 
-def _insert(source: str, rows: list[tuple[int, dict[str, Any]]], *, write: bool = True) -> None:
+def _insert(
+    source: str,
+    rows: list[tuple[int, dict[str, Any]]],
+    *,
+    write: bool = True,
+    feed: EngineFeed | None = None,
+) -> None:
     """Add many new entries (the index holds none of them) in one plain ``executemany``, without
-    the ORM's per-object work, and hand them to the engine (unless a full rebuild loads the
-    engine once at the end)."""
+    the ORM's per-object work, and hand them to the engine — or to its ``feed``, with their
+    values — unless a full rebuild loads the engine once at the end."""
     if not rows:
         return
     names = ("source", "object_id", *SearchEntry.INDEXED_FIELDS)
@@ -413,12 +423,17 @@ def _insert(source: str, rows: list[tuple[int, dict[str, Any]]], *, write: bool 
         # would return them but spends most of a bulk import's indexing time building and
         # compiling a model instance a row (and, on SQLite, a statement every 45 rows).
         object_ids = [pk for pk, _values in rows]
-        entry_ids: list[int] = []
+        entry_of: dict[int, int] = {}
         for start in range(0, len(object_ids), REBUILD_BATCH):
-            entry_ids += SearchEntry.objects.filter(
-                source=source, object_id__in=object_ids[start : start + REBUILD_BATCH]
-            ).values_list("id", flat=True)
-        get_backend().write(sorted(entry_ids))
+            entry_of.update(
+                SearchEntry.objects.filter(
+                    source=source, object_id__in=object_ids[start : start + REBUILD_BATCH]
+                ).values_list("object_id", "id")
+            )
+        if feed is not None:
+            feed.write([(entry_of[pk], values) for pk, values in rows])
+        else:
+            get_backend().write(sorted(entry_of.values()))
 
 
 def _document_batch(
