@@ -212,12 +212,20 @@ def _indexable_documents() -> Any:
     return published_documents().select_related("statutory_item", "topic", "genre")
 
 
+def _among(name: str, ids: Sequence[int]) -> dict[str, Any]:
+    """A filter keeping ``name`` among these ids: a range when they are consecutive (a bulk
+    import's batches are), which the ORM prepares as two values, not one for each id."""
+    if len(ids) > 2 and list(ids) == list(range(ids[0], ids[0] + len(ids))):
+        return {f"{name}__gte": ids[0], f"{name}__lte": ids[-1]}
+    return {f"{name}__in": ids}
+
+
 def interpreted_policies(document_ids: Sequence[int]) -> dict[int, list[str]]:
     """For each of these documents, the public title and 文号 of each public policy it
     interprets (三同步), in one or two queries."""
     through = Document.interprets.through
     links = list(
-        through.objects.filter(from_document_id__in=list(document_ids)).values_list(
+        through.objects.filter(**_among("from_document_id", list(document_ids))).values_list(
             "from_document_id", "to_document_id"
         )
     )
@@ -304,7 +312,7 @@ def _remove_entries(document_ids: list[int], feed: EngineFeed | None = None) -> 
     for start in range(0, len(document_ids), REBUILD_BATCH):
         stale = SearchEntry.objects.filter(
             source=SearchEntry.Source.DOCUMENT,
-            object_id__in=document_ids[start : start + REBUILD_BATCH],
+            **_among("object_id", document_ids[start : start + REBUILD_BATCH]),
         )
         stale_ids = list(stale.values_list("id", flat=True))
         if stale_ids:
@@ -319,7 +327,9 @@ def _written_batch(
 ) -> list[tuple[int, dict[str, Any], Texts]]:
     """:func:`_document_batch` for documents the caller has just written: the same parts,
     built from its objects; only the public gate and the interpretation links are read."""
-    public = set(public_document_rows().filter(pk__in=document_ids).values_list("pk", flat=True))
+    public = set(
+        public_document_rows().filter(**_among("pk", document_ids)).values_list("pk", flat=True)
+    )
     missing = [pk for pk in document_ids if pk in public and pk not in written]
     parts = {pk: (fields, texts) for pk, fields, texts in _document_batch(missing, related)}
     interprets = interpreted_policies(document_ids)
@@ -453,7 +463,7 @@ def _insert(
         for start in range(0, len(object_ids), REBUILD_BATCH):
             entry_of.update(
                 SearchEntry.objects.filter(
-                    source=source, object_id__in=object_ids[start : start + REBUILD_BATCH]
+                    source=source, **_among("object_id", object_ids[start : start + REBUILD_BATCH])
                 ).values_list("object_id", "id")
             )
         if feed is not None:
@@ -476,7 +486,7 @@ def _document_batch(
     """
     documents = list(
         public_document_rows()
-        .filter(pk__in=document_ids)
+        .filter(**_among("pk", document_ids))
         .defer("body", "manner_reason", "summary")
         .order_by("pk")
     )
