@@ -17,6 +17,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import tzinfo
 from functools import lru_cache, partial
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -68,17 +70,29 @@ _URL_SENTINEL = 987654321
 
 @lru_cache(maxsize=8)
 def _document_url_pattern(prefix: str, urlconf: str | None) -> str:
+    """``reverse("catalogue:document", args=[pk])`` with ``{}`` for the pk: the pattern is not
+    resolved a million times in a rebuild."""
     return reverse("catalogue:document", args=[_URL_SENTINEL]).replace(str(_URL_SENTINEL), "{}")
 
 
-def _document_url(pk: int) -> str:
-    """``reverse("catalogue:document", args=[pk])``, without resolving the pattern a million
-    times in a rebuild."""
-    return _document_url_pattern(get_script_prefix(), get_urlconf()).format(pk)
+def _year(moment: Any, zone: tzinfo | None = None) -> int | None:
+    return timezone.localtime(moment, zone).year if moment is not None else None
 
 
-def _year(moment: Any) -> int | None:
-    return timezone.localtime(moment).year if moment is not None else None
+@dataclass(frozen=True)
+class _Place:
+    """What the rows of a batch of documents share: the address pattern and the time zone of
+    their year, each looked up in the context (asgiref's locals) once, not once a document."""
+
+    url: str
+    zone: tzinfo
+
+    @classmethod
+    def current(cls) -> _Place:
+        return cls(
+            _document_url_pattern(get_script_prefix(), get_urlconf()),
+            timezone.get_current_timezone(),
+        )
 
 
 def document_values(
@@ -100,8 +114,11 @@ def document_parts(
     version: DocumentVersion | None,
     attachments: Iterable[Attachment],
     interprets: Sequence[str] = (),
+    place: _Place | None = None,
 ) -> tuple[dict[str, Any], Texts]:
-    """The cheap half of a document's index row (facets, numbers, address) and its texts."""
+    """The cheap half of a document's index row (facets, numbers, address) and its texts
+    (``place``: the batch's, when there is one)."""
+    place = place or _Place.current()
     metadata = public_metadata(document, version)
     title = version.title if version is not None else document.title
     summary = version.summary if version is not None else ""
@@ -129,10 +146,10 @@ def document_parts(
         "statutory_item_id": document.statutory_item_id,
         "topic_id": document.topic_id,
         "genre_id": document.genre_id,
-        "year": _year(document.published_at),
+        "year": _year(document.published_at, place.zone),
         "validity": document.validity,
         "published_at": document.published_at,
-        "url": _document_url(document.pk),
+        "url": place.url.format(document.pk),
         "title": title[:300],
         "doc_number": doc_number[:64],
         "doc_number_key": doc_number_key(doc_number)[:64] if doc_number else "",
@@ -331,9 +348,12 @@ def _written_batch(
         public_document_rows().filter(**_among("pk", document_ids)).values_list("pk", flat=True)
     )
     missing = [pk for pk in document_ids if pk in public and pk not in written]
-    parts = {pk: (fields, texts) for pk, fields, texts in _document_batch(missing, related)}
+    parts = {}
+    if missing:  # four queries (or their making) for nothing, twenty times an import
+        parts = {pk: (fields, texts) for pk, fields, texts in _document_batch(missing, related)}
     interprets = interpreted_policies(document_ids)
     _attach_related([written[pk][0] for pk in document_ids if pk in written], related)
+    place = _Place.current()
     for pk in document_ids:
         if pk in public and pk not in parts:
             document, version, attachments = written[pk]
@@ -342,6 +362,7 @@ def _written_batch(
                 version,
                 [a for a in attachments if a.pending_change != Attachment.PendingChange.ADDED],
                 interprets.get(pk, ()),
+                place,
             )
     return [(pk, *parts[pk]) for pk in document_ids if pk in parts]
 
@@ -494,6 +515,7 @@ def _document_batch(
     versions = public_versions_of(document_ids)
     attachments = public_attachments_of(document_ids)
     interprets = interpreted_policies(document_ids)
+    place = _Place.current()
     return [
         (
             document.pk,
@@ -502,6 +524,7 @@ def _document_batch(
                 versions.get(document.pk),
                 attachments.get(document.pk, []),
                 interprets.get(document.pk, ()),
+                place,
             ),
         )
         for document in documents
