@@ -283,30 +283,87 @@ _FED_COLUMNS = ENTRY_COLUMNS[1:]  # the values a fed entry brings (its id aside)
 
 
 class _Feed(EngineFeed):
-    """Entries added to the index from the rows their transaction wrote, queued all the same."""
+    """Entries added to the index from the rows their transaction wrote, queued all the same.
 
-    def __init__(self, writer: Any) -> None:
+    The engine never fails the caller's transaction: when it raises, the feed stops feeding
+    (``broken``), what it was fed is rolled back at the end, and the queue, written in the
+    transaction as always, brings the entries to the index at the next catch-up."""
+
+    def __init__(self, index: tantivy.Index, writer: Any) -> None:
+        self.index = index
         self.writer = writer
         self.tops = _topic_tops()
         self.queued: list[int] = []  # queue rows, removed once the index has committed
+        self.broken = False
 
     def write(self, entries: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
         if not entries:
             return
         ids = [pk for pk, _values in entries]
         self.queued += _enqueue(ids)
-        # Deletes apply to what was added before them: an id used again (SQLite reuses the
-        # highest) loses its earlier document, and the new one stays.
-        self.writer.delete_documents_by_query(_entry_set(ids))
-        add, tops = self.writer.add_document, self.tops
-        for pk, values in entries:
-            add(_document((pk, *[values[name] for name in _FED_COLUMNS]), tops))
+        if self.broken:
+            return
+        try:
+            # Deletes apply to what was added before them: an id used again (SQLite reuses
+            # the highest) loses its earlier document, and the new one stays.
+            self.writer.delete_documents_by_query(_entry_set(ids))
+            add, tops = self.writer.add_document, self.tops
+            for pk, values in entries:
+                add(_document((pk, *[values[name] for name in _FED_COLUMNS]), tops))
+        except Exception:
+            self._broke()
 
     def delete(self, entry_ids: Sequence[int]) -> None:
         if not entry_ids:
             return
         self.queued += _enqueue(entry_ids)
-        self.writer.delete_documents_by_query(_entry_set(entry_ids))
+        if self.broken:
+            return
+        try:
+            self.writer.delete_documents_by_query(_entry_set(entry_ids))
+        except Exception:
+            self._broke()
+
+    def _broke(self) -> None:
+        logger.exception("search index feed failed: the queue keeps the entries")
+        self.broken = True
+
+    def finish(self, *, committed: bool) -> None:
+        """After the caller's transaction: commit what was fed and remove its queue rows, or
+        (the transaction failed, the engine did) roll it back; then release the writer. An
+        engine failure here is logged: the queue keeps the entries."""
+        try:
+            if committed and self.queued and not self.broken:
+                self.writer.commit()
+                _dequeue(self.queued)
+            else:
+                self.writer.rollback()
+        except Exception:
+            logger.exception("search index feed failed: the queue keeps the entries")
+        finally:
+            try:
+                self.writer.wait_merging_threads()  # releases the lock
+                self.index.reload()
+            except Exception:
+                logger.exception("search index writer could not be released")
+
+
+def _feed() -> _Feed | None:
+    """A feed holding the index's writer, or ``None`` when another process holds it or the
+    engine cannot be opened (the caller then writes as usual)."""
+    try:
+        index = _open()
+        writer = index.writer(SYNC_HEAP, 1)
+    except ValueError:  # LockBusy: someone else is writing and will catch up
+        return None
+    except Exception:
+        logger.exception("search index feed unavailable: the queue keeps the entries")
+        return None
+    try:
+        return _Feed(index, writer)
+    except BaseException:
+        writer.wait_merging_threads()
+        raise
 
 
 # --------------------------------------------------------------------------- queries
@@ -451,26 +508,20 @@ class TantivyBackend(SearchBackend):
         after them by the catch-up that follows. The queue rows go only after the index
         commit, so a crash at any point leaves them queued for the next catch-up, which reads
         the entries from the database as always; a transaction that fails rolls the fed
-        documents back. No feed (``None``: the caller writes as usual) while another process
-        holds the writer, or inside an outer transaction, whose commit this block would not
-        see."""
-        if not _commits_on_exit():
+        documents back, and an engine that fails is logged and left to the queue, as the
+        catch-up leaves it. No feed (``None``: the caller writes as usual) while another
+        process holds the writer, or inside an outer transaction, whose commit this block
+        would not see."""
+        feed = _feed() if _commits_on_exit() else None
+        if feed is None:
             yield None
             return
-        with _Writer(_open(), SYNC_HEAP) as writer:
-            if writer is None:
-                yield None
-                return
-            feed = _Feed(writer)
-            try:
-                yield feed
-            except BaseException:
-                writer.rollback()
-                raise
-            if not feed.queued:
-                return
-            writer.commit()
-            _dequeue(feed.queued)
+        try:
+            yield feed
+        except BaseException:
+            feed.finish(committed=False)
+            raise
+        feed.finish(committed=True)
         self.refresh()  # what other writers queued while the writer was held
 
     def clear(self) -> None:
