@@ -12,7 +12,10 @@ others skip) applies queued entries in order and deletes them from the queue onl
 index has committed, so a crash at any point leaves them queued, and applying one twice does
 no harm. Every search first catches up with the queue, so the index is as fresh as the
 database's ``SearchEntry`` rows. A new, empty index directory queues every entry, so a new
-machine fills its index by itself; ``rebuild_index`` rebuilds it in one pass.
+machine fills its index by itself; ``rebuild_index`` rebuilds it in one pass. A bulk import's
+entries are also fed to the index straight from the rows it built (``feeding``), under the
+writer held across their transaction; their queue rows, written all the same, go only after
+the index commit, so the queue keeps the guarantees above.
 
 Counting: when the words match few entries (``EXACT_LIMIT``), all of them are checked against
 the public selectors in the database and the total and facets are counted over public entries
