@@ -137,6 +137,11 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.engine} search engine"
     )
     shutil.rmtree(dataset.index_dir, ignore_errors=True)
+    from gongkai.search.backends import get_backend
+
+    # A running site has its index: open it now (a new directory queues every entry there is,
+    # none yet), not during the import, which would queue the import's entries a second time.
+    get_backend().refresh()
     output = io.StringIO()
     started = time.perf_counter()
     before = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]

@@ -17,11 +17,21 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import tzinfo
 from functools import lru_cache, partial
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.db.models import Field, ForeignKey
+from django.db.models import (
+    CharField,
+    DateField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    TextField,
+)
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
@@ -38,6 +48,7 @@ from gongkai.catalogue.selectors.public import (
 )
 from gongkai.core.text import segment_for_index
 from gongkai.search.backends import get_backend
+from gongkai.search.backends.base import EngineFeed
 from gongkai.search.cutting import SNIPPET_TEXT_LIMIT, Texts, cut_many, text_values
 from gongkai.search.cutting import join_lines as _join
 from gongkai.search.models import SearchEntry
@@ -59,17 +70,29 @@ _URL_SENTINEL = 987654321
 
 @lru_cache(maxsize=8)
 def _document_url_pattern(prefix: str, urlconf: str | None) -> str:
+    """``reverse("catalogue:document", args=[pk])`` with ``{}`` for the pk: the pattern is not
+    resolved a million times in a rebuild."""
     return reverse("catalogue:document", args=[_URL_SENTINEL]).replace(str(_URL_SENTINEL), "{}")
 
 
-def _document_url(pk: int) -> str:
-    """``reverse("catalogue:document", args=[pk])``, without resolving the pattern a million
-    times in a rebuild."""
-    return _document_url_pattern(get_script_prefix(), get_urlconf()).format(pk)
+def _year(moment: Any, zone: tzinfo | None = None) -> int | None:
+    return timezone.localtime(moment, zone).year if moment is not None else None
 
 
-def _year(moment: Any) -> int | None:
-    return timezone.localtime(moment).year if moment is not None else None
+@dataclass(frozen=True)
+class _Place:
+    """What the rows of a batch of documents share: the address pattern and the time zone of
+    their year, each looked up in the context (asgiref's locals) once, not once a document."""
+
+    url: str
+    zone: tzinfo
+
+    @classmethod
+    def current(cls) -> _Place:
+        return cls(
+            _document_url_pattern(get_script_prefix(), get_urlconf()),
+            timezone.get_current_timezone(),
+        )
 
 
 def document_values(
@@ -91,8 +114,11 @@ def document_parts(
     version: DocumentVersion | None,
     attachments: Iterable[Attachment],
     interprets: Sequence[str] = (),
+    place: _Place | None = None,
 ) -> tuple[dict[str, Any], Texts]:
-    """The cheap half of a document's index row (facets, numbers, address) and its texts."""
+    """The cheap half of a document's index row (facets, numbers, address) and its texts
+    (``place``: the batch's, when there is one)."""
+    place = place or _Place.current()
     metadata = public_metadata(document, version)
     title = version.title if version is not None else document.title
     summary = version.summary if version is not None else ""
@@ -120,10 +146,10 @@ def document_parts(
         "statutory_item_id": document.statutory_item_id,
         "topic_id": document.topic_id,
         "genre_id": document.genre_id,
-        "year": _year(document.published_at),
+        "year": _year(document.published_at, place.zone),
         "validity": document.validity,
         "published_at": document.published_at,
-        "url": _document_url(document.pk),
+        "url": place.url.format(document.pk),
         "title": title[:300],
         "doc_number": doc_number[:64],
         "doc_number_key": doc_number_key(doc_number)[:64] if doc_number else "",
@@ -203,12 +229,20 @@ def _indexable_documents() -> Any:
     return published_documents().select_related("statutory_item", "topic", "genre")
 
 
+def _among(name: str, ids: Sequence[int]) -> dict[str, Any]:
+    """A filter keeping ``name`` among these ids: a range when they are consecutive (a bulk
+    import's batches are), which the ORM prepares as two values, not one for each id."""
+    if len(ids) > 2 and list(ids) == list(range(ids[0], ids[0] + len(ids))):
+        return {f"{name}__gte": ids[0], f"{name}__lte": ids[-1]}
+    return {f"{name}__in": ids}
+
+
 def interpreted_policies(document_ids: Sequence[int]) -> dict[int, list[str]]:
     """For each of these documents, the public title and 文号 of each public policy it
     interprets (三同步), in one or two queries."""
     through = Document.interprets.through
     links = list(
-        through.objects.filter(from_document_id__in=list(document_ids)).values_list(
+        through.objects.filter(**_among("from_document_id", list(document_ids))).values_list(
             "from_document_id", "to_document_id"
         )
     )
@@ -268,16 +302,19 @@ def index_documents(
     chunks = [
         ids[start : start + BULK_TRANSACTION] for start in range(0, len(ids), BULK_TRANSACTION)
     ]
+    backend = get_backend()
     with _pool(workers if pooled else 0) as pool:
         rows_of = _document_rows(
             [_batches(chunk) for chunk in chunks], pool, workers, written or {}
         )
         for chunk in chunks:
-            with transaction.atomic():
-                _remove_entries(chunk)
+            # An engine outside the database takes the entries from the rows built here
+            # (``feeding``), not read back after the commit.
+            with backend.feeding() as feed, transaction.atomic():
+                _remove_entries(chunk, feed)
                 for _batch in _batches(chunk):
                     rows = next(rows_of)
-                    _insert(SearchEntry.Source.DOCUMENT, rows)
+                    _insert(SearchEntry.Source.DOCUMENT, rows, feed=feed)
                     total += len(rows)
     return total
 
@@ -286,13 +323,13 @@ def _batches(ids: list[int]) -> list[list[int]]:
     return [ids[start : start + REBUILD_BATCH] for start in range(0, len(ids), REBUILD_BATCH)]
 
 
-def _remove_entries(document_ids: list[int]) -> None:
-    """Remove the index entries of these documents (and tell the engine)."""
-    backend = get_backend()
+def _remove_entries(document_ids: list[int], feed: EngineFeed | None = None) -> None:
+    """Remove the index entries of these documents (and tell the engine, or its ``feed``)."""
+    backend = feed or get_backend()
     for start in range(0, len(document_ids), REBUILD_BATCH):
         stale = SearchEntry.objects.filter(
             source=SearchEntry.Source.DOCUMENT,
-            object_id__in=document_ids[start : start + REBUILD_BATCH],
+            **_among("object_id", document_ids[start : start + REBUILD_BATCH]),
         )
         stale_ids = list(stale.values_list("id", flat=True))
         if stale_ids:
@@ -307,11 +344,16 @@ def _written_batch(
 ) -> list[tuple[int, dict[str, Any], Texts]]:
     """:func:`_document_batch` for documents the caller has just written: the same parts,
     built from its objects; only the public gate and the interpretation links are read."""
-    public = set(public_document_rows().filter(pk__in=document_ids).values_list("pk", flat=True))
+    public = set(
+        public_document_rows().filter(**_among("pk", document_ids)).values_list("pk", flat=True)
+    )
     missing = [pk for pk in document_ids if pk in public and pk not in written]
-    parts = {pk: (fields, texts) for pk, fields, texts in _document_batch(missing, related)}
+    parts = {}
+    if missing:  # four queries (or their making) for nothing, twenty times an import
+        parts = {pk: (fields, texts) for pk, fields, texts in _document_batch(missing, related)}
     interprets = interpreted_policies(document_ids)
     _attach_related([written[pk][0] for pk in document_ids if pk in written], related)
+    place = _Place.current()
     for pk in document_ids:
         if pk in public and pk not in parts:
             document, version, attachments = written[pk]
@@ -320,6 +362,7 @@ def _written_batch(
                 version,
                 [a for a in attachments if a.pending_change != Attachment.PendingChange.ADDED],
                 interprets.get(pk, ()),
+                place,
             )
     return [(pk, *parts[pk]) for pk in document_ids if pk in parts]
 
@@ -379,32 +422,56 @@ def _field(name: str) -> Field[Any, Any]:
     return field
 
 
-def _insert(source: str, rows: list[tuple[int, dict[str, Any]]], *, write: bool = True) -> None:
+_NATIVE_FIELDS = (CharField, TextField, IntegerField, ForeignKey)
+
+
+def _converter(field: Field[Any, Any]) -> Callable[[Any], Any]:
+    """``field``'s conversion of a value for the database, done once for each distinct one."""
+    known: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return known[value]
+        except KeyError:
+            known[value] = result = field.get_db_prep_save(value, connection)
+            return result
+
+    return convert
+
+
+def _insert(
+    source: str,
+    rows: list[tuple[int, dict[str, Any]]],
+    *,
+    write: bool = True,
+    feed: EngineFeed | None = None,
+) -> None:
     """Add many new entries (the index holds none of them) in one plain ``executemany``, without
-    the ORM's per-object work, and hand them to the engine (unless a full rebuild loads the
-    engine once at the end)."""
+    the ORM's per-object work, and hand them to the engine — or to its ``feed``, with their
+    values — unless a full rebuild loads the engine once at the end."""
     if not rows:
         return
     names = ("source", "object_id", *SearchEntry.INDEXED_FIELDS)
     fields = [_field(name) for name in names]
     columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     marks = ", ".join(["%s"] * len(fields))
-    # Strings, numbers and None go in as they are; only the other values (the publication
-    # time) need the field's conversion for the database.
-    prepare = {field.attname: field for field in fields}
-    params = [
-        [
-            value
-            if value is None or isinstance(value, str | int)
-            else prepare[name].get_db_prep_save(value, connection)
-            for name, value in zip(
-                names,
-                (source, pk, *(values[name] for name in SearchEntry.INDEXED_FIELDS)),
-                strict=True,
-            )
-        ]
-        for pk, values in rows
+    # Text, numbers and foreign keys go in as they are, taken in one C call (``itemgetter``);
+    # only the other values (the publication time) need the field's conversion for the
+    # database, each distinct one converted once (a catalogue has a few thousand days).
+    take = itemgetter(*SearchEntry.INDEXED_FIELDS)
+    converted = [
+        (position, _converter(field))
+        for position, field in enumerate(fields)
+        if not isinstance(field, _NATIVE_FIELDS) or isinstance(field, DateField)
     ]
+    params = []
+    for pk, values in rows:
+        row = [source, pk, *take(values)]
+        for position, convert in converted:
+            value = row[position]
+            if value is not None:
+                row[position] = convert(value)
+        params.append(row)
     table = SearchEntry._meta.db_table
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", params)  # noqa: S608
@@ -413,12 +480,17 @@ def _insert(source: str, rows: list[tuple[int, dict[str, Any]]], *, write: bool 
         # would return them but spends most of a bulk import's indexing time building and
         # compiling a model instance a row (and, on SQLite, a statement every 45 rows).
         object_ids = [pk for pk, _values in rows]
-        entry_ids: list[int] = []
+        entry_of: dict[int, int] = {}
         for start in range(0, len(object_ids), REBUILD_BATCH):
-            entry_ids += SearchEntry.objects.filter(
-                source=source, object_id__in=object_ids[start : start + REBUILD_BATCH]
-            ).values_list("id", flat=True)
-        get_backend().write(sorted(entry_ids))
+            entry_of.update(
+                SearchEntry.objects.filter(
+                    source=source, **_among("object_id", object_ids[start : start + REBUILD_BATCH])
+                ).values_list("object_id", "id")
+            )
+        if feed is not None:
+            feed.write([(entry_of[pk], values) for pk, values in rows])
+        else:
+            get_backend().write(sorted(entry_of.values()))
 
 
 def _document_batch(
@@ -435,7 +507,7 @@ def _document_batch(
     """
     documents = list(
         public_document_rows()
-        .filter(pk__in=document_ids)
+        .filter(**_among("pk", document_ids))
         .defer("body", "manner_reason", "summary")
         .order_by("pk")
     )
@@ -443,6 +515,7 @@ def _document_batch(
     versions = public_versions_of(document_ids)
     attachments = public_attachments_of(document_ids)
     interprets = interpreted_policies(document_ids)
+    place = _Place.current()
     return [
         (
             document.pk,
@@ -451,6 +524,7 @@ def _document_batch(
                 versions.get(document.pk),
                 attachments.get(document.pk, []),
                 interprets.get(document.pk, ()),
+                place,
             ),
         )
         for document in documents

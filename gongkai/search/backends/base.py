@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -95,6 +95,20 @@ def tolerant_read() -> Iterator[None]:
         yield
 
 
+class EngineFeed(ABC):
+    """The entries of one transaction handed to an engine outside the database from the rows
+    the caller has just written, instead of read back from the database after the commit
+    (``SearchBackend.feeding``)."""
+
+    @abstractmethod
+    def write(self, entries: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
+        """These entries, as (entry id, ``SearchEntry.INDEXED_FIELDS`` values), were written."""
+
+    @abstractmethod
+    def delete(self, entry_ids: Sequence[int]) -> None:
+        """These entries are being removed (called before deleting them)."""
+
+
 class SearchBackend(ABC):
     name: str = ""
     vendors: tuple[str, ...] = ()  # the database vendors the backend works with
@@ -127,6 +141,14 @@ class SearchBackend(ABC):
 
         Called by ``search.status`` at most once a status period, never on every search:
         it may count. ``stale_before``: work queued before it should have been done."""
+
+    @contextmanager
+    def feeding(self) -> Iterator[EngineFeed | None]:
+        """A feed for the entries written by one transaction opened (and ended) inside this
+        block, or ``None``: the caller then calls ``write`` and ``delete`` as usual. Only an
+        engine outside the database has one; the in-database engines are written in the
+        caller's transaction anyway."""
+        yield None
 
     def refresh(self) -> None:  # noqa: B027 - optional hook
         """Catch up with entries written since the engine last looked (before a search)."""

@@ -12,7 +12,10 @@ others skip) applies queued entries in order and deletes them from the queue onl
 index has committed, so a crash at any point leaves them queued, and applying one twice does
 no harm. Every search first catches up with the queue, so the index is as fresh as the
 database's ``SearchEntry`` rows. A new, empty index directory queues every entry, so a new
-machine fills its index by itself; ``rebuild_index`` rebuilds it in one pass.
+machine fills its index by itself; ``rebuild_index`` rebuilds it in one pass. A bulk import's
+entries are also fed to the index straight from the rows it built (``feeding``), under the
+writer held across their transaction; their queue rows, written all the same, go only after
+the index commit, so the queue keeps the guarantees above.
 
 Counting: when the words match few entries (``EXACT_LIMIT``), all of them are checked against
 the public selectors in the database and the total and facets are counted over public entries
@@ -25,8 +28,9 @@ from __future__ import annotations
 import datetime
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +43,7 @@ from gongkai.catalogue.models import Document, Topic
 from gongkai.search.backends.base import (
     FACET_NAMES,
     EngineAnswer,
+    EngineFeed,
     EngineProblem,
     EngineRequest,
     Filters,
@@ -236,8 +241,132 @@ def _commit(writer: Any, applied: list[int]) -> None:
     """Commit the index, then remove the entries it now holds from the queue (a crash between
     the two leaves them queued: applying one again does no harm)."""
     writer.commit()
-    for start in range(0, len(applied), SYNC_BATCH):
-        SearchPending.objects.filter(id__in=applied[start : start + SYNC_BATCH]).delete()
+    _dequeue(applied)
+
+
+_QUEUE_CHUNK = 500  # queue rows inserted or removed by one statement
+
+
+def _dequeue(queued: Sequence[int]) -> None:
+    """Remove these rows (their ids) from the queue."""
+    table = connection.ops.quote_name(SearchPending._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(queued), _QUEUE_CHUNK):
+            chunk = queued[start : start + _QUEUE_CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)  # noqa: S608
+
+
+def _enqueue(entry_ids: Sequence[int]) -> list[int]:
+    """Queue these entries; returns the queue rows' ids. ``queued_at`` takes the database's
+    default, its clock."""
+    table = connection.ops.quote_name(SearchPending._meta.db_table)
+    column = connection.ops.quote_name(str(SearchPending._meta.get_field("entry_id").column))
+    queued: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(entry_ids), _QUEUE_CHUNK):
+            chunk = list(entry_ids[start : start + _QUEUE_CHUNK])
+            values = ", ".join(["(%s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({column}) VALUES {values} RETURNING id",  # noqa: S608
+                chunk,
+            )
+            queued += [pk for (pk,) in cursor.fetchall()]
+    return queued
+
+
+def _commits_on_exit() -> bool:
+    """Whether a transaction opened now commits when it ends: no atomic block is open but,
+    in a test case, the test's own (which stand for the autocommit they replace, as Django's
+    durable blocks treat them)."""
+    return all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+_FED_COLUMNS = ENTRY_COLUMNS[1:]  # the values a fed entry brings (its id aside)
+
+
+class _Feed(EngineFeed):
+    """Entries added to the index from the rows their transaction wrote, queued all the same.
+
+    The engine never fails the caller's transaction: when it raises, the feed stops feeding
+    (``broken``), what it was fed is rolled back at the end, and the queue, written in the
+    transaction as always, brings the entries to the index at the next catch-up."""
+
+    def __init__(self, index: tantivy.Index, writer: Any) -> None:
+        self.index = index
+        self.writer = writer
+        self.tops = _topic_tops()
+        self.queued: list[int] = []  # queue rows, removed once the index has committed
+        self.broken = False
+
+    def write(self, entries: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
+        if not entries:
+            return
+        ids = [pk for pk, _values in entries]
+        self.queued += _enqueue(ids)
+        if self.broken:
+            return
+        try:
+            # Deletes apply to what was added before them: an id used again (SQLite reuses
+            # the highest) loses its earlier document, and the new one stays.
+            self.writer.delete_documents_by_query(_entry_set(ids))
+            add, tops = self.writer.add_document, self.tops
+            for pk, values in entries:
+                add(_document((pk, *[values[name] for name in _FED_COLUMNS]), tops))
+        except Exception:
+            self._broke()
+
+    def delete(self, entry_ids: Sequence[int]) -> None:
+        if not entry_ids:
+            return
+        self.queued += _enqueue(entry_ids)
+        if self.broken:
+            return
+        try:
+            self.writer.delete_documents_by_query(_entry_set(entry_ids))
+        except Exception:
+            self._broke()
+
+    def _broke(self) -> None:
+        logger.exception("search index feed failed: the queue keeps the entries")
+        self.broken = True
+
+    def finish(self, *, committed: bool) -> None:
+        """After the caller's transaction: commit what was fed and remove its queue rows, or
+        (the transaction failed, the engine did) roll it back; then release the writer. An
+        engine failure here is logged: the queue keeps the entries."""
+        try:
+            if committed and self.queued and not self.broken:
+                self.writer.commit()
+                _dequeue(self.queued)
+            else:
+                self.writer.rollback()
+        except Exception:
+            logger.exception("search index feed failed: the queue keeps the entries")
+        finally:
+            try:
+                self.writer.wait_merging_threads()  # releases the lock
+                self.index.reload()
+            except Exception:
+                logger.exception("search index writer could not be released")
+
+
+def _feed() -> _Feed | None:
+    """A feed holding the index's writer, or ``None`` when another process holds it or the
+    engine cannot be opened (the caller then writes as usual)."""
+    try:
+        index = _open()
+        writer = index.writer(SYNC_HEAP, 1)
+    except ValueError:  # LockBusy: someone else is writing and will catch up
+        return None
+    except Exception:
+        logger.exception("search index feed unavailable: the queue keeps the entries")
+        return None
+    try:
+        return _Feed(index, writer)
+    except BaseException:
+        writer.wait_merging_threads()
+        raise
 
 
 # --------------------------------------------------------------------------- queries
@@ -368,6 +497,35 @@ class TantivyBackend(SearchBackend):
                 [(pk,) for pk in entry_ids],
             )
         transaction.on_commit(self.refresh)
+
+    @contextmanager
+    def feeding(self) -> Iterator[EngineFeed | None]:
+        """The entries of the transaction opened inside this block go to the index from the
+        rows it wrote, not read back from the database by the catch-up after its commit
+        (issue 10: reading a bulk import's entries back and building their documents again
+        was a quarter of the import's own time); the queue is written as ``write`` writes it.
+
+        The index's writer is taken before the transaction and kept until the index has
+        committed what it was fed, so no other process applies anything in between: a change
+        made to these entries after the database commit is queued after them, and applied
+        after them by the catch-up that follows. The queue rows go only after the index
+        commit, so a crash at any point leaves them queued for the next catch-up, which reads
+        the entries from the database as always; a transaction that fails rolls the fed
+        documents back, and an engine that fails is logged and left to the queue, as the
+        catch-up leaves it. No feed (``None``: the caller writes as usual) while another
+        process holds the writer, or inside an outer transaction, whose commit this block
+        would not see."""
+        feed = _feed() if _commits_on_exit() else None
+        if feed is None:
+            yield None
+            return
+        try:
+            yield feed
+        except BaseException:
+            feed.finish(committed=False)
+            raise
+        feed.finish(committed=True)
+        self.refresh()  # what other writers queued while the writer was held
 
     def clear(self) -> None:
         index = _open()
