@@ -200,41 +200,37 @@ def _answers(
     for several years (a report's check compares this year's table with last year's)."""
     first, last = min(s.start for s in scopes), max(s.end for s in scopes)
     agency_ids = frozenset().union(*(s.agency_ids for s in scopes))
-    requests = request_selectors.not_answered_before(
-        request_selectors.requests_received_through(last, agency_ids=agency_ids), first
-    )
     answered: dict[str, Answer] = {}
     rows: list[tuple[Application, int]] = []
-    previous = None  # the number of the application last read
     fields = ("number", "received_on", "applicant_kind", "organisation_kind", "channel")
-    # The applications with their answering events in one read, each application's first row
-    # with its first answer (the one that counts, with the outcome its event recorded).
+    # Each application with its first answer as kept on it (the one that counts, with the
+    # outcome its event recorded, else the application's own).
     for (
-        *values,
+        number,
+        received_on,
+        kind,
+        organisation_kind,
+        channel,
         agency_id,
-        replied_on,
-        due_on,
         current_outcome,
+        late,
         on,
         recorded_outcome,
-    ) in request_selectors.applications_with_answers(
-        requests, (*fields, "agency_id", "replied_on", "due_on", "outcome"), through=last
+    ) in request_selectors.applications_with_first_answers(
+        last, first, (*fields, "agency_id", "outcome"), agency_ids=agency_ids
     ):
-        number, received_on, kind, organisation_kind, channel = values
-        if number == previous:
-            continue  # a later answer of the same application
-        previous = number
-        answer = None
-        if on is not None:
-            answer = answered[number] = (on, recorded_outcome or current_outcome)
+        if on is not None and on <= last:
+            answered[number] = (on, recorded_outcome or current_outcome)
+        else:
+            on = None
         application = Application(
             number=number,
             received_on=received_on,
             column=applicant_column(kind, organisation_kind),
             channel=channel,
             agency_id=agency_id,
-            answered_on=answer[0] if answer else None,
-            late=replied_on is not None and due_on is not None and replied_on > due_on,
+            answered_on=on,
+            late=late,
         )
         rows.append((application, agency_id))
     return rows, answered
