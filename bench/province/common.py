@@ -39,6 +39,12 @@ def add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="PostgreSQL database name (default gongkai_bench_province_<scale>_<seed>)",
     )
+    parser.add_argument(
+        "--sqlite-path",
+        metavar="FILE",
+        type=Path,
+        help="SQLite file (default var/bench/province-<scale>-<seed>.sqlite3), e.g. a copy",
+    )
 
 
 def scale_label(scale: float) -> str:
@@ -51,7 +57,8 @@ class Dataset(BenchDatabase):
     def __init__(self, args: argparse.Namespace) -> None:
         self.db, self.scale, self.seed = args.db, args.scale, args.seed
         label = scale_label(args.scale)
-        self.sqlite_path = VAR / f"province-{label}-{args.seed}.sqlite3"
+        path = getattr(args, "sqlite_path", None)
+        self.sqlite_path = path.resolve() if path else VAR / f"province-{label}-{args.seed}.sqlite3"
         self.pg_name = (
             getattr(args, "pg_name", None) or f"gongkai_bench_province_{label}_{args.seed}"
         )

@@ -59,6 +59,8 @@ from gongkai.info_requests.models import (
     Remedy,
     RequestEvent,
     WithheldPart,
+    answers_application,
+    recorded_outcome,
 )
 from gongkai.info_requests.outcomes import AT_RECEIPT, WITHHOLDING, Exemption, Outcome
 from gongkai.info_requests.rules import rule_set_for
@@ -607,6 +609,13 @@ class Applications:
         answered = [e for e in events if e["clock_kind"] == EventKind.STOP]
         if answered:
             request["replied_on"] = answered[0]["on"]
+        # The first answer, kept on the application as the services keep it: the earliest
+        # answering event by date, time and row (``min`` keeps the first of equals).
+        answers = [e for e in events if answers_application(e["code"], e["data"])]
+        if answers:
+            first = min(answers, key=lambda e: (e["on"], e["at"]))
+            request["first_answered_on"] = first["on"]
+            request["first_answer_outcome"] = recorded_outcome(first["data"])
         for e in events:
             if e["code"] == Code.DELIVERED:
                 request.update(delivered_on=e["on"], delivery_note="邮寄送达")

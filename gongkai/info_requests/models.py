@@ -221,6 +221,13 @@ class InfoRequest(models.Model):
         related_name="+",
     )
 
+    # The first answer (:func:`answering_event_condition`, the earliest by date, time and row):
+    # its date and the outcome its event recorded ("" if none), kept from the events by every
+    # writer of an answering event so that table 三 need not search 1.7 million events for
+    # them (issue 10). The events are the truth; a test checks that the two agree.
+    first_answered_on = models.DateField(null=True, blank=True, editable=False)
+    first_answer_outcome = models.CharField(max_length=24, blank=True, editable=False)
+
     # The reply clock as last read (for queues and sorting); the events are the truth.
     due_on = models.DateField(_("due date"), null=True, blank=True)
     clock_state = models.CharField(max_length=16, blank=True)
@@ -278,6 +285,18 @@ def answering_event_condition() -> models.Q:
     deadline). The annual report's table 三 reads them by their own index
     (``request_event_answer``), which holds them alone."""
     return models.Q(code="replied") | models.Q(code="closed", data__has_key="outcome")
+
+
+def answers_application(code: str, data: object) -> bool:
+    """:func:`answering_event_condition` of one event's ``code`` and ``data``, in Python."""
+    return code == "replied" or (code == "closed" and isinstance(data, dict) and "outcome" in data)
+
+
+def recorded_outcome(data: object) -> str:
+    """The outcome an answering event's ``data`` records, "" if none (the report then takes the
+    application's own): what ``data ->> 'outcome'`` gives, in Python."""
+    value = data.get("outcome") if isinstance(data, dict) else None
+    return "" if value is None else str(value)
 
 
 class RequestEvent(models.Model):

@@ -8,17 +8,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     DateField,
-    Exists,
     F,
-    FilteredRelation,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
-from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import TruncMonth
 
 from gongkai.info_requests.models import (
@@ -27,7 +26,6 @@ from gongkai.info_requests.models import (
     InfoRequest,
     Remedy,
     RequestEvent,
-    answering_event_condition,
 )
 from gongkai.info_requests.permissions import requests_visible_to
 from gongkai.info_requests.workflow import OPEN_STATES
@@ -160,38 +158,29 @@ def requests_received_through(
     return InfoRequest.objects.filter(agency_id__in=list(agency_ids), received_on__lte=last_day)
 
 
-def applications_with_answers(
-    requests: QuerySet[InfoRequest], fields: Sequence[str], *, through: datetime.date
+def applications_with_first_answers(
+    last_day: datetime.date,
+    not_answered_before: datetime.date,
+    fields: Sequence[str],
+    *,
+    agency_ids: Iterable[int],
 ) -> Iterable[tuple[Any, ...]]:
-    """``fields`` of ``requests`` and the day and recorded outcome of each of their answering
-    events (:func:`answering_event_condition`) dated by ``through``, in one query: a row per
-    answering event, oldest first, and one with ``None, None`` for an application never
-    answered by then; the applications in the order they were registered (by id)."""
-    answering = Q(events__code=RequestEvent.Code.REPLIED) | Q(
-        events__code=RequestEvent.Code.CLOSED, events__data__has_key="outcome"
-    )
+    """``fields`` of the applications to the agencies ``agency_ids`` received by ``last_day``
+    and not answered before ``not_answered_before`` (those a year starting on that day can still
+    count), then whether each was replied after its due date, the day of its first answer
+    (:func:`answering_event_condition`; ``None`` if never answered; it may be after
+    ``last_day``, which the caller compares) and the outcome that answer recorded (``""`` if
+    none):
+    a row per application, in the order they were registered (by id). One read of the
+    applications' own columns (``first_answered_on``, ``first_answer_outcome``): no search
+    of the events (issue 10)."""
+    late = Case(When(replied_on__gt=F("due_on"), then=Value(True)), default=Value(False))
     return (
-        requests.alias(
-            answer=FilteredRelation("events", condition=answering & Q(events__on__lte=through))
-        )
-        .order_by("id", "answer__on", "answer__at", "answer__id")
-        # Only the outcome of the answer's data: decoding every answer's JSON cost more than
-        # the query at a province's scale.
-        .values_list(*fields, "answer__on", KeyTextTransform("outcome", "answer__data"))
+        requests_received_through(last_day, agency_ids=agency_ids)
+        .filter(Q(first_answered_on__isnull=True) | Q(first_answered_on__gte=not_answered_before))
+        .order_by("id")
+        .values_list(*fields, late, "first_answered_on", "first_answer_outcome")
     )
-
-
-def not_answered_before(
-    requests: QuerySet[InfoRequest], day: datetime.date
-) -> QuerySet[InfoRequest]:
-    """``requests`` without an answering event dated before ``day``: those a year starting on
-    ``day`` can still count (table 三 skips the ones answered in an earlier year). Filtering
-    them out in the database keeps a province's report from reading every application of
-    every earlier year (issue 10)."""
-    earlier = RequestEvent.objects.filter(
-        answering_event_condition(), request=OuterRef("pk"), on__lt=day
-    )
-    return requests.exclude(Exists(earlier))
 
 
 def remedies_during_or_filed(

@@ -52,6 +52,9 @@ from gongkai.info_requests.models import (
     RequestEvent,
     RequestFile,
     WithheldPart,
+    answering_event_condition,
+    answers_application,
+    recorded_outcome,
 )
 from gongkai.info_requests.outcomes import AT_RECEIPT, BY_DEADLINE, WITHHOLDING, Exemption, Outcome
 from gongkai.info_requests.rules import RuleSetError, rule_set, rule_set_for
@@ -266,7 +269,7 @@ def _event(
             % {"date": floor.isoformat()},
             field="on",
         )
-    return RequestEvent.objects.create(
+    event = RequestEvent.objects.create(
         request=request,
         code=code,
         at=timezone.now(),
@@ -278,6 +281,34 @@ def _event(
         data=data or {},
         clock_kind=clock,
         clock_days=days,
+    )
+    _note_answer(request, event)
+    return event
+
+
+def _note_answer(request: InfoRequest, event: RequestEvent) -> None:
+    """Keep the application's first answer (``first_answered_on``, ``first_answer_outcome``)
+    when ``event`` answers it: the earliest answering event by date, time and row, as table 三
+    picks it. An event dated after the stored answer leaves it; one dated before it takes its
+    place; on the same day the events decide (the times, then the rows)."""
+    if not answers_application(event.code, event.data):
+        return
+    stored = request.first_answered_on
+    if stored is not None and event.on > stored:
+        return
+    first = event
+    if stored is not None and event.on == stored:
+        first = (
+            RequestEvent.objects.filter(answering_event_condition(), request=request)
+            .order_by("on", "at", "id")
+            .only("on", "data")
+            .first()
+        ) or event
+    request.first_answered_on = first.on
+    request.first_answer_outcome = recorded_outcome(first.data)
+    InfoRequest.objects.filter(pk=request.pk).update(
+        first_answered_on=request.first_answered_on,
+        first_answer_outcome=request.first_answer_outcome,
     )
 
 

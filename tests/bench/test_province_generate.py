@@ -89,6 +89,41 @@ def test_the_generators_insert_stores_what_insert_many_stores():
         assert by_orm == by_generator
 
 
+def test_the_generators_applications_keep_the_first_answer_their_events_give():
+    """The first answer the generator writes on each application (table 三 reads it) is the
+    one its events give: the earliest answering event by date, time and row, and the outcome
+    it recorded — replies and closings with an outcome (at receipt, missed deadlines)."""
+    from django.db.models.fields.json import KeyTextTransform
+
+    from gongkai.info_requests.models import answering_event_condition
+
+    agencies = province.build_agencies(io.StringIO())
+    applications = province.Applications(1, agencies)
+    batches = province._Batches(InfoRequest, "request_id", NOW)
+    for n in range(300):
+        row, children = applications.make(datetime.date(2024, 1, 2) + datetime.timedelta(n))
+        batches.rows.append(row)
+        batches.children.extend((model, row["number"], child) for model, child in children)
+    batches.flush()
+    from_events = {}
+    for request_id, on, outcome in (
+        RequestEvent.objects.filter(answering_event_condition())
+        .order_by("request_id", "-on", "-at", "-id")
+        .values_list("request_id", "on", KeyTextTransform("outcome", "data"))
+    ):
+        from_events[request_id] = (on, outcome or "")  # the earliest comes last
+    kept = {
+        pk: (on, outcome)
+        for pk, on, outcome in InfoRequest.objects.values_list(
+            "pk", "first_answered_on", "first_answer_outcome"
+        )
+        if on is not None or outcome
+    }
+    assert kept == from_events
+    closings = RequestEvent.objects.filter(answering_event_condition(), code="closed")
+    assert len(kept) > 250 and closings.count() > 10
+
+
 def _indexes(table):
     with connection.cursor() as cursor:
         cursor.execute(
