@@ -94,6 +94,25 @@ def write_csv(path: Path, count: int, seed: int) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
+def _backend_cpu() -> float | None:
+    """CPU seconds (user and system) used so far by the PostgreSQL server process serving
+    this connection, when the server runs on this machine; ``None`` on SQLite."""
+    import os
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=100_000, help="rows (default 100000)")
@@ -143,6 +162,7 @@ def main(argv: list[str] | None = None) -> None:
     # none yet), not during the import, which would queue the import's entries a second time.
     get_backend().refresh()
     output = io.StringIO()
+    backend = _backend_cpu()
     started = time.perf_counter()
     before = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     if args.profile:
@@ -162,6 +182,7 @@ def main(argv: list[str] | None = None) -> None:
             strict=True,
         )
     ]
+    server = _backend_cpu()
     if args.profile:
         profile.disable()
         profile.dump_stats(VAR / "import_docs.prof")  # for a closer look (pstats, snakeviz)
@@ -178,6 +199,11 @@ def main(argv: list[str] | None = None) -> None:
         f"CPU: {cpu[0]:.1f} s in this process, {cpu[1]:.1f} s in the worker processes that cut "
         f"the text ({sum(cpu):.1f} s, {sum(cpu) / documents * 1000:.2f} ms a document)"
     )
+    if server is not None and backend is not None:
+        print(
+            f"PostgreSQL: {server - backend:.1f} s of CPU in the server process of this "
+            f"connection (/proc/PID/stat; the server's other processes not counted)"
+        )
     print(f"load average at the end: {load()}")
 
 

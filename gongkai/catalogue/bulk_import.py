@@ -66,6 +66,7 @@ from gongkai.catalogue.models.documents import attachment_path
 from gongkai.catalogue.signals import documents_imported
 from gongkai.catalogue.workflow import CatalogueError, CataloguePermissionDenied
 from gongkai.core import audit
+from gongkai.core.bulk_insert import insert_rows
 from gongkai.core.html import sanitize_html
 from gongkai.core.models import User
 from gongkai.core.uploads import stored_bytes
@@ -799,9 +800,7 @@ def insert_many(
         if not (field is pk and isinstance(field, models.AutoField | models.BigAutoField))
     ]
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
+    columns = [connection.ops.quote_name(str(field.column)) for field in fields]
     specs: list[tuple[str, Any, Any]] = []  # (attname, default, prepare or None)
     for model_field in fields:
         if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
@@ -841,7 +840,7 @@ def insert_many(
 
     with connection.cursor() as cursor:
         for batch in _batches(rows):
-            cursor.executemany(sql, [values(row) for row in batch])
+            insert_rows(cursor, table, columns, [values(row) for row in batch])
 
 
 def _write(

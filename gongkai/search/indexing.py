@@ -46,6 +46,7 @@ from gongkai.catalogue.selectors.public import (
     public_versions_of,
     published_documents,
 )
+from gongkai.core.bulk_insert import insert_rows
 from gongkai.core.text import segment_for_index
 from gongkai.search.backends import get_backend
 from gongkai.search.backends.base import EngineFeed
@@ -453,8 +454,7 @@ def _insert(
         return
     names = ("source", "object_id", *SearchEntry.INDEXED_FIELDS)
     fields = [_field(name) for name in names]
-    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    columns = [connection.ops.quote_name(str(field.column)) for field in fields]
     # Text, numbers and foreign keys go in as they are, taken in one C call (``itemgetter``);
     # only the other values (the publication time) need the field's conversion for the
     # database, each distinct one converted once (a catalogue has a few thousand days).
@@ -474,7 +474,7 @@ def _insert(
         params.append(row)
     table = SearchEntry._meta.db_table
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", params)  # noqa: S608
+        insert_rows(cursor, table, columns, params)
     if write:
         # The new entries' ids, read back by their unique (source, object id): bulk_create
         # would return them but spends most of a bulk import's indexing time building and

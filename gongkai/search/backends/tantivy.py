@@ -40,6 +40,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from gongkai.catalogue.models import Document, Topic
+from gongkai.core.bulk_insert import insert_rows
 from gongkai.search.backends.base import (
     FACET_NAMES,
     EngineAnswer,
@@ -487,15 +488,12 @@ class TantivyBackend(SearchBackend):
     def _queue(self, entry_ids: Sequence[int]) -> None:
         if not entry_ids:
             return
-        # One plain executemany (a bulk import queues tens of thousands): ``queued_at`` takes
-        # the database's default, its clock.
+        # One plain executemany, or COPY on PostgreSQL (a bulk import queues tens of
+        # thousands): ``queued_at`` takes the database's default, its clock.
         table = connection.ops.quote_name(SearchPending._meta.db_table)
         column = connection.ops.quote_name(str(SearchPending._meta.get_field("entry_id").column))
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} ({column}) VALUES (%s)",  # noqa: S608 - names from the model
-                [(pk,) for pk in entry_ids],
-            )
+            insert_rows(cursor, table, [column], [(pk,) for pk in entry_ids])
         transaction.on_commit(self.refresh)
 
     @contextmanager

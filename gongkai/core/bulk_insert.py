@@ -1,0 +1,35 @@
+"""Many rows into one table: ``COPY`` on PostgreSQL, one ``executemany`` elsewhere.
+
+Django's PostgreSQL cursors bind parameters on the client (psycopg's ``ClientCursor``), so an
+``executemany`` of an INSERT sends every row as its own statement with its values written into
+the text: the server parses and plans each one again. For a bulk import (four tables of a
+hundred thousand rows, and the search index's two) that was most of the server's CPU and about
+half of the import's wall time (issue 10, docs/performance.md "Bulk import"). ``COPY … FROM
+STDIN`` sends the rows as one stream that the server reads without a statement a row; the rows
+stored are the same (each value is written in its type's text form and read by the column's
+type as an INSERT's literal is, columns left out take their defaults, the table's triggers —
+the foreign-key checks among them — and indexes are maintained as for an INSERT).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+def insert_rows(
+    cursor: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """INSERT ``rows`` (values in the order of ``columns``, names already quoted) into
+    ``table`` with the Django ``cursor`` given; nothing is returned."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    if cursor.db.vendor == "postgresql":
+        # The psycopg cursor under Django's wrapper: ``COPY`` is not an ``execute``.
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
