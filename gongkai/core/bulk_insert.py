@@ -26,6 +26,11 @@ def insert_rows(
         return
     names = ", ".join(columns)
     if cursor.db.vendor == "postgresql":
+        if cursor.db.in_atomic_block and _has_lz4(cursor):
+            # Long texts (a document's body, its version's, the index entry's tokens) are
+            # compressed as they are stored: LZ4 takes about half of pglz's CPU (the server's
+            # default) for the same values read back. For this transaction only.
+            cursor.execute("SET LOCAL default_toast_compression = 'lz4'")
         # The psycopg cursor under Django's wrapper: ``COPY`` is not an ``execute``.
         with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
@@ -33,3 +38,15 @@ def insert_rows(
         return
     marks = ", ".join(["%s"] * len(columns))
     cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def _has_lz4(cursor: Any) -> bool:
+    """Whether this PostgreSQL server was built with LZ4 (asked once a connection)."""
+    known = getattr(cursor.db, "_gongkai_lz4", None)
+    if known is None:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        row = cursor.fetchone()
+        known = cursor.db._gongkai_lz4 = bool(row and row[0])
+    return bool(known)
