@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from gongkai.core.page_cache import changes_public_data, public_data_written
+
 
 def insert_rows(
     cursor: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
@@ -35,6 +37,10 @@ def insert_rows(
         with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+        # Not seen by the execute wrappers: tell the public page cache (decision 0033) as
+        # ``watch_writes`` would have for the INSERT.
+        if changes_public_data(f"INSERT INTO {table}"):
+            public_data_written(cursor.db)
         return
     marks = ", ".join(["%s"] * len(columns))
     cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608

@@ -509,16 +509,23 @@ def watch_writes(
     generation on — after the commit when in a transaction, at once in autocommit."""
     result = execute(sql, params, many, context)
     if changes_public_data(sql):
-        connection = context["connection"]
-        if not connection.in_atomic_block:
-            invalidate_public_pages()
-        else:
-            marker = (connection.run_on_commit, tuple(connection.savepoint_ids))
-            pending = getattr(connection, "_gongkai_page_cache_pending", None)
-            if pending is None or pending[0] is not marker[0] or pending[1] != marker[1]:
-                connection._gongkai_page_cache_pending = marker
-                connection.on_commit(_AfterCommit(connection), robust=True)
+        public_data_written(context["connection"])
     return result
+
+
+def public_data_written(connection: Any) -> None:
+    """Move the generation on for a write to public data on ``connection``: after the commit
+    when in a transaction (once for its writes), at once in autocommit. ``watch_writes`` calls
+    it for every statement; a write that is not an ``execute`` (PostgreSQL's ``COPY``,
+    :mod:`gongkai.core.bulk_insert`) calls it itself."""
+    if not connection.in_atomic_block:
+        invalidate_public_pages()
+        return
+    marker = (connection.run_on_commit, tuple(connection.savepoint_ids))
+    pending = getattr(connection, "_gongkai_page_cache_pending", None)
+    if pending is None or pending[0] is not marker[0] or pending[1] != marker[1]:
+        connection._gongkai_page_cache_pending = marker
+        connection.on_commit(_AfterCommit(connection), robust=True)
 
 
 def install_write_watcher(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
