@@ -59,7 +59,7 @@ class PatternAddress:
         except KeyError:
             pass
         sentinels = self._sentinels()
-        text = escape(reverse(self.name, args=sentinels))
+        text: str = escape(reverse(self.name, args=sentinels))
         pieces: tuple[str, ...] | None = ()
         for sentinel in sentinels:
             before, found, text = text.partition(str(sentinel))

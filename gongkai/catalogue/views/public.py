@@ -22,7 +22,7 @@ from django.urls import get_script_prefix
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -162,7 +162,9 @@ def _display(document: Document, field: str) -> SafeString:
     value = getattr(document, field)
     labels = _CHOICE_LABELS.get(field)
     if labels is None:
-        labels = _CHOICE_LABELS[field] = dict(Document._meta.get_field(field).flatchoices)
+        labels = _CHOICE_LABELS[field] = dict(
+            Document._meta.get_field(field).flatchoices  # type: ignore[union-attr]
+        )
     return _text(str(labels[value]) if value in labels else value)
 
 

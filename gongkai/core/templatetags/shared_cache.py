@@ -80,7 +80,8 @@ class HoleNode(template.Node):
         # dicts (the document page) has most of its holes printed without the template
         # engine's lookup, localising and escaping (docs/performance.md, fifth pass).
         self.plan = [
-            (node, node.s if type(node) is TextNode else None, _lookups(node)) for node in nodelist
+            (node, str(node.s) if type(node) is TextNode else None, _lookups(node))
+            for node in nodelist
         ]
 
     def _render_holding(self, context: template.Context) -> SafeString:
@@ -95,7 +96,7 @@ class HoleNode(template.Node):
                 if value is not None:
                     parts.append(value)
                     continue
-            parts.append(node.render_annotated(context))
+            parts.append(node.render_annotated(context))  # type: ignore[arg-type]
         return SafeString("".join(parts))
 
     def render(self, context: template.Context) -> SafeString | str:
