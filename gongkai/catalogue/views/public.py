@@ -8,6 +8,7 @@ Documents are reached only through ``selectors.public``; each page view is count
 from __future__ import annotations
 
 import datetime
+import html
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -141,8 +142,8 @@ _ATTACHMENT_ADDRESS = PatternAddress("catalogue:attachment", int, int)
 
 def _text(value: Any) -> SafeString:
     """``value`` as ``{{ value }}`` prints it."""
-    if value.__class__ is str:
-        return escape(value)
+    if value.__class__ is str:  # django.utils.html.escape without its lazy-string wrapper
+        return SafeString(html.escape(value))
     return conditional_escape(localize(template_localtime(value)))
 
 
