@@ -8,7 +8,9 @@ import re
 import pytest
 from django.db import transaction
 from django.template import Context, Template, TemplateSyntaxError
+from django.test import override_settings
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from gongkai.core import db_router, shared_cache
 from gongkai.core.page_cache import invalidate_public_pages
@@ -149,6 +151,42 @@ def test_a_hole_outside_a_fragment_renders_what_it_holds_and_one_in_a_loop_is_re
     )
     with pytest.raises(TemplateSyntaxError):
         in_loop.render(Context({"items": [1, 2]}))
+
+
+def test_a_hole_prints_ready_values_as_the_template_engine_would():
+    """A hole prints a safe string found through plain dicts without the engine's lookup;
+    anything else (an unsafe string, an object, a filter, a missing name) as Django does."""
+
+    class Row:
+        title = "<o>"
+
+        def __getitem__(self, name):
+            return mark_safe("<item>")  # Django tries obj[name] first: a dict-like wins
+
+    template = Template(
+        "{% load shared_cache %}{% hole %}[{{ page.a }}|{{ page.b }}|{{ page.c.d }}|"
+        "{{ page.n }}|{{ row.title }}|{{ page.a|length }}|{{ missing.x }}|{{ page.e }}|"
+        '{{ "lit" }}]{% endhole %}'
+    )
+    context = {
+        "page": {
+            "a": mark_safe("<b>ready</b>"),
+            "b": "<unsafe>",
+            "c": {"d": mark_safe("&amp;")},
+            "n": 1234567,
+        },
+        "row": Row(),
+    }
+    expected = "[<b>ready</b>|&lt;unsafe&gt;|&amp;|1234567|<item>|12|||lit]"
+    plain = Template(
+        "{% load shared_cache %}[{{ page.a }}|{{ page.b }}|{{ page.c.d }}|{{ page.n }}|"
+        '{{ row.title }}|{{ page.a|length }}|{{ missing.x }}|{{ page.e }}|{{ "lit" }}]'
+    )
+    assert template.render(Context(context)) == plain.render(Context(context)) == expected
+    with translation.override("en"), override_settings(USE_THOUSAND_SEPARATOR=True):
+        # an integer is localised as Django prints it
+        assert template.render(Context(context)) == plain.render(Context(context))
+        assert "1,234,567" in template.render(Context(context))
 
 
 def test_the_frame_s_forms_keep_each_visitor_s_token_and_address(client, agency):
