@@ -43,17 +43,10 @@ def test_an_import_is_handed_to_the_engine_in_one_batch_not_one_document_at_a_ti
     """Issue 10: indexing each imported document on its own committed the embedded index once
     a document (2,000 rows took 412 s); the rows now reach the engine a batch at a time."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    from gongkai.agencies.services import record_membership_change
     from gongkai.search.backends import get_backend
 
-    record_membership_change(agency, actor=None, system=True, change="joined", date=_day())
-    office = staff_role_factory(agency=agency, role=StaffRole.Role.OFFICE).user
-    titles = [f"关于做好第{n}批义务教育招生入学工作的通知" for n in range(1, 6)]
-    source = xlsx(
-        *(
-            row(agency, index_number=f"ZD-JY/2012-{n:04d}", title=title, keywords="招生")
-            for n, title in enumerate(titles, 1)
-        )
+    office, source, titles = _five_documents(
+        agency, staff_role_factory, subject="义务教育招生入学", code="JY", keyword="招生"
     )
     from gongkai.search.backends.tantivy import _Feed
 
@@ -171,15 +164,19 @@ def test_an_import_is_indexed_from_what_it_wrote_with_the_rows_reading_back_give
     assert not SearchEntry.objects.filter(object_id=ids[0]).exists()
 
 
-def _five_documents(agency, staff_role_factory):  # type: ignore[no-untyped-def]
+def _five_documents(  # type: ignore[no-untyped-def]
+    agency, staff_role_factory, subject="防汛抗旱", code="FX", keyword="防汛"
+):
+    """An office member of ``agency`` (a member since ``_day()``) and a workbook of five
+    documents on ``subject``, with their titles."""
     from gongkai.agencies.services import record_membership_change
 
     record_membership_change(agency, actor=None, system=True, change="joined", date=_day())
     office = staff_role_factory(agency=agency, role=StaffRole.Role.OFFICE).user
-    titles = [f"关于做好第{n}批防汛抗旱工作的通知" for n in range(1, 6)]
+    titles = [f"关于做好第{n}批{subject}工作的通知" for n in range(1, 6)]
     source = xlsx(
         *(
-            row(agency, index_number=f"ZD-FX/2012-{n:04d}", title=title, keywords="防汛")
+            row(agency, index_number=f"ZD-{code}/2012-{n:04d}", title=title, keywords=keyword)
             for n, title in enumerate(titles, 1)
         )
     )
